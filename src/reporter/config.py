@@ -1,0 +1,292 @@
+"""config.toml → frozen dataclasses. Every key has a default; unknown keys are rejected.
+
+See ``docs/config.md`` and the commented ``config.toml`` at the project root.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from reporter.errors import ConfigError
+
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "opportunity_id",
+    "opportunity_name",
+    "owner",
+    "stage",
+    "amount",
+    "created_date",
+    "close_date",
+    "account",
+    "industry",
+    "region",
+    "manager",
+    "is_won",
+    "is_closed",
+    "currency",
+    "type",
+    "lead_source",
+    "product",
+    "company_size",
+    "employees",
+    "loss_reason",
+    "manager_email",
+    "customer_since",
+    "target",
+    "quarter",
+)
+
+BUILTIN_DIMENSIONS = ("industry", "company_size", "region", "lead_source", "product", "deal_type")
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Stage names per outcome, matched case- and punctuation-insensitively."""
+
+    won: tuple[str, ...] = ("Closed Won", "Closed-Won", "Close-won", "Won", "closedwon")
+    lost: tuple[str, ...] = ("Closed Lost", "Closed-Lost", "Lost", "closedlost", "No Decision")
+    excluded: tuple[str, ...] = ("Duplicate",)
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Fiscal calendar: the month (1-12) a fiscal year starts in."""
+
+    fiscal_year_start_month: int = 1
+
+
+@dataclass(frozen=True)
+class WinRate:
+    """Win-rate window (snapshot or cohort) and the small-sample threshold."""
+
+    mode: str = "snapshot"
+    min_closed: int = 20
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Dimensions win rate is broken down by, and the employee bands for company size."""
+
+    dimensions: tuple[str, ...] = BUILTIN_DIMENSIONS
+    company_size_bands: tuple[int, ...] = (0, 50, 250, 1000, 5000)
+
+
+@dataclass(frozen=True)
+class Briefings:
+    """Which dimension gets one PDF per segment, who receives it, and page set-up."""
+
+    by: str = "region"
+    recipients: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    paper: str = "A4"
+    templates: str | None = None
+    top_reps: int = 10
+    max_rows: int = 200
+    workers: int = 0
+
+
+@dataclass(frozen=True)
+class Email:
+    """SMTP settings. The password comes from the environment variable ``password_env``."""
+
+    host: str
+    port: int = 587
+    starttls: bool = True
+    username: str | None = None
+    password_env: str = "REPORTER_SMTP_PASSWORD"
+    sender: str = "Sales Reports <reports@localhost>"
+    timeout: float = 30.0
+    max_attempts: int = 4
+    backoff_seconds: float = 2.0
+    subject: str = "Sales briefing {segment} — {period}"
+
+
+@dataclass(frozen=True)
+class Watch:
+    """Folder watching: polling for network shares, and how long a file must be still."""
+
+    polling: bool = False
+    settle_seconds: float = 3.0
+    poll_interval: float = 1.0
+    retry_limit: int = 5
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration. ``source`` is the file it came from (None = defaults)."""
+
+    columns: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    outcomes: Outcomes = field(default_factory=Outcomes)
+    periods: Periods = field(default_factory=Periods)
+    win_rate: WinRate = field(default_factory=WinRate)
+    segments: Segments = field(default_factory=Segments)
+    briefings: Briefings = field(default_factory=Briefings)
+    email: Email | None = None
+    outbox: str = "outbox"
+    ledger: str | None = None
+    watch: Watch = field(default_factory=Watch)
+    source: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        """The effective configuration as plain data (for Definitions and metrics.json)."""
+        return _plain(self)
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _suggest(key: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    return f" Did you mean {close[0]!r}?" if close else f" Known keys: {', '.join(sorted(allowed))}."
+
+
+def _check_keys(section: str, data: Mapping[str, Any], allowed: list[str], where: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise ConfigError(
+                f"{where}: unknown key {key!r} in [{section}].{_suggest(key, allowed)}",
+                hint="remove the key or correct its spelling (see docs/config.md)",
+            )
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], name: str, where: str) -> Any:
+    if isinstance(value, bool) and kind in (int, float, (int, float)):
+        raise ConfigError(f"{where}: {name} must be a number, not {value!r}")
+    if not isinstance(value, kind):
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        wanted = " or ".join(k.__name__ for k in kinds)
+        raise ConfigError(f"{where}: {name} must be {wanted}, not {value!r}")
+    return value
+
+
+def _build(cls: type, section: str, data: Mapping[str, Any], where: str) -> Any:
+    """Build a dataclass from a TOML table, type-checking each known key."""
+    allowed = [f.name for f in fields(cls)]
+    _check_keys(section, data, allowed, where)
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        name = f"[{section}] {f.name}"
+        ann = str(f.type)
+        if ann.startswith("tuple[str"):
+            if isinstance(value, str):
+                value = [value]
+            _expect(value, list, name, where)
+            value = tuple(_expect(v, str, name, where) for v in value)
+        elif ann.startswith("tuple[int"):
+            _expect(value, list, name, where)
+            value = tuple(_expect(v, int, name, where) for v in value)
+        elif ann == "bool":
+            _expect(value, bool, name, where)
+        elif ann == "int":
+            _expect(value, int, name, where)
+        elif ann == "float":
+            value = float(_expect(value, (int, float), name, where))
+        elif ann in ("str", "str | None"):
+            _expect(value, str, name, where)
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+def _recipients(data: Any, where: str) -> Mapping[str, tuple[str, ...]]:
+    _expect(data, dict, "[briefings.recipients]", where)
+    out: dict[str, tuple[str, ...]] = {}
+    for segment, addresses in data.items():
+        if isinstance(addresses, str):
+            addresses = [addresses]
+        _expect(addresses, list, f"[briefings.recipients] {segment!r}", where)
+        out[str(segment)] = tuple(
+            _expect(a, str, f"[briefings.recipients] {segment!r}", where) for a in addresses
+        )
+    return MappingProxyType(out)
+
+
+def from_mapping(data: Mapping[str, Any], where: str = "config") -> Config:
+    """Build and validate a :class:`Config` from parsed TOML (a dict)."""
+    top = [f.name for f in fields(Config) if f.name != "source"]
+    _check_keys("top level", data, top, where)
+
+    columns = data.get("columns", {})
+    _expect(columns, dict, "[columns]", where)
+    _check_keys("columns", columns, list(CANONICAL_FIELDS), where)
+    for key, header in columns.items():
+        _expect(header, str, f"[columns] {key}", where)
+
+    briefings_data = dict(data.get("briefings", {}))
+    recipients = _recipients(briefings_data.pop("recipients", {}), where)
+    briefings = _build(Briefings, "briefings", briefings_data, where)
+    briefings = Briefings(**{**briefings.__dict__, "recipients": recipients})
+
+    email = None
+    if "email" in data:
+        email_data = data["email"]
+        _expect(email_data, dict, "[email]", where)
+        if "host" not in email_data:
+            raise ConfigError(f"{where}: [email] needs a host", hint='add host = "smtp.example.com"')
+        email = _build(Email, "email", email_data, where)
+
+    config = Config(
+        columns=MappingProxyType(dict(columns)),
+        outcomes=_build(Outcomes, "outcomes", data.get("outcomes", {}), where),
+        periods=_build(Periods, "periods", data.get("periods", {}), where),
+        win_rate=_build(WinRate, "win_rate", data.get("win_rate", {}), where),
+        segments=_build(Segments, "segments", data.get("segments", {}), where),
+        briefings=briefings,
+        email=email,
+        outbox=_expect(data.get("outbox", "outbox"), str, "outbox", where),
+        ledger=data.get("ledger"),
+        watch=_build(Watch, "watch", data.get("watch", {}), where),
+        source=where if where != "config" else None,
+    )
+    _validate(config, where)
+    return config
+
+
+def _validate(config: Config, where: str) -> None:
+    if not 1 <= config.periods.fiscal_year_start_month <= 12:
+        raise ConfigError(f"{where}: [periods] fiscal_year_start_month must be 1-12")
+    if config.win_rate.mode not in ("snapshot", "cohort"):
+        raise ConfigError(
+            f"{where}: [win_rate] mode must be 'snapshot' or 'cohort', not {config.win_rate.mode!r}"
+        )
+    if config.win_rate.min_closed < 0:
+        raise ConfigError(f"{where}: [win_rate] min_closed must be 0 or more")
+    bands = config.segments.company_size_bands
+    if list(bands) != sorted(set(bands)) or not bands:
+        raise ConfigError(
+            f"{where}: [segments] company_size_bands must be increasing, e.g. [0, 50, 250]"
+        )
+    if config.briefings.paper not in ("A4", "Letter"):
+        raise ConfigError(f"{where}: [briefings] paper must be 'A4' or 'Letter'")
+
+
+def load(path: str | Path | None) -> Config:
+    """Load ``path`` (None → all defaults). Raises :class:`ConfigError` with the fix."""
+    if path is None:
+        return Config()
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file {p} not found", hint="check the path given to --config")
+    except OSError as exc:
+        raise ConfigError(f"config file {p} cannot be read: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: not valid TOML ({exc})", hint="fix the line named") from None
+    return from_mapping(data, where=str(p))

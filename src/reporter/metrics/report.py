@@ -1,0 +1,180 @@
+"""What the metrics core hands to the writers: plain frozen dataclasses of DataFrames.
+
+Writers format these; they never compute a metric. Every rate is a fraction (0.25) or
+None/NaN when there is no closed outcome. Column lists below are the contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from reporter.metrics.periods import Quarter
+
+REP_COLUMNS = (
+    "rep",
+    "manager",
+    "quarter",  # label, e.g. "FY2026 Q3"
+    "won_opportunities",
+    "won_amount",
+    "lost_opportunities",
+    "win_rate",  # won / (won + lost) by close date in the quarter; NaN if none closed
+)
+WON_CUSTOMER_COLUMNS = ("quarter", "dimension", "segment", "won_customers")
+NEW_CUSTOMER_COLUMNS = (
+    "account",
+    "quarter",
+    "first_won_date",
+    "opportunity_id",
+    "opportunity_name",
+    "rep",
+    "amount",
+    # then one column per segment dimension (industry, company_size, region, ...)
+)
+SEGMENT_COLUMNS = (
+    "dimension",
+    "segment",
+    "won",
+    "lost",
+    "win_rate",
+    "ci_low",
+    "ci_high",
+    "directional",  # bool: won + lost < min_closed
+    "won_amount",
+    "lost_amount",
+    "amount_weighted_win_rate",  # won_amount / (won_amount + lost_amount)
+    "avg_won_amount",  # ACV mean
+    "median_won_amount",  # ACV median
+    "median_cycle_days",
+    "mean_cycle_days",
+)
+LOSS_REASON_COLUMNS = ("dimension", "segment", "loss_reason", "lost")
+PIPELINE_COLUMNS = (
+    "dimension",  # "all", "rep" or a segment dimension
+    "segment",
+    "open_opportunities",
+    "open_amount",
+    "target",  # NaN when no target given
+    "coverage",  # open_amount / target; NaN without a target
+)
+TREND_COLUMNS = (
+    "quarter",
+    "won_opportunities",
+    "won_amount",
+    "lost_opportunities",
+    "win_rate",
+    "ci_low",
+    "ci_high",
+    "won_customers",
+)
+WON_DEAL_COLUMNS = (
+    "opportunity_id",
+    "opportunity_name",
+    "rep",
+    "manager",
+    "account",
+    "close_date",
+    "created_date",
+    "amount",
+    "deal_type",
+    "new_customer",  # bool: this deal made the account a new customer
+    "cycle_days",
+    # then segment dimension columns, then source_file, source_sheet, source_row
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The reporting period and the win-rate window mode used."""
+
+    quarter: Quarter
+    mode: str  # "snapshot" | "cohort"
+
+    @property
+    def label(self) -> str:
+        return self.quarter.label
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "label": self.quarter.label,
+            "start": self.quarter.start.isoformat(),
+            "end": self.quarter.end.isoformat(),
+            "mode": self.mode,
+        }
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Headline figures for one quarter (whole data set or one segment's subset)."""
+
+    quarter: str
+    won_opportunities: int
+    won_amount: float
+    lost_opportunities: int
+    won_customers: int
+    win_rate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    directional: bool
+    amount_weighted_win_rate: float | None
+    acv_mean: float | None
+    acv_median: float | None
+    cycle_days_median: float | None
+    cycle_days_mean: float | None
+    open_opportunities: int
+    open_amount: float
+    target: float | None
+    coverage: float | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A headline figure now, the previous quarter, and the change between them."""
+
+    name: str
+    current: float | None
+    previous: float | None
+
+    @property
+    def delta(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+    @property
+    def relative(self) -> float | None:
+        """Fractional change (0.1 = +10 %); None when the previous value is 0 or missing."""
+        if self.delta is None or not self.previous:
+            return None
+        return self.delta / abs(self.previous)
+
+
+@dataclass(frozen=True)
+class Report:
+    """All metrics for one reporting period over one set of opportunities.
+
+    A briefing's report is the same structure computed on one segment's opportunities
+    (with new-customer status still decided on the whole data set).
+    """
+
+    period: Period
+    previous: Quarter
+    trailing: tuple[Quarter, ...]  # four quarters ending with the period, oldest first
+    quarters: tuple[Quarter, ...]  # every quarter with a close date in the data
+    headline: Headline
+    headline_previous: Headline
+    changes: tuple[Change, ...]
+    trend: pd.DataFrame  # TREND_COLUMNS, one row per trailing quarter
+    won_opportunities_by_rep: pd.DataFrame  # REP_COLUMNS, every quarter in the data
+    won_customers: pd.DataFrame  # WON_CUSTOMER_COLUMNS, reporting period only
+    won_customers_by_quarter: pd.DataFrame  # WON_CUSTOMER_COLUMNS, every quarter
+    new_customers: pd.DataFrame  # NEW_CUSTOMER_COLUMNS, reporting period only
+    win_rate_by_segment: pd.DataFrame  # SEGMENT_COLUMNS, reporting period
+    loss_reasons: pd.DataFrame  # LOSS_REASON_COLUMNS, reporting period (dimension "all" too)
+    pipeline: pd.DataFrame  # PIPELINE_COLUMNS, open opportunities now
+    won_deals: pd.DataFrame  # WON_DEAL_COLUMNS, won deals closing in the period
+    dimensions: tuple[str, ...]
+    settings: dict[str, Any] = field(default_factory=dict)
+    segment: tuple[str, str] | None = None  # (dimension, value) for a briefing's report
