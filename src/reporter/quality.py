@@ -36,6 +36,7 @@ CODES: dict[str, str] = {
     "bad-target": "Target row could not be read",
     "conflicting-flags": "IsWon set on an opportunity that is not closed",
     "text-truncated": "Text longer than Excel allows was truncated in the workbook",
+    "sheet-split": "Table longer than an Excel sheet allows continued on another sheet",
 }
 
 # What reporter did with the row or cell.
