@@ -36,6 +36,8 @@ CODES: dict[str, str] = {
     "bad-target": "Target row could not be read",
     "conflicting-flags": "IsWon set on an opportunity that is not closed",
     "text-truncated": "Text longer than Excel allows was truncated in the workbook",
+    "note-row": "Row with a single text cell (a note, caption or footer) skipped",
+    "bad-number": "Number could not be read",
     "sheet-split": "Table longer than an Excel sheet allows continued on another sheet",
 }
 
