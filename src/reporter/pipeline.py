@@ -1,19 +1,29 @@
 """One orchestration function, shared by ``reporter build`` and the folder watcher.
 
 read → normalise & validate → metrics → write (xlsx, pdf, json). Delivery is separate.
+Outputs are staged in a hidden folder inside ``out_dir`` and moved into place only when
+every one of them was written, so a failed run leaves the previous outputs untouched.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reporter.config import Config
+from reporter.errors import OutputError
 from reporter.metrics.report import Report
 from reporter.model import Dataset
 
 Progress = Callable[[str], None]
+
+WORKBOOK_NAME = "sales-report.xlsx"
+METRICS_NAME = "metrics.json"
+BRIEFINGS_DIR = "briefings"
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,19 @@ def check(inputs: Sequence[Path], config: Config) -> Dataset:
     return load_dataset(list(inputs), config)
 
 
+def compute_all(
+    dataset: Dataset, config: Config, period: str | None = None
+) -> tuple[Report, dict[str, Report]]:
+    """The company-wide report and one report per briefing segment, for one period."""
+    from reporter.metrics import compute, enrich, resolve_period, segment_reports
+
+    enriched = enrich(dataset.opportunities, config)
+    quarter = resolve_period(enriched, config, period)
+    report = compute(enriched, config, quarter, dataset.targets)
+    briefings = segment_reports(enriched, config, quarter, dataset.targets)
+    return report, briefings
+
+
 def run(
     inputs: Sequence[Path],
     config: Config,
@@ -44,4 +67,72 @@ def run(
     progress: Progress | None = None,
 ) -> RunResult:
     """Build every report for ``inputs`` into ``out_dir`` (atomically, all or nothing)."""
-    raise NotImplementedError  # filled in by the metrics/pipeline work
+    say = progress or (lambda _msg: None)
+    say(f"reading {len(inputs)} input(s)")
+    dataset = check(inputs, config)
+    say(f"computing metrics over {len(dataset.opportunities):,} opportunities")
+    report, briefing_reports = compute_all(dataset, config, period)
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write to output folder {out_dir}: {exc.strerror}",
+            hint="choose another folder with --out, or fix its permissions",
+        ) from None
+    try:
+        pdfs = _write_all(staging, report, briefing_reports, dataset, config, say)
+        _publish(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return RunResult(
+        out_dir=out_dir,
+        dataset=dataset,
+        report=report,
+        briefing_reports=briefing_reports,
+        workbook=out_dir / WORKBOOK_NAME,
+        metrics=out_dir / METRICS_NAME,
+        briefings={seg: out_dir / BRIEFINGS_DIR / p.name for seg, p in pdfs.items()},
+    )
+
+
+def _write_all(
+    staging: Path,
+    report: Report,
+    briefing_reports: dict[str, Report],
+    dataset: Dataset,
+    config: Config,
+    say: Progress,
+) -> dict[str, Path]:
+    from reporter.write.json import write_metrics
+    from reporter.write.pdf import render_briefings
+    from reporter.write.xlsx import write_workbook
+
+    say(f"writing {WORKBOOK_NAME}")
+    write_workbook(staging / WORKBOOK_NAME, report, dataset, config)
+    say(f"rendering {len(briefing_reports)} briefing(s) by {config.briefings.by}")
+    pdfs = render_briefings(staging, briefing_reports, report, dataset, config, say)
+    say(f"writing {METRICS_NAME}")
+    write_metrics(staging / METRICS_NAME, report, dataset, config, briefing_reports)
+    return pdfs
+
+
+def _publish(staging: Path, out_dir: Path) -> None:
+    """Move staged outputs into ``out_dir``; each replace is atomic."""
+    try:
+        for name in (WORKBOOK_NAME, METRICS_NAME):
+            os.replace(staging / name, out_dir / name)
+        target = out_dir / BRIEFINGS_DIR
+        old = out_dir / f".{BRIEFINGS_DIR}.old"
+        if old.exists():
+            shutil.rmtree(old)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging / BRIEFINGS_DIR, target)
+        shutil.rmtree(old, ignore_errors=True)
+    except PermissionError as exc:
+        raise OutputError(
+            f"cannot replace {exc.filename}: it is locked or read-only",
+            hint="close the file if it is open in Excel or a PDF viewer, then run again",
+        ) from None

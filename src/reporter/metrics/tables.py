@@ -1,0 +1,265 @@
+"""Metric tables from an enriched opportunities frame. Pure functions: frames in, frames out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from reporter.metrics.periods import Quarter
+from reporter.metrics.report import (
+    LOSS_REASON_COLUMNS,
+    PIPELINE_COLUMNS,
+    REP_COLUMNS,
+    SEGMENT_COLUMNS,
+    WON_CUSTOMER_COLUMNS,
+)
+from reporter.metrics.stats import rate, wilson_interval
+
+ALL = "all"
+ALL_SEGMENT = "All"
+
+
+def closed_in_window(frame: pd.DataFrame, quarter: Quarter, mode: str) -> pd.DataFrame:
+    """Won and lost opportunities that count for the win rate of ``quarter``.
+
+    snapshot: close date in the quarter. cohort: created in the quarter, closed so far.
+    """
+    closed = frame[frame["outcome"].isin(("won", "lost"))]
+    column = "close_quarter" if mode == "snapshot" else "created_quarter"
+    return closed[closed[column].eq(quarter.label)]
+
+
+def won_in(frame: pd.DataFrame, quarter: Quarter) -> pd.DataFrame:
+    """Won opportunities whose close date is in ``quarter`` (the bonus basis, any mode)."""
+    return frame[frame["outcome"].eq("won") & frame["close_quarter"].eq(quarter.label)]
+
+
+def rep_manager(frame: pd.DataFrame) -> pd.Series:
+    """Each rep's manager: the most frequent non-blank manager on their deals (ties: A-Z)."""
+    known = frame[frame["manager"].notna()][["rep", "manager"]]
+    if known.empty:
+        return pd.Series(dtype=object)
+    counts = known.value_counts().reset_index(name="n")
+    counts = counts.sort_values(["rep", "n", "manager"], ascending=[True, False, True])
+    return counts.drop_duplicates("rep").set_index("rep")["manager"]
+
+
+def rep_quarters(frame: pd.DataFrame, quarters: Sequence[Quarter]) -> pd.DataFrame:
+    """Won/lost per rep per quarter by close date, for every rep-quarter with any deal.
+
+    A rep-quarter appears when the rep has a (non-excluded) opportunity closing, expected to
+    close, or created in one of ``quarters``; with no closed outcome its win rate is blank,
+    not 0 %.
+    """
+    frame = frame[~frame["outcome"].eq("excluded")]
+    keys = pd.concat(
+        [
+            frame[["rep", "close_quarter"]].rename(columns={"close_quarter": "quarter"}),
+            frame[["rep", "created_quarter"]].rename(columns={"created_quarter": "quarter"}),
+        ]
+    ).dropna()
+    keys = keys[keys["quarter"].isin([q.label for q in quarters])].drop_duplicates()
+    won = frame[frame["outcome"].eq("won")]
+    lost = frame[frame["outcome"].eq("lost")]
+    won_g = won.groupby(["rep", "close_quarter"])
+    table = keys.set_index(["rep", "quarter"])
+    table["won_opportunities"] = won_g.size().reindex(table.index, fill_value=0)
+    table["won_amount"] = won_g["amount"].sum(min_count=0).reindex(table.index, fill_value=0.0)
+    lost_counts = lost.groupby(["rep", "close_quarter"]).size()
+    table["lost_opportunities"] = lost_counts.reindex(table.index, fill_value=0)
+    table = table.reset_index()
+    table["manager"] = table["rep"].map(rep_manager(frame))
+    table["win_rate"] = [
+        rate(w, lo) for w, lo in zip(table["won_opportunities"], table["lost_opportunities"])
+    ]
+    table["won_opportunities"] = table["won_opportunities"].astype("int64")
+    table["lost_opportunities"] = table["lost_opportunities"].astype("int64")
+    table["won_amount"] = table["won_amount"].astype("float64")
+    table["win_rate"] = table["win_rate"].astype("float64")
+    table["_q"] = table["quarter"].map(_quarter_sort_key)
+    table = table.sort_values(["_q", "rep"]).drop(columns="_q").reset_index(drop=True)
+    return table[list(REP_COLUMNS)]
+
+
+def _quarter_sort_key(label: str) -> tuple[int, int]:
+    fy, q = label.split(" ")
+    return int(fy[2:]), int(q[1:])
+
+
+def segment_rates(
+    window: pd.DataFrame,
+    candidates: pd.DataFrame,
+    dimensions: Sequence[str],
+    min_closed: int,
+) -> pd.DataFrame:
+    """Win rate per segment of each dimension, plus the ``all``/``All`` row first.
+
+    ``window`` holds the closed opportunities of the window; ``candidates`` the rows whose
+    segment values should be listed even without a closed outcome (blank rate then).
+    """
+    rows: list[dict[str, object]] = [
+        _segment_row(ALL, ALL_SEGMENT, window, min_closed),
+    ]
+    for dim in dimensions:
+        values = sorted(set(candidates[dim].dropna()) | set(window[dim].dropna()), key=str)
+        for value in values:
+            rows.append(_segment_row(dim, value, window[window[dim].eq(value)], min_closed))
+    table = pd.DataFrame(rows, columns=list(SEGMENT_COLUMNS))
+    for col in ("won", "lost"):
+        table[col] = table[col].astype("int64")
+    table["directional"] = table["directional"].astype(bool)
+    return table
+
+
+def _segment_row(dim: str, value: object, closed: pd.DataFrame, min_closed: int) -> dict:
+    won = closed[closed["outcome"].eq("won")]
+    lost = closed[closed["outcome"].eq("lost")]
+    n_won, n_lost = len(won), len(lost)
+    won_amount = float(won["amount"].sum())
+    lost_amount = float(lost["amount"].sum())
+    low, high = wilson_interval(n_won, n_won + n_lost)
+    return {
+        "dimension": dim,
+        "segment": value,
+        "won": n_won,
+        "lost": n_lost,
+        "win_rate": _nan(rate(n_won, n_lost)),
+        "ci_low": _nan(low),
+        "ci_high": _nan(high),
+        "directional": (n_won + n_lost) < min_closed,
+        "won_amount": won_amount,
+        "lost_amount": lost_amount,
+        "amount_weighted_win_rate": _nan(rate(won_amount, lost_amount)),
+        "avg_won_amount": _nan(_stat(won["amount"], "mean")),
+        "median_won_amount": _nan(_stat(won["amount"], "median")),
+        "median_cycle_days": _nan(_stat(won["cycle_days"], "median")),
+        "mean_cycle_days": _nan(_stat(won["cycle_days"], "mean")),
+    }
+
+
+def _stat(values: pd.Series, how: str) -> float | None:
+    present = values.dropna()
+    if present.empty:
+        return None
+    return float(present.mean() if how == "mean" else present.median())
+
+
+def _nan(value: float | None) -> float:
+    return np.nan if value is None else float(value)
+
+
+def won_customer_counts(
+    new: pd.DataFrame, quarters: Sequence[Quarter], dimensions: Sequence[str]
+) -> pd.DataFrame:
+    """New customers per quarter, overall (``all``), per rep and per segment dimension.
+
+    Every quarter gets an ``all`` row, 0 when nobody was won; segment rows appear for
+    segments that won at least one new customer in the quarter.
+    """
+    rows: list[dict[str, object]] = []
+    for quarter in quarters:
+        in_q = new[new["close_quarter"].eq(quarter.label)]
+        rows.append(
+            {
+                "quarter": quarter.label,
+                "dimension": ALL,
+                "segment": ALL_SEGMENT,
+                "won_customers": len(in_q),
+            }
+        )
+        for dim in ("rep", *dimensions):
+            for value, count in in_q[dim].value_counts().sort_index().items():
+                rows.append(
+                    {
+                        "quarter": quarter.label,
+                        "dimension": dim,
+                        "segment": value,
+                        "won_customers": int(count),
+                    }
+                )
+    table = pd.DataFrame(rows, columns=list(WON_CUSTOMER_COLUMNS))
+    table["won_customers"] = table["won_customers"].astype("int64")
+    return table
+
+
+def loss_reason_counts(lost: pd.DataFrame, dimensions: Sequence[str]) -> pd.DataFrame:
+    """Lost opportunities by reason, overall and per segment (missing reason → 'Not given')."""
+    reasons = lost["loss_reason"].fillna("Not given").astype(object)
+    frames = []
+    for dim in (ALL, *dimensions):
+        segment = pd.Series(ALL_SEGMENT, index=lost.index) if dim == ALL else lost[dim]
+        counts = (
+            pd.DataFrame({"segment": segment, "loss_reason": reasons})
+            .value_counts()
+            .reset_index(name="lost")
+        )
+        counts.insert(0, "dimension", dim)
+        frames.append(counts)
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if table.empty:
+        return pd.DataFrame(columns=list(LOSS_REASON_COLUMNS))
+    table = table.sort_values(
+        ["dimension", "segment", "lost", "loss_reason"],
+        ascending=[True, True, False, True],
+        key=lambda s: s.map(str) if s.dtype == object else s,
+    )
+    order = {d: i for i, d in enumerate((ALL, *dimensions))}
+    table = table.sort_values("dimension", key=lambda s: s.map(order), kind="mergesort")
+    table["lost"] = table["lost"].astype("int64")
+    return table[list(LOSS_REASON_COLUMNS)].reset_index(drop=True)
+
+
+def pipeline_table(
+    open_opps: pd.DataFrame,
+    dimensions: Sequence[str],
+    targets: pd.DataFrame,
+    quarter: Quarter,
+) -> pd.DataFrame:
+    """Open pipeline count and amount, overall, per rep and per segment; coverage vs target.
+
+    Coverage = open pipeline amount ÷ the target set for the reporting quarter. The overall
+    target is the sum of per-rep targets (or, without those, of the first dimension that has
+    targets).
+    """
+    q_targets = targets[targets["quarter"].eq(quarter.label)]
+    rows: list[dict[str, object]] = []
+    overall_target = _overall_target(q_targets)
+    rows.append(_pipeline_row(ALL, ALL_SEGMENT, open_opps, overall_target))
+    for dim in ("rep", *dimensions):
+        dim_targets = q_targets[q_targets["dimension"].eq(dim)].groupby("segment")["target"].sum()
+        values = sorted(set(open_opps[dim].dropna()) | set(dim_targets.index), key=str)
+        for value in values:
+            target = dim_targets.get(value)
+            rows.append(_pipeline_row(dim, value, open_opps[open_opps[dim].eq(value)], target))
+    table = pd.DataFrame(rows, columns=list(PIPELINE_COLUMNS))
+    table["open_opportunities"] = table["open_opportunities"].astype("int64")
+    for col in ("open_amount", "target", "coverage"):
+        table[col] = table[col].astype("float64")
+    return table
+
+
+def _overall_target(q_targets: pd.DataFrame) -> float | None:
+    if q_targets.empty:
+        return None
+    reps = q_targets[q_targets["dimension"].eq("rep")]
+    chosen = (
+        reps
+        if not reps.empty
+        else q_targets[q_targets["dimension"].eq(q_targets["dimension"].iloc[0])]
+    )
+    return float(chosen["target"].sum())
+
+
+def _pipeline_row(dim: str, value: object, rows: pd.DataFrame, target: float | None) -> dict:
+    amount = float(rows["amount"].sum())
+    has_target = target is not None and not pd.isna(target) and float(target) > 0
+    return {
+        "dimension": dim,
+        "segment": value,
+        "open_opportunities": len(rows),
+        "open_amount": amount,
+        "target": float(target) if target is not None and not pd.isna(target) else np.nan,
+        "coverage": amount / float(target) if has_target else np.nan,  # type: ignore[arg-type]
+    }
