@@ -1,0 +1,184 @@
+"""Readers and normaliser: workbooks and CSV files → one canonical :class:`Dataset`.
+
+``load_dataset(paths, config)`` is the whole public surface. The steps, one module each:
+``sniff`` (what the file really is) → ``excel``/``csvfile`` (cells) → ``tables`` (header,
+kind, parsed columns) → ``opportunities`` (outcome, quarantine, duplicates) →
+``reference`` (accounts and reps joins) and ``targets``. See docs/inputs.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from reporter.config import BUILTIN_DIMENSIONS, Config
+from reporter.errors import NoOpportunitiesTable, UnreadableFile
+from reporter.model import OPPORTUNITY_COLUMNS, Dataset, InputFile, coerce_types
+from reporter.quality import IGNORED, Issue
+from reporter.read.csvfile import read_csv
+from reporter.read.excel import read_workbook
+from reporter.read.headers import alias_index
+from reporter.read.opportunities import OpportunityBuilder, Record, dedupe
+from reporter.read.outcome import OutcomeRules
+from reporter.read.reference import Joiner, References, size_band
+from reporter.read.sniff import sniff
+from reporter.read.tables import OPPORTUNITIES, Table, Unrecognised, read_table
+from reporter.read.targets import targets_frame
+
+__all__ = ["INPUT_SUFFIXES", "input_files", "load_dataset"]
+
+# .xlsb is listed so a user who drops one is told to re-save it, not silently ignored.
+INPUT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".xlsb")
+
+
+def is_ignorable(path: Path) -> bool:
+    """Excel/LibreOffice lock files, Office temp files and hidden files."""
+    name = path.name
+    return name.startswith(("~$", ".~lock.", ".")) or name.lower().endswith(".tmp")
+
+
+def input_files(paths: Sequence[Path]) -> list[Path]:
+    """Files to read: files as given, folders expanded (sorted, not recursive)."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out.extend(
+                child
+                for child in sorted(path.iterdir())
+                if child.is_file()
+                and child.suffix.lower() in INPUT_SUFFIXES
+                and not is_ignorable(child)
+            )
+        else:
+            out.append(path)
+    return out
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableFile(f"{path}: no such file", hint="check the path") from None
+    except OSError as exc:
+        raise UnreadableFile(
+            f"{path}: cannot be read ({exc.strerror})",
+            hint="check the file permissions, or close it in the program that has it open",
+        ) from None
+
+
+def _read_file(
+    path: Path, config: Config, extras: tuple[str, ...], issues: list[Issue]
+) -> tuple[list[Table], list[Unrecognised], InputFile]:
+    data = _read_bytes(path)
+    display = path.name
+    kind = sniff(path, data[:8192])
+    if kind == "csv":
+        sheets = [read_csv(data, display)]
+    else:
+        sheets, sheet_issues = read_workbook(path, display, kind)
+        issues.extend(sheet_issues)
+    index = alias_index(config.columns)
+    tables: list[Table] = []
+    unrecognised: list[Unrecognised] = []
+    for raw in sheets:
+        result = read_table(raw, index, extras, issues)
+        if isinstance(result, Table):
+            tables.append(result)
+        elif isinstance(result, Unrecognised):
+            unrecognised.append(result)
+            issues.append(_ignored(result))
+    sheet_names = tuple(t.raw.sheet for t in tables if t.raw.sheet is not None)
+    rows = sum(len(t.rows) for t in tables)
+    digest = hashlib.sha256(data).hexdigest()
+    return tables, unrecognised, InputFile(str(path), digest, rows, sheet_names)
+
+
+def _headers_text(headers: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(headers[:limit]) or "no headers"
+    return shown + (f", … ({len(headers)} in all)" if len(headers) > limit else "")
+
+
+def _ignored(sheet: Unrecognised) -> Issue:
+    raw = sheet.raw
+    return Issue(
+        "ignored-sheet",
+        raw.file,
+        raw.sheet,
+        None,
+        None,
+        raw.sheet or raw.file,
+        f"not an opportunities, accounts, reps or targets table "
+        f"(headers: {_headers_text(sheet.headers)})",
+        IGNORED,
+    )
+
+
+def _no_opportunities(
+    files: Sequence[Path], unrecognised: Sequence[Unrecognised], tables: Sequence[Table]
+) -> NoOpportunitiesTable:
+    if not files:
+        return NoOpportunitiesTable(
+            "no input files: the folder has no .xlsx, .xlsm, .xls or .csv files",
+            hint="put the sales workbooks in the folder, or name the files on the command line",
+        )
+    seen = [f"{u.raw.where} (headers: {_headers_text(u.headers)})" for u in unrecognised]
+    seen += [f"{t.raw.where} (read as a {t.kind} table)" for t in tables]
+    return NoOpportunitiesTable(
+        "no opportunities table found in " + ("; ".join(seen) or "the inputs (all empty)"),
+        hint="an opportunities table needs a stage (or IsWon) column, an owner column and a "
+        'close date column; name yours in config.toml [columns], e.g. stage = "Deal Status"',
+    )
+
+
+def _frame(records: list[Record], extras: tuple[str, ...]) -> pd.DataFrame:
+    columns = [*OPPORTUNITY_COLUMNS, *(e for e in extras if e not in OPPORTUNITY_COLUMNS)]
+    data = {c: [r.get(c) for r in records] for c in columns}
+    return coerce_types(pd.DataFrame(data, columns=columns))
+
+
+def load_dataset(paths: list[Path], config: Config) -> Dataset:
+    """Read every input file (folders expanded) into one canonical :class:`Dataset`.
+
+    Raises a :class:`reporter.errors.InputError` subclass when a file cannot be used at all
+    (corrupt, encrypted, unsupported, no opportunities table, a required column missing).
+    Problems with single rows and cells are returned as ``Dataset.issues``.
+    """
+    files = input_files(paths)
+    extras = tuple(d for d in config.segments.dimensions if d not in BUILTIN_DIMENSIONS)
+    issues: list[Issue] = []
+    tables: list[Table] = []
+    unrecognised: list[Unrecognised] = []
+    inputs: list[InputFile] = []
+    for path in files:
+        file_tables, file_unrecognised, input_file = _read_file(path, config, extras, issues)
+        tables += file_tables
+        unrecognised += file_unrecognised
+        inputs.append(input_file)
+    opportunity_tables = [t for t in tables if t.kind == OPPORTUNITIES]
+    if not opportunity_tables:
+        raise _no_opportunities(files, unrecognised, tables)
+    if not any(t.rows for t in opportunity_tables):
+        where = ", ".join(t.raw.where for t in opportunity_tables)
+        raise NoOpportunitiesTable(
+            f"{where}: the opportunities table has headers but no data rows",
+            hint="check that the right file was exported (a report with filters may be empty)",
+        )
+    builder = OpportunityBuilder(OutcomeRules(config.outcomes), issues)
+    records = [r for t in opportunity_tables for r in builder.records(t)]
+    records = dedupe(records, issues)
+    joiner = Joiner(References.from_tables(tables), extras, issues)
+    bands = config.segments.company_size_bands
+    for record in records:
+        joiner.join(record)
+        if record.get("company_size") is None:
+            record["company_size"] = size_band(record.get("employees"), bands)
+    return Dataset(
+        opportunities=_frame(records, extras),
+        targets=targets_frame(tables, config.periods.fiscal_year_start_month, issues),
+        issues=tuple(issues),
+        inputs=tuple(inputs),
+        extra_dimensions=extras,
+    )

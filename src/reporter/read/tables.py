@@ -1,0 +1,292 @@
+"""A raw sheet → a classified table of data rows with parsed column values.
+
+Finds the header row, decides what the sheet is (opportunities, accounts, reps, targets),
+skips blank, totals and note rows (reporting the ones a reader would want to know about),
+and parses every mapped column: text, amounts, dates, yes/no flags.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reporter.errors import MissingColumn
+from reporter.quality import KEPT, SKIPPED, Issue
+from reporter.read import values as v
+from reporter.read.headers import (
+    ACCOUNT_ID,
+    AliasIndex,
+    find_header,
+    header_names,
+    map_columns,
+    norm,
+)
+from reporter.read.raw import RawSheet
+
+OPPORTUNITIES, ACCOUNTS, REPS, TARGETS = "opportunities", "accounts", "reps", "targets"
+AMOUNT_FIELDS = {"amount": "bad-amount", "target": "bad-target", "employees": "bad-number"}
+DATE_FIELDS = ("created_date", "close_date", "customer_since")
+FLAG_FIELDS = ("is_won", "is_closed")
+SEGMENT_FIELDS = ("region", "industry", "company_size", "lead_source", "product", "type")
+ACCOUNT_ATTRIBUTES = {"industry", "employees", "company_size", "customer_since"}
+_TOTALS = re.compile(r"^\s*(grand\s*)?(sub\s*-?\s*)?totals?\b|^\s*(sum|count)\b", re.IGNORECASE)
+
+# What to put in [columns] for each required field, for the MissingColumn hint.
+_REQUIRED_EXAMPLES = {
+    "owner": 'owner = "Sales Rep"',
+    "close_date": 'close_date = "Closed On"',
+    "stage": 'stage = "Deal Status"',
+}
+
+
+@dataclass
+class Table:
+    """One recognised table: its kind, where it is, and parsed values per canonical field."""
+
+    kind: str
+    raw: RawSheet
+    headers: dict[str, str]  # canonical field → header as written
+    rows: list[int] = field(default_factory=list)  # Excel/CSV row number per data row
+    values: dict[str, list[Any]] = field(default_factory=dict)
+    extras: dict[str, list[Any]] = field(default_factory=dict)  # extra dimension → text
+
+
+@dataclass(frozen=True)
+class Unrecognised:
+    """A sheet that is not a table reporter uses, with the headers it had (for messages)."""
+
+    raw: RawSheet
+    headers: tuple[str, ...]
+
+
+def classify(fields: set[str], segment_extras: Iterable[str] = ()) -> str | None:
+    """What a table is, judged by its canonical columns (None: not one reporter uses)."""
+    if ("stage" in fields or "is_won" in fields) and ({"owner", "close_date"} & fields):
+        return OPPORTUNITIES
+    if "owner" in fields and "close_date" in fields:
+        return OPPORTUNITIES  # stage missing: check_required will say so
+    if "target" in fields and (
+        "owner" in fields or set(SEGMENT_FIELDS) & fields or any(segment_extras)
+    ):
+        return TARGETS
+    data_loader_account = {"opportunity_id", "opportunity_name"} <= fields and bool(
+        ACCOUNT_ATTRIBUTES & fields
+    )
+    if "account" in fields or ACCOUNT_ID in fields or data_loader_account:
+        return ACCOUNTS
+    if "owner" in fields:
+        return REPS
+    return None
+
+
+def check_required(raw: RawSheet, colmap: dict[str, int], headers: list[str]) -> None:
+    """Raise :class:`MissingColumn` unless owner, stage (or IsWon) and close date are there."""
+    missing = [f for f in ("owner", "close_date") if f not in colmap]
+    if "stage" not in colmap and "is_won" not in colmap:
+        missing.insert(0, "stage")
+    if not missing:
+        return
+    name = missing[0]
+    label = "stage (or IsWon)" if name == "stage" else name.replace("_", " ")
+    seen = ", ".join(headers) or "none"
+    raise MissingColumn(
+        f"{raw.where}: the opportunities table has no {label} column (headers seen: {seen})",
+        hint=f"name the column in config.toml under [columns], e.g. {_REQUIRED_EXAMPLES[name]}",
+    )
+
+
+def read_table(
+    raw: RawSheet, index: AliasIndex, extras: tuple[str, ...], issues: list[Issue]
+) -> Table | Unrecognised | None:
+    """Classify and extract one sheet. None for a sheet with no cells at all."""
+    header_at = find_header(raw.rows, index)
+    if header_at is None:
+        return None
+    header = raw.rows[header_at]
+    colmap = map_columns(header, index)
+    extra_cols = _extra_columns(header, extras)
+    kind = classify(set(colmap), extra_cols)
+    if kind is None:
+        return Unrecognised(raw, tuple(header_names(header)))
+    if kind == OPPORTUNITIES:
+        check_required(raw, colmap, header_names(header))
+    if kind == ACCOUNTS and "account" not in colmap and ACCOUNT_ID not in colmap:
+        # A Salesforce Account export: its Id is the key opportunities' AccountId points at.
+        colmap[ACCOUNT_ID] = colmap.pop("opportunity_id")
+        colmap["account"] = colmap.pop("opportunity_name")
+    headers = {f: str(header[c]).strip() for f, c in colmap.items()}
+    table = Table(kind, raw, headers)
+    _extract(table, header_at, colmap, extra_cols, issues)
+    _parse(table, issues)
+    return table
+
+
+def _extra_columns(header: list[Any], extras: tuple[str, ...]) -> dict[str, int]:
+    wanted = {norm(name): name for name in extras}
+    out: dict[str, int] = {}
+    for col, cell in enumerate(header):
+        name = wanted.get(norm(cell))
+        if name is not None and name not in out:
+            out[name] = col
+    return out
+
+
+def _cell(row: list[Any], col: int) -> Any:
+    return row[col] if col < len(row) else None
+
+
+def _issue(
+    table: Table, code: str, row: int, column: str | None, value: Any, problem: str, action: str
+) -> Issue:
+    return Issue(code, table.raw.file, table.raw.sheet, row, column, value, problem, action)
+
+
+def _skip_reason(table: Table, row: list[Any], colmap: dict[str, int]) -> str | None:
+    """``totals-row`` / ``note-row`` when the row is not a record, else None."""
+    if any(
+        not v.is_blank(_cell(row, colmap[f])) for f in ("opportunity_id", "stage") if f in colmap
+    ):
+        return None
+    filled = [c for c in row if not v.is_blank(c)]
+    texts = [c for c in filled if isinstance(c, str)]
+    if texts and _TOTALS.match(texts[0]):
+        return "totals-row"
+    if table.kind == OPPORTUNITIES and len(filled) == 1 and texts and len(colmap) >= 3:
+        return "note-row"
+    return None
+
+
+def _extract(
+    table: Table,
+    header_at: int,
+    colmap: dict[str, int],
+    extra_cols: dict[str, int],
+    issues: list[Issue],
+) -> None:
+    raw = table.raw
+    cells: dict[str, list[Any]] = {f: [] for f in colmap}
+    extras: dict[str, list[Any]] = {name: [] for name in extra_cols}
+    pending_blanks: list[int] = []
+    for i in range(header_at + 1, len(raw.rows)):
+        row, number = raw.rows[i], raw.row_numbers[i]
+        if all(v.is_blank(c) for c in row) and not _flagged(raw, i, row):
+            if table.rows:
+                pending_blanks.append(number)
+            continue
+        reason = _skip_reason(table, row, colmap)
+        if reason is not None:
+            text = next(str(c) for c in row if not v.is_blank(c))
+            problem = "totals row" if reason == "totals-row" else "note or footer row"
+            issues.append(_issue(table, reason, number, None, text, problem, SKIPPED))
+            continue
+        for blank in pending_blanks:
+            issues.append(_issue(table, "blank-row", blank, None, None, "blank row", SKIPPED))
+        pending_blanks.clear()
+        table.rows.append(number)
+        for f, col in colmap.items():
+            cells[f].append(_checked_cell(table, i, number, col, table.headers[f], issues))
+        for name, col in extra_cols.items():
+            extras[name].append(v.clean_text(_cell(row, col)))
+    table.values, table.extras = cells, extras
+
+
+def _flagged(raw: RawSheet, i: int, row: list[Any]) -> bool:
+    return bool(raw.flags) and any((i, c) in raw.flags for c in range(max(len(row), 1)))
+
+
+def _checked_cell(
+    table: Table, i: int, number: int, col: int, header: str, issues: list[Issue]
+) -> Any:
+    """The cell value, or None (with an issue) for an Excel error or unsaved formula."""
+    raw = table.raw
+    flag = raw.flags.get((i, col)) if raw.flags else None
+    value = _cell(raw.rows[i], col)
+    if flag is None and isinstance(value, str) and v.EXCEL_ERROR.match(value.strip()):
+        flag = ("excel-error", value.strip())
+    if flag is None:
+        return value
+    code, shown = flag
+    problem = (
+        f"cell holds the Excel error {shown}"
+        if code == "excel-error"
+        else ("formula has no saved value (open and save the workbook in Excel)")
+    )
+    issues.append(_issue(table, code, number, header, shown, problem, KEPT))
+    return None
+
+
+def _parse(table: Table, issues: list[Issue]) -> None:
+    """Turn each column's cells into typed values, reporting cells that cannot be read."""
+    for f, cells in table.values.items():
+        header = table.headers[f]
+        if f in AMOUNT_FIELDS:
+            table.values[f] = _parse_amounts(table, header, cells, AMOUNT_FIELDS[f], issues)
+        elif f in DATE_FIELDS:
+            table.values[f] = _parse_dates(table, header, cells, issues)
+        elif f in FLAG_FIELDS:
+            table.values[f] = _parse_flags(table, header, cells, issues)
+        elif f != "quarter":
+            table.values[f] = [v.clean_text(c) for c in cells]
+
+
+def _parse_amounts(
+    table: Table, header: str, cells: list[Any], code: str, issues: list[Issue]
+) -> list[Any]:
+    comma = v.decimal_comma_column(cells)
+    out: list[Any] = []
+    for number, cell in zip(table.rows, cells, strict=True):
+        try:
+            out.append(v.parse_amount(cell, comma))
+        except ValueError:
+            problem = "not a number" if code != "bad-target" else "target is not a number"
+            issues.append(_issue(table, code, number, header, cell, problem, KEPT))
+            out.append(None)
+    return out
+
+
+def _parse_dates(table: Table, header: str, cells: list[Any], issues: list[Issue]) -> list[Any]:
+    day_first, ambiguous = v.day_first_column(cells)
+    if ambiguous:
+        sample = next(c for c in cells if isinstance(c, str) and v.NUMERIC_DATE.match(c.strip()))
+        issues.append(
+            _issue(
+                table,
+                "ambiguous-date",
+                table.rows[cells.index(sample)],
+                header,
+                sample,
+                "dates like this could be month/day or day/month; no value in the column decides",
+                "read as month/day (US); use real Excel dates or YYYY-MM-DD to be sure",
+            )
+        )
+    out: list[Any] = []
+    for number, cell in zip(table.rows, cells, strict=True):
+        try:
+            out.append(v.parse_date(cell, day_first, table.raw.date1904))
+        except ValueError:
+            issues.append(_issue(table, "bad-date", number, header, cell, "not a date", KEPT))
+            out.append(None)
+    return out
+
+
+def _parse_flags(table: Table, header: str, cells: list[Any], issues: list[Issue]) -> list[Any]:
+    out: list[Any] = []
+    for number, cell in zip(table.rows, cells, strict=True):
+        try:
+            out.append(v.parse_bool(cell))
+        except ValueError:
+            issues.append(
+                _issue(
+                    table,
+                    "bad-boolean",
+                    number,
+                    header,
+                    cell,
+                    "not a yes/no value; the stage decides this row",
+                    KEPT,
+                )
+            )
+            out.append(None)
+    return out

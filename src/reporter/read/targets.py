@@ -1,0 +1,157 @@
+"""Targets tables → one frame of (dimension, segment, quarter, target).
+
+``dimension`` is ``rep`` for targets keyed by owner, else the segment column (``region``,
+``industry``, … or a configured extra column). Quarters are normalised to labels like
+``FY2026 Q3``; the year written is the fiscal year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from reporter.metrics.periods import Quarter, quarter_of
+from reporter.model import empty_targets
+from reporter.quality import IGNORED, SKIPPED, Issue
+from reporter.read import values as v
+from reporter.read.tables import SEGMENT_FIELDS, TARGETS, Table
+
+_FY_FIRST = re.compile(r"^FY\s*'?(\d{2}|\d{4})\s*[-_ /]?\s*Q([1-4])$", re.IGNORECASE)
+_Q_FY = re.compile(r"^Q([1-4])\s*[-_ /]?\s*FY\s*'?(\d{2}|\d{4})$", re.IGNORECASE)
+_YEAR_Q = re.compile(r"^(\d{4})\s*[-_ /]?\s*Q([1-4])$", re.IGNORECASE)
+_Q_YEAR = re.compile(r"^Q([1-4])\s*[-_ /]?\s*(\d{4})$", re.IGNORECASE)
+
+
+def _fiscal_year(text: str) -> int:
+    return 2000 + int(text) if len(text) == 2 else int(text)
+
+
+def parse_quarter_label(value: Any, start_month: int = 1) -> str:
+    """``FY2026 Q3`` / ``FY26 Q3`` / ``2026-Q3`` / ``Q3 2026`` / a date → ``FY2026 Q3``."""
+    if isinstance(value, date):
+        return quarter_of(v.parse_date(value) or value, start_month).label
+    text = v.clean_text(value)
+    if text is None:
+        raise ValueError("no quarter")
+    for pattern, year_group, quarter_group in (
+        (_FY_FIRST, 1, 2),
+        (_Q_FY, 2, 1),
+        (_YEAR_Q, 1, 2),
+        (_Q_YEAR, 2, 1),
+    ):
+        match = pattern.match(text)
+        if match:
+            year = _fiscal_year(match.group(year_group))
+            return Quarter(year, int(match.group(quarter_group)), start_month).label
+    day = v.parse_date(text)
+    if day is None:
+        raise ValueError(f"{text!r} is not a quarter")
+    return quarter_of(day, start_month).label
+
+
+def _dimension(table: Table) -> tuple[str, str] | None:
+    """(dimension name, field holding the segment) for a targets table."""
+    if "owner" in table.values:
+        return "rep", "owner"
+    for name in SEGMENT_FIELDS:
+        if name in table.values:
+            return ("deal_type" if name == "type" else name), name
+    for name in table.extras:
+        return name, name
+    return None
+
+
+def targets_frame(tables: Sequence[Table], start_month: int, issues: list[Issue]) -> pd.DataFrame:
+    """Every targets table as one frame with ``model.TARGET_COLUMNS``; bad rows reported."""
+    records: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, str]] = set()
+    for table in tables:
+        if table.kind != TARGETS:
+            continue
+        found = _dimension(table)
+        if found is None or "quarter" not in table.values:
+            issues.append(
+                Issue(
+                    "ignored-sheet",
+                    table.raw.file,
+                    table.raw.sheet,
+                    None,
+                    None,
+                    table.raw.sheet or table.raw.file,
+                    "targets table needs a quarter column and an owner or segment column",
+                    IGNORED,
+                )
+            )
+            continue
+        dimension, field = found
+        segments = table.extras[field] if field in table.extras else table.values[field]
+        quarter_header = table.headers["quarter"]
+        for i, row in enumerate(table.rows):
+            segment, target = segments[i], table.values["target"][i]
+            raw_quarter = table.values["quarter"][i]
+            try:
+                quarter = parse_quarter_label(raw_quarter, start_month)
+            except ValueError:
+                issues.append(
+                    Issue(
+                        "bad-target",
+                        table.raw.file,
+                        table.raw.sheet,
+                        row,
+                        quarter_header,
+                        raw_quarter,
+                        "quarter not readable (write it like FY2026 Q3)",
+                        SKIPPED,
+                    )
+                )
+                continue
+            if segment is None or target is None:
+                issues.append(
+                    Issue(
+                        "bad-target",
+                        table.raw.file,
+                        table.raw.sheet,
+                        row,
+                        table.headers.get(field, field),
+                        segment,
+                        "target row without a segment or a target",
+                        SKIPPED,
+                    )
+                )
+                continue
+            key = (dimension, segment.casefold(), quarter)
+            if key in seen:
+                issues.append(
+                    Issue(
+                        "bad-target",
+                        table.raw.file,
+                        table.raw.sheet,
+                        row,
+                        None,
+                        segment,
+                        f"second target for {segment} in {quarter}; the first one is used",
+                        SKIPPED,
+                    )
+                )
+                continue
+            seen.add(key)
+            records.append(
+                {
+                    "dimension": dimension,
+                    "segment": segment,
+                    "quarter": quarter,
+                    "target": float(target),
+                }
+            )
+    if not records:
+        return empty_targets()
+    frame = pd.DataFrame(records)
+    frame["dimension"] = frame["dimension"].astype(object)
+    frame["segment"] = frame["segment"].astype(object)
+    frame["quarter"] = frame["quarter"].astype(object)
+    frame["target"] = frame["target"].astype("float64")
+    return frame
