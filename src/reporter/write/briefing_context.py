@@ -1,0 +1,292 @@
+"""Report → the plain, already-formatted values a briefing template lays out.
+
+No metric is computed here: every figure is read from the segment's
+:class:`~reporter.metrics.report.Report` (or the whole-company one for the comparison
+chart) and turned into text by :mod:`reporter.write.briefing_format`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reporter.config import Config
+from reporter.metrics.report import Change, Headline, Report
+from reporter.model import Dataset
+from reporter.write import briefing_charts as charts
+from reporter.write import briefing_format as fmt
+
+# (Headline field, label, kind) for the headline tiles, in reading order.
+TILES = (
+    ("won_opportunities", "Won opportunities", "count"),
+    ("won_amount", "Won amount", "money"),
+    ("won_customers", "Won customers", "count"),
+    ("win_rate", "Win rate", "rate"),
+    ("acv_mean", "Average deal size (ACV)", "money"),
+    ("cycle_days_median", "Median sales cycle", "days"),
+)
+
+
+def dimension_label(name: str) -> str:
+    """``lead_source`` → ``Lead source``."""
+    return name.replace("_", " ").capitalize()
+
+
+def currency_of(dataset: Dataset) -> str | None:
+    """The data set's one currency code, or None when absent or mixed."""
+    frame = dataset.opportunities
+    if "currency" not in frame.columns:
+        return None
+    codes = {str(c).strip().upper() for c in frame["currency"].dropna() if str(c).strip()}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _date(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _value(kind: str, value: Any, currency: str | None) -> str:
+    if kind == "money":
+        return fmt.money(value, currency)
+    if kind == "rate":
+        return fmt.percent(value)
+    if kind == "days":
+        return fmt.days(value)
+    return fmt.integer(value)
+
+
+def _change(report: Report, name: str) -> Change:
+    for change in report.changes:
+        if change.name == name:
+            return change
+    return Change(name, getattr(report.headline, name), getattr(report.headline_previous, name))
+
+
+def _tile_note(name: str, h: Headline, currency: str | None) -> str:
+    if name == "win_rate":
+        weighted = fmt.percent(h.amount_weighted_win_rate)
+        return (
+            f"{fmt.integer(h.won_opportunities)} won, {fmt.integer(h.lost_opportunities)} lost · "
+            f"95% interval {fmt.interval(h.ci_low, h.ci_high)} · amount-weighted {weighted}"
+        )
+    if name == "acv_mean":
+        return f"median {fmt.money(h.acv_median, currency)}"
+    if name == "cycle_days_median":
+        return f"mean {fmt.days(h.cycle_days_mean)}"
+    return ""
+
+
+def headline_tiles(report: Report, currency: str | None) -> list[dict[str, Any]]:
+    """One tile per headline figure: value, previous value, change with arrow, note."""
+    tiles = []
+    for name, label, kind in TILES:
+        change = _change(report, name)
+        tiles.append(
+            {
+                "label": label,
+                "value": _value(kind, getattr(report.headline, name), currency),
+                "previous": _value(kind, getattr(report.headline_previous, name), currency),
+                "change": fmt.change(kind, change.delta, change.relative, currency),
+                "direction": fmt.direction(change.delta),
+                "note": _tile_note(name, report.headline, currency),
+                "directional": name == "win_rate" and report.headline.directional,
+            }
+        )
+    return tiles
+
+
+def _capped(frame: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, int]:
+    return frame.head(limit), max(len(frame) - limit, 0)
+
+
+def segment_tables(
+    report: Report, skip: str, currency: str | None, limit: int
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Win rate by segment per other dimension; plus dimensions with no data (all Unknown)."""
+    frame = report.win_rate_by_segment
+    tables, absent = [], []
+    for dim in dict.fromkeys(frame["dimension"].astype(str)):
+        if dim in (skip, "all"):  # the briefing's own dimension is the comparison chart
+            continue
+        part = frame[frame["dimension"].astype(str) == dim]
+        if set(part["segment"].astype(str)) <= {"Unknown"}:
+            absent.append(dimension_label(dim))
+            continue
+        shown, more = _capped(part, limit)
+        rows = [
+            {
+                "segment": str(r.segment),
+                "won": fmt.integer(r.won),
+                "lost": fmt.integer(r.lost),
+                "win_rate": fmt.percent(r.win_rate),
+                "interval": fmt.interval(r.ci_low, r.ci_high),
+                "directional": bool(r.directional),
+                "avg_won": fmt.money(r.avg_won_amount, currency),
+                "cycle": fmt.days(r.median_cycle_days),
+            }
+            for r in shown.itertuples(index=False)
+        ]
+        tables.append({"label": dimension_label(dim), "rows": rows, "more": more})
+    return tables, absent
+
+
+def top_reps(report: Report, currency: str | None, top: int) -> dict[str, Any]:
+    """The period's reps by won opportunities (then won amount), at most ``top``."""
+    frame = report.won_opportunities_by_rep
+    frame = frame[(frame["quarter"] == report.period.label) & (frame["won_opportunities"] > 0)]
+    frame = frame.sort_values(
+        ["won_opportunities", "won_amount", "rep"], ascending=[False, False, True], kind="stable"
+    )
+    shown, more = _capped(frame, top)
+    rows = [
+        {
+            "rank": i,
+            "rep": str(r.rep),
+            "manager": "" if fmt.missing(r.manager) else str(r.manager),
+            "won": fmt.integer(r.won_opportunities),
+            "amount": fmt.money(r.won_amount, currency),
+            "lost": fmt.integer(r.lost_opportunities),
+            "win_rate": fmt.percent(r.win_rate),
+        }
+        for i, r in enumerate(shown.itertuples(index=False), start=1)
+    ]
+    return {"rows": rows, "more": more}
+
+
+def new_customers(report: Report, currency: str | None, limit: int) -> dict[str, Any]:
+    """Accounts whose first won deal closed in the period, latest first."""
+    frame = report.new_customers.sort_values(
+        ["first_won_date", "account"], ascending=[False, True], kind="stable"
+    )
+    shown, more = _capped(frame, limit)
+    rows = [
+        {
+            "account": "" if fmt.missing(r.account) else str(r.account),
+            "date": fmt.DASH if fmt.missing(r.first_won_date) else _date(r.first_won_date),
+            "rep": "" if fmt.missing(r.rep) else str(r.rep),
+            "opportunity": "" if fmt.missing(r.opportunity_name) else str(r.opportunity_name),
+            "amount": fmt.money(r.amount, currency),
+        }
+        for r in shown.itertuples(index=False)
+    ]
+    return {"rows": rows, "more": more, "total": fmt.integer(len(frame))}
+
+
+def loss_reasons(report: Report, limit: int) -> dict[str, Any]:
+    """Lost opportunities of the period by reason, most frequent first."""
+    frame = report.loss_reasons
+    frame = frame[frame["dimension"].astype(str) == "all"]
+    frame = frame.sort_values(["lost", "loss_reason"], ascending=[False, True], kind="stable")
+    total = frame["lost"].sum()
+    shown, more = _capped(frame, limit)
+    rows = [
+        {
+            "reason": str(r.loss_reason),
+            "lost": fmt.integer(r.lost),
+            "share": fmt.percent(r.lost / total if total else None),
+        }
+        for r in shown.itertuples(index=False)
+    ]
+    recorded = bool(len(frame)) and set(frame["loss_reason"].astype(str)) != {"Unknown"}
+    return {"rows": rows, "more": more, "recorded": recorded}
+
+
+def pipeline(report: Report, currency: str | None, top: int) -> dict[str, Any]:
+    """Open pipeline now: totals from the headline, then the reps with most open amount."""
+    h = report.headline
+    frame = report.pipeline
+    reps = frame[frame["dimension"].astype(str) == "rep"].sort_values(
+        ["open_amount", "segment"], ascending=[False, True], kind="stable"
+    )
+    shown, more = _capped(reps, top)
+    rows = [
+        {
+            "rep": str(r.segment),
+            "open": fmt.integer(r.open_opportunities),
+            "amount": fmt.money(r.open_amount, currency),
+            "target": fmt.money(r.target, currency),
+            "coverage": fmt.percent(r.coverage, 0),
+        }
+        for r in shown.itertuples(index=False)
+    ]
+    has_targets = not fmt.missing(h.target) or bool(reps["target"].notna().any())
+    return {
+        "open": fmt.integer(h.open_opportunities),
+        "amount": fmt.money(h.open_amount, currency),
+        "target": fmt.money(h.target, currency),
+        "coverage": fmt.percent(h.coverage, 0),
+        "has_targets": has_targets,
+        "rows": rows,
+        "more": more,
+    }
+
+
+def trend_rows(report: Report, currency: str | None) -> list[dict[str, str]]:
+    """The trailing-four-quarter figures behind the trend chart, as a table."""
+    return [
+        {
+            "quarter": str(r.quarter),
+            "won": fmt.integer(r.won_opportunities),
+            "amount": fmt.money(r.won_amount, currency),
+            "lost": fmt.integer(r.lost_opportunities),
+            "win_rate": fmt.percent(r.win_rate),
+            "interval": fmt.interval(r.ci_low, r.ci_high),
+            "customers": fmt.integer(r.won_customers),
+        }
+        for r in report.trend.itertuples(index=False)
+    ]
+
+
+def footer(report: Report, dataset: Dataset, config: Config) -> dict[str, Any]:
+    """Definitions, window mode, thresholds and the inputs' SHA-256 prefixes."""
+    mode = report.period.mode
+    window = (
+        "snapshot: outcomes whose close date is in the period"
+        if mode == "snapshot"
+        else "cohort: opportunities created in the period that have closed so far"
+    )
+    inputs = [{"name": Path(i.path).name, "sha": i.sha256[:12]} for i in dataset.inputs]
+    return {
+        "mode": mode,
+        "window": window,
+        "min_closed": config.win_rate.min_closed,
+        "inputs": inputs,
+        "sha_short": " ".join(i["sha"] for i in inputs) or fmt.DASH,
+    }
+
+
+def build_context(
+    report: Report, overall: Report, dataset: Dataset, config: Config
+) -> dict[str, Any]:
+    """Everything ``briefing.html.j2`` needs for one segment, as formatted text."""
+    dimension, segment = report.segment or (config.briefings.by, "All")
+    currency = currency_of(dataset)
+    limit = config.briefings.max_rows
+    comparison = overall.win_rate_by_segment
+    comparison = comparison[comparison["dimension"].astype(str) == dimension]
+    tables, absent = segment_tables(report, dimension, currency, limit)
+    quarter = report.period.quarter
+    return {
+        "segment": str(segment),
+        "dimension": dimension_label(dimension),
+        "period": report.period.label,
+        "period_dates": f"{_date(quarter.start)} – {_date(quarter.end)}",
+        "previous": report.previous.label,
+        "currency": currency or "",
+        "directional": report.headline.directional,
+        "min_closed": config.win_rate.min_closed,
+        "tiles": headline_tiles(report, currency),
+        "segment_tables": tables,
+        "absent_dimensions": absent,
+        "top_reps": top_reps(report, currency, config.briefings.top_reps),
+        "new_customers": new_customers(report, currency, limit),
+        "loss_reasons": loss_reasons(report, limit),
+        "pipeline": pipeline(report, currency, config.briefings.top_reps),
+        "trend": charts.trend_chart(report.trend),
+        "trend_rows": trend_rows(report, currency),
+        "comparison": charts.comparison_chart(comparison, str(segment)),
+        "footer": footer(report, dataset, config),
+    }

@@ -1,0 +1,127 @@
+"""HTML → PDF for one briefing, safe to run in a worker process.
+
+A :class:`Job` is plain picklable data (the HTML is rendered by Jinja in the parent), so
+the same function serves the serial path and the process pool. WeasyPrint is imported
+here only, so ``reporter --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from reporter.errors import OutputError, TemplateError
+from reporter.write.atomic import atomic_path
+
+TIMEOUT_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything needed to turn one briefing's HTML into a PDF file."""
+
+    segment: str
+    html: str
+    stylesheets: tuple[str, ...]  # CSS text, applied in order (never URLs)
+    base_url: str  # file:// URL of the template folder, for relative asset links
+    assets: tuple[str, ...]  # folders the fetcher may read files from
+    target: str
+    timeout: int = TIMEOUT_SECONDS
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a render produced: the file, every URL WeasyPrint asked for, refusals, warnings."""
+
+    segment: str
+    target: str
+    requested: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+# Environment notices that say nothing about the briefing itself.
+_BENIGN = ("Using fontTools instead of HarfBuzz",)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith(_BENIGN):
+            self.messages.append(message[:500])
+
+
+@contextlib.contextmanager
+def _deadline(seconds: int, segment: str) -> Iterator[None]:
+    """Abort a render that runs past ``seconds`` (pathological CSS, huge layouts).
+
+    SIGALRM only works in a main thread on POSIX; elsewhere (a watcher thread, Windows)
+    the render runs unbounded, which is why the pool path is preferred for many briefings.
+    """
+    usable = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    if not usable or seconds <= 0:
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError(f"briefing {segment!r} took more than {seconds} s to render")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render_pdf(job: Job) -> Done:
+    """Write ``job.target`` atomically. Raises TemplateError/OutputError naming the segment."""
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    from reporter.write.briefing_fetch import AssetFetcher
+
+    fetcher = AssetFetcher([Path(a) for a in job.assets])
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        with _deadline(job.timeout, job.segment):
+            document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
+            sheets = [
+                CSS(string=text, base_url=job.base_url, url_fetcher=fetcher)
+                for text in job.stylesheets
+            ]
+            with atomic_path(Path(job.target)) as tmp:
+                # Presentational hints stay off (CVE-2026-49452); no attachments option.
+                document.write_pdf(tmp, stylesheets=sheets, presentational_hints=False)
+    except FatalURLFetchingError as exc:
+        raise TemplateError(
+            f"briefing {job.segment!r}: {exc}",
+            hint="put the file in the templates' assets/ folder or remove the reference",
+        ) from None
+    except TimeoutError as exc:
+        raise OutputError(str(exc), hint="lower [briefings] max_rows or simplify the CSS") from None
+    except OSError as exc:
+        raise OutputError(
+            f"briefing {job.segment!r} could not be written to {job.target}: {exc.strerror}"
+        ) from None
+    finally:
+        logger.removeHandler(collect)
+    return Done(
+        job.segment,
+        job.target,
+        tuple(fetcher.requested),
+        tuple(fetcher.refused),
+        tuple(collect.messages),
+    )
