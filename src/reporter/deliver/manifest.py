@@ -1,0 +1,176 @@
+"""``delivery.json``: what a finished build hands to delivery.
+
+Written into the run folder after the build succeeded, it names the run (the input's
+SHA-256), the period, each segment's PDF, recipients and headline figures. Sending — now,
+after a crash, or later with ``reporter send RUN_DIR`` — needs only this file and the
+PDFs, never a rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reporter.config import Config
+from reporter.deliver import recipients as rcpt
+from reporter.errors import DeliveryError
+from reporter.write.atomic import atomic_path
+
+MANIFEST_NAME = "delivery.json"
+HEADLINE_FIELDS = (
+    "quarter",
+    "won_opportunities",
+    "won_amount",
+    "won_customers",
+    "lost_opportunities",
+    "win_rate",
+    "directional",
+)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """One segment's PDF and who gets it."""
+
+    segment: str
+    pdf: Path
+    recipients: tuple[str, ...]
+    headline: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Everything needed to (re)send one run's briefings."""
+
+    sha256: str
+    source: str
+    period: str
+    run_dir: Path
+    briefings: tuple[Briefing, ...]
+    warnings: tuple[str, ...] = ()
+
+    def to_record(self) -> dict[str, Any]:
+        """Plain JSON-ready data (paths of PDFs relative to the run folder)."""
+        return {
+            "sha256": self.sha256,
+            "source": self.source,
+            "period": self.period,
+            "briefings": [
+                {
+                    "segment": b.segment,
+                    "pdf": _relative(b.pdf, self.run_dir),
+                    "recipients": list(b.recipients),
+                    "headline": b.headline,
+                }
+                for b in self.briefings
+            ],
+            "warnings": list(self.warnings),
+        }
+
+
+def run_sha256(result: Any) -> str:
+    """The run's identity: the input's SHA-256, or a hash of all inputs' hashes."""
+    hashes = sorted(str(i.sha256) for i in getattr(result.dataset, "inputs", ()))
+    if len(hashes) == 1:
+        return hashes[0]
+    return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
+
+
+def from_result(
+    result: Any, config: Config, sha256: str | None = None, source: str | None = None
+) -> Manifest:
+    """Build the manifest for a :class:`reporter.pipeline.RunResult`."""
+    segments = [str(s) for s in result.briefings]
+    from_data = rcpt.from_opportunities(result.dataset.opportunities, config.briefings.by)
+    who, warnings = rcpt.resolve(segments, config.briefings.recipients, from_data)
+    briefings = []
+    for segment, pdf in result.briefings.items():
+        report = result.briefing_reports.get(segment)
+        headline = _headline(report.headline) if report is not None else {}
+        briefings.append(Briefing(str(segment), Path(pdf), who[str(segment)], headline))
+    if source is None:
+        names = [Path(str(i.path)).name for i in getattr(result.dataset, "inputs", ())]
+        source = ", ".join(names) or result.out_dir.name
+    return Manifest(
+        sha256=sha256 or run_sha256(result),
+        source=source,
+        period=str(result.report.period.label),
+        run_dir=Path(result.out_dir),
+        briefings=tuple(briefings),
+        warnings=tuple(warnings),
+    )
+
+
+def write(manifest: Manifest) -> Path:
+    """Write ``delivery.json`` into the run folder atomically; return its path."""
+    target = manifest.run_dir / MANIFEST_NAME
+    with atomic_path(target) as tmp:
+        tmp.write_text(json.dumps(manifest.to_record(), indent=2, ensure_ascii=False) + "\n")
+    return target
+
+
+def write_for_result(
+    result: Any, config: Config, sha256: str | None = None, source: str | None = None
+) -> Manifest:
+    """Build and write the manifest for a finished build (``reporter build`` can call this)."""
+    manifest = from_result(result, config, sha256, source)
+    write(manifest)
+    return manifest
+
+
+def read(run_dir: Path) -> Manifest:
+    """Read a run folder's ``delivery.json``; :class:`DeliveryError` says what to do if absent."""
+    run_dir = Path(run_dir).resolve()
+    path = run_dir / MANIFEST_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        briefings = tuple(
+            Briefing(
+                segment=str(b["segment"]),
+                pdf=run_dir / b["pdf"],
+                recipients=tuple(b["recipients"]),
+                headline=dict(b.get("headline", {})),
+            )
+            for b in data["briefings"]
+        )
+        return Manifest(
+            sha256=str(data["sha256"]),
+            source=str(data["source"]),
+            period=str(data["period"]),
+            run_dir=run_dir,
+            briefings=briefings,
+            warnings=tuple(data.get("warnings", ())),
+        )
+    except FileNotFoundError:
+        raise DeliveryError(
+            f"{run_dir} has no {MANIFEST_NAME}: it is not a finished run folder",
+            hint="give the run folder the watcher or `reporter build` created (it holds"
+            f" {MANIFEST_NAME} beside the PDFs)",
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DeliveryError(
+            f"{path} is damaged ({exc})", hint="rebuild the run from its input"
+        ) from None
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path(root).resolve()))
+    except ValueError:
+        return str(Path(path).resolve())
+
+
+def _headline(headline: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in HEADLINE_FIELDS:
+        value: Any = getattr(headline, name, None)
+        if hasattr(value, "item"):  # numpy scalar → plain Python
+            value = value.item()
+        if isinstance(value, float) and not math.isfinite(value):
+            value = None
+        out[name] = value
+    return out

@@ -1,0 +1,310 @@
+"""Send one run's briefings, honouring the ledger: never twice per run, segment and recipient.
+
+Each message row is written as ``queued`` first and committed as ``sending`` right before
+the transport is called, so the ledger is never behind reality. Outcomes:
+``sent``; ``failed`` (5xx, or 4xx/connection errors still failing after ``max_attempts``
+tries with exponential backoff); ``unknown`` (interrupted — a person decides).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+from reporter.config import Config
+from reporter.deliver import mail
+from reporter.deliver.ledger import Ledger, MessageRow
+from reporter.deliver.manifest import Briefing, Manifest, read
+from reporter.deliver.recipients import BadAddress, resolve
+from reporter.deliver.smtp import PermanentError, TransientError, UnknownOutcome
+from reporter.errors import DeliveryError
+
+log = logging.getLogger("reporter.deliver")
+
+UNKNOWN_CHOICES = ("keep", "resend", "mark-sent")
+DECIDE = "decide: reporter send RUN_DIR --resend-unknown or --mark-unknown-sent"
+
+
+class Transport(Protocol):
+    """Where messages go: SMTP or the outbox folder."""
+
+    name: str
+
+    def send(self, msg: EmailMessage) -> str | None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened (or would happen) to one message."""
+
+    segment: str
+    recipient: str
+    status: str  # sent | already sent | failed | unknown | queued | would send
+    message_id: str
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """The result of delivering one run."""
+
+    run: str
+    run_dir: Path
+    outcomes: tuple[Outcome, ...]
+    warnings: tuple[str, ...]
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when every message is delivered (or, in a dry run, could be)."""
+        good = {"sent", "already sent", "would send"}
+        return all(o.status in good for o in self.outcomes)
+
+    def render(self) -> str:
+        """Text for the CLI: one line per message, then warnings."""
+        head = "Would send" if self.dry_run else "Delivery"
+        lines = [f"{head} for run {self.run[:12]} ({self.run_dir}):"]
+        for o in self.outcomes:
+            detail = f" — {o.detail}" if o.detail else ""
+            lines.append(f"  {o.status:<12} {o.segment} → {o.recipient}{detail}")
+        if not self.outcomes:
+            lines.append("  (no messages)")
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def out_dir_of(run_dir: Path) -> Path:
+    """The output root of a run folder: ``<out>/runs/<run>`` → ``<out>``; else the folder."""
+    run_dir = Path(run_dir).resolve()
+    return run_dir.parent.parent if run_dir.parent.name == "runs" else run_dir
+
+
+def ledger_path(config: Config, out_dir: Path) -> Path:
+    """``ledger`` from config (relative = inside ``out_dir``), default ``<out>/ledger.sqlite3``."""
+    path = Path(config.ledger or "ledger.sqlite3").expanduser()
+    return path if path.is_absolute() else Path(out_dir) / path
+
+
+def outbox_dir(config: Config, out_dir: Path) -> Path:
+    """``outbox`` from config (relative = inside ``out_dir``)."""
+    path = Path(config.outbox).expanduser()
+    return path if path.is_absolute() else Path(out_dir) / path
+
+
+def make_transport(config: Config, out_dir: Path) -> Transport:
+    """SMTP when ``[email]`` is configured, else the outbox folder."""
+    if config.email is None:
+        from reporter.deliver.outbox import OutboxTransport
+
+        return OutboxTransport(outbox_dir(config, out_dir))
+    from reporter.deliver.smtp import SmtpTransport
+
+    return SmtpTransport(config.email)
+
+
+def deliver(
+    manifest: Manifest,
+    ledger: Ledger,
+    config: Config,
+    transport: Transport | None,
+    *,
+    dry_run: bool = False,
+    unknown: str = "keep",
+    sleep: Callable[[float], None] = time.sleep,
+    max_bytes: int = mail.MAX_MESSAGE_BYTES,
+) -> DeliveryReport:
+    """Send every briefing of ``manifest`` not yet sent; record each step in ``ledger``.
+
+    ``unknown`` decides about interrupted messages: ``keep`` (report them), ``resend``,
+    or ``mark-sent`` (a person checked that they arrived). Raises
+    :class:`DeliveryError` when the transport needs fixing (the message stays queued).
+    """
+    if unknown not in UNKNOWN_CHOICES:
+        raise ValueError(f"unknown must be one of {UNKNOWN_CHOICES}")
+    briefings, warnings = _current_recipients(manifest, config)
+    kind = "smtp" if config.email is not None else "outbox"
+    if not dry_run:
+        if ledger.get_input(manifest.sha256) is None:
+            ledger.upsert_input(manifest.sha256, manifest.source, "built", str(manifest.run_dir))
+        ledger.set_input_state(manifest.sha256, "sending", run_dir=str(manifest.run_dir))
+    existing = {(m.segment, m.recipient.lower()): m for m in ledger.messages(manifest.sha256)}
+    outcomes: list[Outcome] = []
+    try:
+        for briefing in briefings:
+            for recipient in briefing.recipients:
+                mid = mail.message_id(manifest.sha256, briefing.segment, recipient)
+                row = existing.get((briefing.segment, recipient.lower()))
+                if dry_run:
+                    outcomes.append(_dry(briefing, recipient, mid, row))
+                    continue
+                if row is None:
+                    row = ledger.add_message(
+                        manifest.sha256, briefing.segment, recipient, mid, kind
+                    )
+                one = _deliver_one(
+                    manifest, briefing, row, ledger, config, transport, unknown, sleep, max_bytes
+                )
+                outcomes.append(one)
+    except DeliveryError as exc:
+        ledger.set_input_state(manifest.sha256, "failed", error=f"delivery: {exc.message}")
+        raise
+    finally:
+        if transport is not None:
+            transport.close()
+    report = DeliveryReport(
+        manifest.sha256, manifest.run_dir, tuple(outcomes), tuple(warnings), dry_run
+    )
+    if not dry_run:
+        _record_run_state(ledger, manifest, report)
+    return report
+
+
+def _current_recipients(manifest: Manifest, config: Config) -> tuple[list[Briefing], list[str]]:
+    """Config's recipients win over those stored at build time, so a fixed address counts."""
+    configured = {
+        seg: addrs
+        for seg, addrs in config.briefings.recipients.items()
+        if any(seg.casefold() == b.segment.casefold() for b in manifest.briefings)
+    }
+    stored = {b.segment: b.recipients for b in manifest.briefings}
+    who, warnings = resolve([b.segment for b in manifest.briefings], configured, stored)
+    briefings = [Briefing(b.segment, b.pdf, who[b.segment], b.headline) for b in manifest.briefings]
+    return briefings, warnings
+
+
+def _dry(briefing: Briefing, recipient: str, mid: str, row: MessageRow | None) -> Outcome:
+    status = {"sent": "already sent", "unknown": "unknown", "sending": "unknown"}.get(
+        row.status if row else "", "would send"
+    )
+    detail = f"{briefing.pdf.name}" if status == "would send" else (row.last_error if row else None)
+    return Outcome(briefing.segment, recipient, status, mid, detail)
+
+
+def _deliver_one(
+    manifest: Manifest,
+    briefing: Briefing,
+    row: MessageRow,
+    ledger: Ledger,
+    config: Config,
+    transport: Transport | None,
+    unknown: str,
+    sleep: Callable[[float], None],
+    max_bytes: int,
+) -> Outcome:
+    def outcome(status: str, detail: str | None = None) -> Outcome:
+        return Outcome(briefing.segment, row.recipient, status, row.message_id, detail)
+
+    if row.status == "sent":
+        return outcome("already sent", row.location)
+    if row.status in ("unknown", "sending"):
+        if unknown == "mark-sent":
+            ledger.mark_sent(row.id, row.location)
+            return outcome("sent", "marked as sent by the operator")
+        if unknown != "resend":
+            if row.status == "sending":
+                ledger.mark(row.id, "unknown", "interrupted while sending")
+            return outcome("unknown", f"interrupted while sending; {DECIDE}")
+    if transport is None:
+        raise ValueError("a transport is needed to send")
+    settings = config.email
+    try:
+        msg = mail.build(
+            sender=settings.sender if settings else mail.DEFAULT_SENDER,
+            recipient=row.recipient,
+            subject_line=mail.subject(
+                settings.subject if settings else mail.DEFAULT_SUBJECT,
+                briefing.segment,
+                manifest.period,
+            ),
+            text=mail.body(briefing.segment, manifest.period, briefing.headline, manifest.source),
+            pdf=briefing.pdf,
+            msg_id=row.message_id,
+            max_bytes=max_bytes,
+        )
+    except (BadAddress, mail.MessageTooLarge, OSError) as exc:
+        error = f"cannot build the message: {exc}"
+        ledger.mark(row.id, "failed", error)
+        log.error("%s → %s: %s", briefing.segment, row.recipient, error)
+        return outcome("failed", error)
+    attempts = settings.max_attempts if settings else 3
+    backoff = settings.backoff_seconds if settings else 0.5
+    error = ""
+    for attempt in range(1, max(1, attempts) + 1):
+        ledger.mark_sending(row.id, transport.name)
+        try:
+            location = transport.send(msg)
+        except TransientError as exc:
+            error = f"attempt {attempt}/{attempts}: {exc}"
+            ledger.mark(row.id, "queued", error)
+            log.warning("%s → %s: %s", briefing.segment, row.recipient, error)
+            if attempt < attempts:
+                sleep(backoff * 2 ** (attempt - 1))
+            continue
+        except OSError as exc:  # outbox folder trouble: worth another try
+            error = f"attempt {attempt}/{attempts}: {exc}"
+            ledger.mark(row.id, "queued", error)
+            if attempt < attempts:
+                sleep(backoff * 2 ** (attempt - 1))
+            continue
+        except PermanentError as exc:
+            ledger.mark(row.id, "failed", str(exc))
+            log.error("%s → %s: %s", briefing.segment, row.recipient, exc)
+            return outcome("failed", str(exc))
+        except UnknownOutcome as exc:
+            ledger.mark(row.id, "unknown", str(exc))
+            log.error("%s → %s: %s", briefing.segment, row.recipient, exc)
+            return outcome("unknown", str(exc))
+        except DeliveryError as exc:
+            ledger.mark(row.id, "queued", exc.message)  # nothing left this machine
+            raise
+        ledger.mark_sent(row.id, location)
+        log.info("sent %s briefing to %s", briefing.segment, row.recipient)
+        return outcome("sent", location)
+    ledger.mark(row.id, "failed", f"gave up after {attempts} attempts; last: {error}")
+    return outcome("failed", error)
+
+
+def _record_run_state(ledger: Ledger, manifest: Manifest, report: DeliveryReport) -> None:
+    bad = [o for o in report.outcomes if o.status not in ("sent", "already sent")]
+    if not bad:
+        note = "; ".join(report.warnings) or None
+        ledger.set_input_state(manifest.sha256, "sent", error=note)
+        return
+    unknown = sum(o.status == "unknown" for o in bad)
+    parts = [f"{len(bad)} of {len(report.outcomes)} messages not delivered"]
+    if unknown:
+        parts.append(f"{unknown} interrupted ({DECIDE})")
+    parts.append(f"first: {bad[0].recipient}: {bad[0].detail}")
+    ledger.set_input_state(manifest.sha256, "failed", error="; ".join(parts))
+
+
+def send(
+    run_dir: Path,
+    config: Config,
+    *,
+    dry_run: bool = False,
+    unknown: str = "keep",
+    transport: Transport | None = None,
+    out_dir: Path | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeliveryReport:
+    """(Re)send one run folder's briefings; what was already sent is not sent again.
+
+    ``dry_run`` lists who would get what and changes nothing. ``unknown`` as in
+    :func:`deliver`. Raises :class:`DeliveryError` (no manifest, SMTP needs fixing).
+    """
+    manifest = read(Path(run_dir))
+    out = Path(out_dir) if out_dir else out_dir_of(manifest.run_dir)
+    if transport is None and not dry_run:
+        transport = make_transport(config, out)
+    with Ledger(ledger_path(config, out)) as ledger:
+        return deliver(
+            manifest, ledger, config, transport, dry_run=dry_run, unknown=unknown, sleep=sleep
+        )
