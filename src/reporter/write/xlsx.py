@@ -1,0 +1,142 @@
+"""``sales-report.xlsx``: the finance workbook, written with XlsxWriter.
+
+Sheets, in order: Summary, Rep Bonuses, Won Customers, New Customers, Win Rate by Segment,
+Loss Reasons, Pipeline, Won Deals, Data Quality, Definitions (see ``docs/workbook.md``).
+The writer formats what the :class:`Report` holds and never computes a metric; derived
+cells are live formulas saved with the reported value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.exceptions import XlsxWriterException
+
+import reporter
+from reporter.config import Config
+from reporter.errors import OutputError
+from reporter.metrics.report import Report
+from reporter.model import Dataset
+from reporter.write import xlsx_sheets as sheets
+from reporter.write.atomic import atomic_path
+from reporter.write.xlsx_cells import EXCEL_MAX_ROWS, Cells, Styles, money_format
+from reporter.write.xlsx_definitions import write_definitions
+from reporter.write.xlsx_summary import write_summary
+from reporter.write.xlsx_table import write_table_sheets
+
+# RELIABILITY.md baseline: input text is never turned into a formula, link or number.
+WORKBOOK_OPTIONS: dict[str, Any] = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "nan_inf_to_errors": True,
+}
+SHEETS = (
+    "Summary",
+    "Rep Bonuses",
+    "Won Customers",
+    "New Customers",
+    "Win Rate by Segment",
+    "Loss Reasons",
+    "Pipeline",
+    "Won Deals",
+    "Data Quality",
+    "Definitions",
+)
+PAPER = {"A4": 9, "Letter": 1}
+
+
+def write_workbook(
+    path: Path,
+    report: Report,
+    dataset: Dataset,
+    config: Config,
+    *,
+    max_rows: int = EXCEL_MAX_ROWS,
+) -> None:
+    """Write the finance workbook to ``path`` atomically (all or nothing).
+
+    ``max_rows`` is the sheet row limit (Excel's, 1,048,576); a table longer than that
+    continues on ``<sheet> (2)`` with a note on Data Quality and Definitions. Raises
+    :class:`OutputError` when the file cannot be written.
+    """
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        workbook = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        try:
+            _fill(workbook, path.name, report, dataset, config, max_rows)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                workbook.close()
+            raise
+        try:
+            workbook.close()
+        except (XlsxWriterException, OSError) as exc:
+            raise OutputError(
+                f"{path}: the workbook could not be written ({exc})",
+                hint="check the output folder is writable and has free space",
+            ) from exc
+
+
+def currencies(dataset: Dataset) -> list[str]:
+    """The distinct currency codes of the opportunities (empty when not given)."""
+    frame = dataset.opportunities
+    if frame is None or "currency" not in frame.columns:
+        return []
+    return sorted({str(c) for c in frame["currency"].dropna() if str(c).strip()})
+
+
+def _fill(
+    workbook: xlsxwriter.Workbook,
+    name: str,
+    report: Report,
+    dataset: Dataset,
+    config: Config,
+    max_rows: int,
+) -> None:
+    codes = currencies(dataset)
+    styles = Styles(workbook, money_format(codes))
+    cells = Cells(styles, workbook_name=name)
+    label = report.period.label
+    footer = f"Sales report {label} · {report.period.mode}"
+    paper = PAPER.get(config.briefings.paper, 9)
+    created = datetime.combine(report.period.quarter.end, time(0))
+    workbook.set_properties(
+        {
+            "title": f"Sales report {label}",
+            "subject": "Won opportunities, won customers and win rate",
+            "author": "reporter",
+            "comments": f"reporter {reporter.__version__}",
+            "created": created,
+        }
+    )
+    taken = {"Summary"}
+    summary = workbook.add_worksheet("Summary")
+    write_summary(workbook, summary, cells, report, paper)
+    tables = (
+        sheets.rep_bonuses(report, dataset),
+        sheets.won_customers(report),
+        sheets.new_customers(report),
+        sheets.win_rate_by_segment(report, config.win_rate.min_closed),
+        sheets.loss_reasons(report),
+        sheets.pipeline(report),
+        sheets.won_deals(report),
+    )
+    for table in tables:
+        write_table_sheets(
+            workbook, cells, table, taken, paper=paper, footer_label=footer, max_rows=max_rows
+        )
+    # Data Quality comes after the tables so it can list their notes (truncations, splits).
+    quality = sheets.data_quality(dataset, list(cells.notes))
+    write_table_sheets(
+        workbook, cells, quality, taken, paper=paper, footer_label=footer, max_rows=max_rows
+    )
+    definitions = workbook.add_worksheet("Definitions")
+    currency = ", ".join(codes) if codes else "as in the input files (not stated)"
+    write_definitions(
+        definitions, cells, report, dataset, config, currency=currency, paper=paper, footer=footer
+    )

@@ -1,0 +1,274 @@
+"""The table sheets of the finance workbook, as :class:`Table` specifications.
+
+Each function turns one Report table into rows and column specs; nothing here computes a
+metric. Attainment (won amount ÷ target) and coverage are live formulas over cells on the
+same row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from reporter.metrics.report import (
+    NEW_CUSTOMER_COLUMNS,
+    WON_DEAL_COLUMNS,
+    Report,
+)
+from reporter.model import Dataset
+from reporter.quality import CODES
+from reporter.write.xlsx_cells import (
+    BOOL,
+    COUNT_LABEL,
+    DATE,
+    DAYS,
+    INT,
+    MONEY,
+    PCT,
+    TEXT,
+    as_number,
+    is_missing,
+    truthy,
+)
+from reporter.write.xlsx_table import Col, Row, Table, rate, rate_formula, ratio, share_formula
+
+SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
+_LABELS = {
+    "company_size": "Company size",
+    "deal_type": "Deal type",
+    "lead_source": "Lead source",
+}
+
+
+def label(key: str) -> str:
+    """A column header for a field name: ``lead_source`` → ``Lead source``."""
+    return _LABELS.get(key, key.replace("_", " ").strip().capitalize())
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain Python values (numpy scalars become int/float/bool)."""
+    if frame is None or frame.empty:
+        return []
+    return [dict(r) for r in frame.astype(object).to_dict("records")]
+
+
+def _quarter_order(report: Report) -> dict[str, int]:
+    return {q.label: i for i, q in enumerate(report.quarters)}
+
+
+def _latest_first(rows: list[dict[str, Any]], report: Report) -> list[dict[str, Any]]:
+    """Newest quarter first (finance pays the latest quarter); order within kept."""
+    order = _quarter_order(report)
+    return sorted(rows, key=lambda r: -order.get(str(r.get("quarter")), -1))
+
+
+def _extra_columns(frame: pd.DataFrame, known: Sequence[str]) -> list[str]:
+    return [c for c in frame.columns if c not in known and c not in SOURCE_COLUMNS]
+
+
+def _text_cols(keys: Sequence[str]) -> list[Col]:
+    return [Col(k, label(k), TEXT) for k in keys]
+
+
+def rep_targets(dataset: Dataset) -> dict[tuple[str, str], float]:
+    """(rep, quarter label) → target, from the targets table's ``rep`` rows."""
+    targets = dataset.targets
+    if targets is None or targets.empty:
+        return {}
+    out: dict[tuple[str, str], float] = {}
+    for row in records(targets[targets["dimension"].astype(str).str.casefold() == "rep"]):
+        value = as_number(row.get("target"))
+        if value is None or is_missing(row.get("segment")):
+            continue
+        out.setdefault((str(row["segment"]), str(row["quarter"])), value)
+    return out
+
+
+def rep_bonuses(report: Report, dataset: Dataset) -> Table:
+    """Won opportunities, amount, lost and win rate per rep and quarter (+ attainment)."""
+    rows = _latest_first(records(report.won_opportunities_by_rep), report)
+    columns = [
+        Col("rep", "Rep", TEXT),
+        Col("manager", "Manager", TEXT),
+        Col("quarter", "Quarter", TEXT),
+        Col("won_opportunities", "Won opportunities", INT, total="sum"),
+        Col("won_amount", "Won amount", MONEY, total="sum"),
+        Col("lost_opportunities", "Lost opportunities", INT, total="sum"),
+        Col(
+            "win_rate",
+            "Win rate",
+            PCT,
+            formula=rate_formula("won_opportunities", "lost_opportunities"),
+            derive=rate("won_opportunities", "lost_opportunities"),
+            total="formula",
+        ),
+    ]
+    targets = rep_targets(dataset)
+    if targets:
+        for row in rows:
+            row["target"] = targets.get((str(row.get("rep")), str(row.get("quarter"))))
+        columns += [
+            Col("target", "Target", MONEY),
+            Col(
+                "attainment",
+                "Attainment",
+                PCT,
+                formula=share_formula("won_amount", "target"),
+                derive=lambda r: ratio(r.get("won_amount"), r.get("target")),
+            ),
+        ]
+    return Table("Rep Bonuses", tuple(columns), rows, totals=True)
+
+
+def won_customers(report: Report) -> Table:
+    """New accounts won, per quarter, dimension and segment (every quarter in the data)."""
+    frame = report.won_customers_by_quarter
+    if frame is None or frame.empty:
+        frame = report.won_customers
+    rows = _latest_first(records(frame), report)
+    columns = (
+        Col("quarter", "Quarter", TEXT),
+        Col("dimension", "Dimension", TEXT),
+        Col("segment", "Segment", TEXT),
+        Col("won_customers", "Won customers", INT),
+    )
+    return Table("Won Customers", columns, rows)
+
+
+def new_customers(report: Report) -> Table:
+    """Each account won for the first time in the period, with its first won deal."""
+    frame = report.new_customers
+    extra = _extra_columns(frame, NEW_CUSTOMER_COLUMNS)
+    columns = (
+        Col("account", "Account", TEXT),
+        Col("quarter", "Quarter", TEXT),
+        Col("first_won_date", "First won date", DATE),
+        Col("opportunity_id", "Opportunity id", TEXT),
+        Col("opportunity_name", "Opportunity name", TEXT),
+        Col("rep", "Rep", TEXT),
+        Col("amount", "Amount", MONEY, total="sum"),
+        *_text_cols(extra),
+    )
+    return Table("New Customers", columns, records(frame), totals=True)
+
+
+def win_rate_by_segment(report: Report, min_closed: int) -> Table:
+    """Win rate per dimension and segment, interval, directional mark, ACV and cycle."""
+    rows = records(report.win_rate_by_segment)
+    for row in rows:
+        row["directional_mark"] = "directional" if truthy(row.get("directional")) else ""
+    columns = (
+        Col("dimension", "Dimension", TEXT),
+        Col("segment", "Segment", TEXT),
+        Col("won", "Won", INT),
+        Col("lost", "Lost", INT),
+        Col(
+            "win_rate",
+            "Win rate",
+            PCT,
+            formula=rate_formula("won", "lost"),
+            derive=rate("won", "lost"),
+        ),
+        Col("ci_low", "95% CI low", PCT),
+        Col("ci_high", "95% CI high", PCT),
+        Col("directional_mark", f"Directional (< {min_closed} closed)", TEXT),
+        Col("won_amount", "Won amount", MONEY),
+        Col("lost_amount", "Lost amount", MONEY),
+        Col(
+            "amount_weighted_win_rate",
+            "Amount-weighted win rate",
+            PCT,
+            formula=rate_formula("won_amount", "lost_amount"),
+            derive=rate("won_amount", "lost_amount"),
+        ),
+        Col("avg_won_amount", "ACV mean", MONEY),
+        Col("median_won_amount", "ACV median", MONEY),
+        Col("median_cycle_days", "Median cycle (days)", DAYS),
+        Col("mean_cycle_days", "Mean cycle (days)", DAYS),
+    )
+    return Table("Win Rate by Segment", columns, rows, directional_key="directional")
+
+
+def loss_reasons(report: Report) -> Table:
+    """Lost opportunities by reason, per dimension and segment."""
+    columns = (
+        Col("dimension", "Dimension", TEXT),
+        Col("segment", "Segment", TEXT),
+        Col("loss_reason", "Loss reason", TEXT),
+        Col("lost", "Lost", INT),
+    )
+    return Table("Loss Reasons", columns, records(report.loss_reasons))
+
+
+def pipeline(report: Report) -> Table:
+    """Open pipeline count and amount, target and coverage (open amount ÷ target)."""
+    columns = (
+        Col("dimension", "Dimension", TEXT),
+        Col("segment", "Segment", TEXT),
+        Col("open_opportunities", "Open opportunities", INT),
+        Col("open_amount", "Open amount", MONEY),
+        Col("target", "Target", MONEY),
+        Col(
+            "coverage",
+            "Coverage",
+            PCT,
+            formula=share_formula("open_amount", "target"),
+            derive=lambda r: ratio(r.get("open_amount"), r.get("target")),
+        ),
+    )
+    return Table("Pipeline", columns, records(report.pipeline))
+
+
+def won_deals(report: Report) -> Table:
+    """Every won deal closing in the period: the drill-through behind Rep Bonuses."""
+    frame = report.won_deals
+    extra = _extra_columns(frame, WON_DEAL_COLUMNS)
+    columns = (
+        Col("opportunity_id", "Opportunity id", TEXT),
+        Col(
+            "opportunity_name",
+            "Opportunity name",
+            TEXT,
+            total="count:opportunity_id",
+            total_kind=COUNT_LABEL,
+        ),
+        Col("rep", "Rep", TEXT),
+        Col("manager", "Manager", TEXT),
+        Col("account", "Account", TEXT),
+        Col("close_date", "Close date", DATE),
+        Col("created_date", "Created date", DATE),
+        Col("amount", "Amount", MONEY, total="sum"),
+        Col("deal_type", "Deal type", TEXT),
+        Col("new_customer", "New customer", BOOL),
+        Col("cycle_days", "Cycle (days)", INT),
+        *_text_cols(extra),
+        Col("source_file", "Source file", TEXT),
+        Col("source_sheet", "Source sheet", TEXT),
+        Col("source_row", "Source row", INT),
+    )
+    return Table("Won Deals", columns, records(frame), totals=True)
+
+
+def data_quality(dataset: Dataset, notes: Sequence[Any]) -> Table:
+    """Every issue the readers found, then the workbook's own notes (truncations, splits)."""
+    rows: list[Row] = []
+    for issue in (*dataset.issues, *notes):
+        record = issue.to_record()
+        value = record.get("value")
+        record["value"] = None if is_missing(value) else str(value)
+        record["title"] = CODES.get(issue.code, "")
+        rows.append(record)
+    columns = (
+        Col("code", "Code", TEXT),
+        Col("title", "Issue", TEXT),
+        Col("file", "File", TEXT),
+        Col("sheet", "Sheet", TEXT),
+        Col("row", "Row", INT),
+        Col("column", "Column", TEXT),
+        Col("value", "Value (as read)", TEXT),
+        Col("problem", "Problem", TEXT),
+        Col("action", "Action taken", TEXT),
+    )
+    return Table("Data Quality", columns, rows)

@@ -1,0 +1,345 @@
+"""Tables in the finance workbook: a header row, typed rows, live formulas, a totals row.
+
+A :class:`Col` says how one column is written. Formula columns carry a template over the
+row's own cells (``{won}`` becomes that row's cell in the ``won`` column) and are written
+with the value the metrics core reported, so a reader that does not recalculate shows the
+same number. When the reported value is *not* what the formula would give (e.g. a cohort
+win rate beside close-date counts) the value is written as a plain number instead: a
+formula that disagrees with its own cached value would be a lie.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from reporter.write.xlsx_cells import (
+    EXCEL_MAX_ROWS,
+    ROW_HEIGHT,
+    TEXT,
+    WIDTH_CAP,
+    WIDTH_MIN,
+    Cells,
+    as_number,
+    display_width,
+    is_missing,
+    sheet_name,
+    truthy,
+    wrapped_lines,
+)
+
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column: where its value comes from, its kind, its formula and its total.
+
+    ``total`` is ``"sum"`` (SUBTOTAL 109 of the column), ``"count:<key>"`` (SUBTOTAL 103,
+    non-blank cells of column ``key``) or ``"formula"`` (the row template over the totals
+    row). SUBTOTAL rather than SUM so a filtered table totals what is visible.
+    """
+
+    key: str
+    header: str
+    kind: str
+    formula: str | None = None
+    derive: Callable[[Row], float | None] | None = None
+    total: str | None = None
+    total_kind: str | None = None  # the totals cell's kind when it differs (a count)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table sheet: its columns, its rows, and which row field marks a row directional."""
+
+    sheet: str
+    columns: tuple[Col, ...]
+    rows: Sequence[Row]
+    totals: bool = False
+    directional_key: str | None = None
+    landscape: bool = True
+
+
+def ratio(numerator: Any, denominator: Any) -> float | None:
+    """numerator / denominator, or None when either is missing or the denominator is 0."""
+    top, bottom = as_number(numerator), as_number(denominator)
+    if top is None or bottom is None or bottom == 0:
+        return None
+    return top / bottom
+
+
+def rate(won_key: str, lost_key: str) -> Callable[[Row], float | None]:
+    """won / (won + lost) from a row's cells (blank cells count as 0, as in Excel)."""
+
+    def derive(row: Row) -> float | None:
+        won = as_number(row.get(won_key)) or 0.0
+        lost = as_number(row.get(lost_key)) or 0.0
+        return ratio(won, won + lost)
+
+    return derive
+
+
+def rate_formula(won: str, lost: str) -> str:
+    return f'IF({{{won}}}+{{{lost}}}=0,"",{{{won}}}/({{{won}}}+{{{lost}}}))'
+
+
+def share_formula(part: str, whole: str) -> str:
+    """part / whole, blank when whole is blank or zero (attainment, coverage)."""
+    return f'IF(OR({{{whole}}}="",{{{whole}}}=0),"",{{{part}}}/{{{whole}}})'
+
+
+def same_value(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def formula_value(col: Col, row: Row) -> tuple[bool, float | None]:
+    """(write as formula?, value): the reported value when the formula agrees with it."""
+    derived = col.derive(row) if col.derive else None
+    if col.key not in row:
+        return True, derived
+    reported = as_number(row[col.key])
+    if col.derive is None or same_value(reported, derived):
+        return True, reported
+    return False, reported
+
+
+def write_rows(
+    ws: Worksheet,
+    cells: Cells,
+    top: int,
+    columns: Sequence[Col],
+    rows: Sequence[Row],
+    *,
+    left: int = 0,
+    totals: bool = False,
+    directional_key: str | None = None,
+    widths: Sequence[int] | None = None,
+) -> tuple[int, list[int]]:
+    """Write a header at ``top``, then rows, then an optional totals row.
+
+    Column widths are fitted to the content first (or taken from ``widths``) so rows with
+    wrapped text get the height they need: LibreOffice does not re-fit heights on load.
+    Returns the row after the table and each column's width.
+    """
+    money = cells.styles.money
+    fitted = list(widths) if widths is not None else fit_widths(columns, rows, money)
+    header_fmt = cells.styles.named("header")
+    for j, col in enumerate(columns):
+        cells.text(ws, top, left + j, col.header, fmt=header_fmt, header=col.header)
+    where = {c.key: left + j for j, c in enumerate(columns)}
+    for i, row in enumerate(rows):
+        r = top + 1 + i
+        directional = bool(directional_key) and truthy(row.get(directional_key or ""))
+        lines = 1
+        for j, col in enumerate(columns):
+            if col.formula is None:
+                value = row.get(col.key)
+                cells.put(
+                    ws, r, left + j, value, col.kind, header=col.header, directional=directional
+                )
+                if col.kind == TEXT and not is_missing(value):
+                    lines = max(lines, wrapped_lines(str(value), fitted[j]))
+            else:
+                _formula_cell(ws, cells, r, left + j, col, row, where, directional)
+        if lines > 1:
+            ws.set_row(r, ROW_HEIGHT * lines)
+    end = top + 1 + len(rows)
+    if totals and rows:
+        for j, width in _write_totals(ws, cells, end, top + 1, columns, rows, where, left):
+            if widths is None:
+                fitted[j] = min(WIDTH_CAP, max(fitted[j], width))
+        end += 1
+    return end, fitted
+
+
+def fit_widths(columns: Sequence[Col], rows: Sequence[Row], money: str) -> list[int]:
+    """Each column's width: its widest value or header word, within [WIDTH_MIN, WIDTH_CAP]."""
+    widths = [header_width(c) for c in columns]
+    for row in rows:
+        for j, col in enumerate(columns):
+            value = formula_value(col, row)[1] if col.formula else row.get(col.key)
+            widths[j] = max(widths[j], display_width(value, col.kind, money) + 2)
+    # 10 % slack: a reader without Calibri (LibreOffice's DejaVu fallback) is wider.
+    return [min(WIDTH_CAP, max(WIDTH_MIN, math.ceil(w * 1.1))) for w in widths]
+
+
+def header_width(col: Col) -> int:
+    """Width a header asks for: it wraps, so only its longest word must fit on a line."""
+    longest = max((len(w) for w in col.header.split()), default=0)
+    wanted = min(len(col.header), 18 if col.kind == TEXT else 9)
+    return max(longest, wanted) + 2  # + room for the filter button
+
+
+def header_lines(columns: Sequence[Col], widths: Sequence[int]) -> int:
+    """Lines the tallest wrapped header needs at the given widths (greedy word wrap)."""
+    most = 1
+    for col, width in zip(columns, widths, strict=False):
+        room, lines, used = max(1, width - 1), 1, 0
+        for word in col.header.split():
+            if used and used + 1 + len(word) > room:
+                lines, used = lines + 1, len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+        most = max(most, lines)
+    return most
+
+
+def _refs(where: Mapping[str, int], r: int) -> dict[str, str]:
+    return {key: xl_rowcol_to_cell(r, c) for key, c in where.items()}
+
+
+def _formula_cell(
+    ws: Worksheet,
+    cells: Cells,
+    r: int,
+    c: int,
+    col: Col,
+    row: Row,
+    where: Mapping[str, int],
+    directional: bool,
+) -> float | None:
+    as_formula, value = formula_value(col, row)
+    if as_formula:
+        text = "=" + (col.formula or "").format(**_refs(where, r))
+        cells.formula(ws, r, c, text, col.kind, value, directional=directional)
+    else:
+        cells.put(ws, r, c, value, col.kind, header=col.header, directional=directional)
+    return value
+
+
+def _write_totals(
+    ws: Worksheet,
+    cells: Cells,
+    r: int,
+    first: int,
+    columns: Sequence[Col],
+    rows: Sequence[Row],
+    where: Mapping[str, int],
+    left: int,
+) -> list[tuple[int, int]]:
+    """The totals row: SUBTOTALs over the data rows, and formula columns over the totals."""
+    last = r - 1
+    values: dict[str, float | None] = {}
+    widths: list[tuple[int, int]] = []
+
+    def span(key: str) -> str:
+        letter = xl_col_to_name(where[key])
+        return f"{letter}{first + 1}:{letter}{last + 1}"
+
+    for col in columns:
+        if col.total == "sum":
+            values[col.key] = sum(as_number(row.get(col.key)) or 0.0 for row in rows)
+        elif col.total and col.total.startswith("count:"):
+            key = col.total.split(":", 1)[1]
+            values[col.key] = float(sum(1 for row in rows if filled(row.get(key))))
+    for j, col in enumerate(columns):
+        c = left + j
+        if j == 0:
+            cells.text(ws, r, c, "Total", total=True)
+            continue
+        if col.total == "sum":
+            formula, value = f"=SUBTOTAL(109,{span(col.key)})", values[col.key]
+        elif col.total and col.total.startswith("count:"):
+            formula, value = f"=SUBTOTAL(103,{span(col.total.split(':', 1)[1])})", values[col.key]
+        elif col.total == "formula" and col.formula and col.derive:
+            formula = "=" + col.formula.format(**_refs(where, r))
+            value = col.derive(values)
+        else:
+            cells.put(ws, r, c, None, col.kind, total=True)
+            continue
+        kind = col.total_kind or col.kind
+        cells.formula(ws, r, c, formula, kind, value, total=True)
+        widths.append((j, display_width(value, kind, cells.styles.money) + 2))
+    return widths
+
+
+def filled(value: Any) -> bool:
+    """True when a cell would be non-blank (what COUNTA/SUBTOTAL 103 counts)."""
+    return not is_missing(value) and value != ""
+
+
+def setup_sheet(
+    ws: Worksheet,
+    header_row: int,
+    widths: Sequence[int],
+    *,
+    paper: int,
+    footer_label: str,
+    landscape: bool = True,
+    columns: Sequence[Col] = (),
+    one_page: bool = False,
+) -> None:
+    """Column widths, print set-up (fit to width, repeated header) and a page footer."""
+    for j, width in enumerate(widths):
+        ws.set_column(j, j, width)
+    if columns:
+        ws.set_row(header_row, ROW_HEIGHT * header_lines(columns, widths) + 2)
+    if landscape:
+        ws.set_landscape()
+    ws.set_paper(paper)
+    if one_page:
+        ws.fit_to_pages(1, 1)
+    else:
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(header_row)
+        ws.hide_gridlines(0)  # print gridlines too: the PDF/paper copy stays readable
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_footer(f"&L{_escape_hf(ws.get_name())}&C{_escape_hf(footer_label)}&RPage &P of &N")
+
+
+def _escape_hf(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def write_table_sheets(
+    workbook: Workbook,
+    cells: Cells,
+    table: Table,
+    taken: set[str],
+    *,
+    paper: int,
+    footer_label: str,
+    max_rows: int = EXCEL_MAX_ROWS,
+) -> list[Worksheet]:
+    """Write ``table`` on its own sheet (header frozen, autofilter), continued if too long."""
+    per_sheet = max(1, max_rows - 1 - (1 if table.totals else 0))
+    chunks = [table.rows[i : i + per_sheet] for i in range(0, len(table.rows), per_sheet)] or [[]]
+    sheets = []
+    for n, chunk in enumerate(chunks):
+        name = sheet_name(table.sheet if n == 0 else f"{table.sheet} ({n + 1})", taken)
+        taken.add(name)
+        ws = workbook.add_worksheet(name)
+        sheets.append(ws)
+        columns = table.columns
+        _end, widths = write_rows(
+            ws,
+            cells,
+            0,
+            columns,
+            chunk,
+            totals=table.totals,
+            directional_key=table.directional_key,
+        )
+        last_data = max(1, len(chunk))
+        ws.autofilter(0, 0, last_data, len(columns) - 1)
+        ws.freeze_panes(1, 0)
+        setup_sheet(ws, 0, widths, paper=paper, footer_label=footer_label, columns=columns)
+        if not chunk:
+            cells.text(ws, 1, 0, "(none)", fmt=cells.styles.named("note"))
+        if len(chunks) > 1:
+            cells.note(
+                name,
+                f"{table.sheet}: {len(table.rows):,} rows do not fit on one sheet",
+                f"rows {n * per_sheet + 1:,}-{n * per_sheet + len(chunk):,} on sheet {name!r}"
+                + ("; totals are per sheet" if table.totals else ""),
+            )
+    return sheets
