@@ -190,7 +190,7 @@ def hand_dataset(rep_targets: bool = False, issues: tuple[Issue, ...] = ()) -> D
         }
     )
     return Dataset(
-        opportunities=opportunities().assign(currency="USD"),
+        opportunities=small_opportunities().assign(currency="USD"),
         targets=targets if rep_targets else empty_targets(),
         issues=issues
         or (
@@ -209,7 +209,7 @@ def hand_dataset(rep_targets: bool = False, issues: tuple[Issue, ...] = ()) -> D
     )
 
 
-def opportunities(names: dict[str, str] | None = None) -> pd.DataFrame:
+def small_opportunities(names: dict[str, str] | None = None) -> pd.DataFrame:
     """A small canonical opportunities frame over FY2026 Q2-Q3 (see reporter.model)."""
     names = names or {}
     rows = [
