@@ -11,11 +11,11 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
-from xlsx_helpers import Q3, evaluate, hand_dataset, hand_report, small_opportunities
 
 from reporter.config import Config, WinRate
 from reporter.metrics.report import Period
 from reporter.write.xlsx import SHEETS, write_workbook
+from xlsx_helpers import Q3, evaluate, hand_dataset, hand_report, small_opportunities
 
 TABLE_SHEETS = [s for s in SHEETS if s not in ("Summary", "Definitions")]
 
@@ -128,7 +128,7 @@ def test_won_deals_total_is_the_headline(built):
     report, path = built
     _f, values = load(path)
     ws = values["Won Deals"]
-    total_row = [r for r in ws.iter_rows(min_row=2) if r[0].value == "Total"][0]
+    total_row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "Total")
     amount = total_row[headers(ws)["Amount"] - 1].value
     count = total_row[headers(ws)["Opportunity name"] - 1].value
     assert close(amount, report.headline.won_amount)
