@@ -194,7 +194,9 @@ def _scan_sheet_xml(xml: bytes) -> dict[tuple[int, int], tuple[str, str]]:
         value = _VALUE.search(body)
         if is_error:
             flags[key] = ("excel-error", value.group(1).decode() if value else "#ERROR")
-        elif value is None and (b"<v" not in body or kind is None or kind.group(1) != b"str"):
+        elif not (value.group(1) if value else b"") and not (
+            kind is not None and kind.group(1) == b"str" and b"<v" in body
+        ):
             # A text formula may legitimately have saved an empty string.
             flags[key] = ("formula-no-value", "formula without a saved value")
     return flags

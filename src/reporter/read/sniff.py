@@ -109,9 +109,13 @@ def _check_not_bomb(name: str, infos: list[zipfile.ZipInfo]) -> None:
         for info in infos
     )
     if too_big or too_dense:
+        why = (
+            f"would unpack to {total / 2**20:,.0f} MB"
+            if too_big
+            else f"has a part that unpacks over {MAX_RATIO} times its packed size"
+        )
         raise UnreadableFile(
-            f"{name}: the workbook would unpack to {total / 2**20:,.0f} MB "
-            "(far beyond any real sales workbook; possibly a zip bomb)",
+            f"{name}: the workbook {why}, far beyond any real sales workbook (possibly a zip bomb)",
             hint="check where the file came from; export the data again",
         )
 
