@@ -71,6 +71,8 @@ def trend_chart(trend: pd.DataFrame, width: int = 330, height: int = 200) -> dic
                 "cx": cx,
                 "cy": y_rate(float(row.win_rate)),
                 "value": fmt.percent(row.win_rate),
+                # the last label would run into the right-hand axis: put it left of the point
+                "end": i == len(rows) - 1,
             }
             if not (fmt.missing(row.ci_low) or fmt.missing(row.ci_high)):
                 point["lo"] = y_rate(float(row.ci_low))

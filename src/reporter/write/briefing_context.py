@@ -19,6 +19,9 @@ from reporter.model import Dataset
 from reporter.write import briefing_charts as charts
 from reporter.write import briefing_format as fmt
 
+FOOTER_INPUTS = 3
+LONG_TITLE = 48
+
 # (Headline field, label, kind) for the headline tiles, in reading order.
 TILES = (
     ("won_opportunities", "Won opportunities", "count"),
@@ -249,12 +252,16 @@ def footer(report: Report, dataset: Dataset, config: Config) -> dict[str, Any]:
         else "cohort: opportunities created in the period that have closed so far"
     )
     inputs = [{"name": Path(i.path).name, "sha": i.sha256[:12]} for i in dataset.inputs]
+    # The running footer has two lines of room; the full list is in the Definitions block.
+    shown = " ".join(i["sha"] for i in inputs[:FOOTER_INPUTS]) or fmt.DASH
+    if len(inputs) > FOOTER_INPUTS:
+        shown += f" (+{len(inputs) - FOOTER_INPUTS} more)"
     return {
         "mode": mode,
         "window": window,
         "min_closed": config.win_rate.min_closed,
         "inputs": inputs,
-        "sha_short": " ".join(i["sha"] for i in inputs) or fmt.DASH,
+        "sha_short": shown,
     }
 
 
@@ -271,6 +278,8 @@ def build_context(
     quarter = report.period.quarter
     return {
         "segment": str(segment),
+        "segment_short": charts.short(segment, 60),
+        "long_title": len(str(segment)) > LONG_TITLE,
         "dimension": dimension_label(dimension),
         "period": report.period.label,
         "period_dates": f"{_date(quarter.start)} – {_date(quarter.end)}",
