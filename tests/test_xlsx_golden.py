@@ -17,11 +17,11 @@ from pathlib import Path
 from xml.dom import minidom
 
 import pytest
-from xlsx_helpers import hand_dataset, hand_report
 
 import reporter
 from reporter.config import Config
 from reporter.write.xlsx import write_workbook
+from xlsx_helpers import hand_dataset, hand_report
 
 GOLDEN = Path(__file__).parent / "golden" / "xlsx"
 UPDATE = os.environ.get("REPORTER_UPDATE_GOLDEN") == "1"
