@@ -126,7 +126,7 @@ def segment_tables(
                 "lost": fmt.integer(r.lost),
                 "win_rate": fmt.percent(r.win_rate),
                 "interval": fmt.interval(r.ci_low, r.ci_high),
-                "directional": bool(r.directional),
+                "directional": fmt.missing(r.directional) or bool(r.directional),
                 "avg_won": fmt.money(r.avg_won_amount, currency),
                 "cycle": fmt.days(r.median_cycle_days),
             }
