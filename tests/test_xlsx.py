@@ -140,13 +140,13 @@ FORMATS = [
     ("Rep Bonuses", "Won amount", float, '"$"#,##0.00'),
     ("Rep Bonuses", "Win rate", float, "0.0%"),
     ("Won Deals", "Close date", datetime, "yyyy-mm-dd"),
-    ("Won Deals", "New customer", bool, "General"),
-    ("Won Deals", "Source row", int, "#,##0"),
+    ("Won Deals", "New customer", str, "General"),
+    ("Won Deals", "Source row", int, "0"),
     ("New Customers", "First won date", datetime, "yyyy-mm-dd"),
     ("Win Rate by Segment", "95% CI low", float, "0.0%"),
     ("Win Rate by Segment", "Median cycle (days)", float, "#,##0.0"),
     ("Pipeline", "Open amount", float, '"$"#,##0.00'),
-    ("Data Quality", "Row", int, "#,##0"),
+    ("Data Quality", "Row", int, "0"),
 ]
 
 

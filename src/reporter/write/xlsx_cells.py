@@ -32,7 +32,7 @@ WIDTH_MIN = 6
 ROW_HEIGHT = 15  # points per line of 11-point text
 
 # Kinds of column; each maps to one Excel type and number format.
-TEXT, INT, MONEY, PCT, DATE, DAYS, BOOL, COUNT_LABEL = (
+TEXT, INT, MONEY, PCT, DATE, DAYS, BOOL, COUNT_LABEL, ROW_NUMBER = (
     "text",
     "int",
     "money",
@@ -41,6 +41,7 @@ TEXT, INT, MONEY, PCT, DATE, DAYS, BOOL, COUNT_LABEL = (
     "days",
     "bool",
     "count_label",
+    "row_number",  # a sheet row number: no thousands separator
 )
 NUMBER_FORMATS = {
     INT: "#,##0",
@@ -48,6 +49,7 @@ NUMBER_FORMATS = {
     DATE: "yyyy-mm-dd",
     DAYS: "#,##0.0",
     COUNT_LABEL: '#,##0 "deals"',
+    ROW_NUMBER: "0",
 }
 DEFAULT_MONEY = "#,##0.00"
 # Known ISO codes get their symbol; any other single currency is shown by its code.
@@ -153,7 +155,7 @@ def display_width(value: Any, kind: str, money: str) -> int:
     number = float(value)
     if kind == PCT:
         return len(f"{number:.1%}")
-    if kind in (INT, COUNT_LABEL):
+    if kind in (INT, COUNT_LABEL, ROW_NUMBER):
         return len(f"{number:,.0f}") + (6 if kind == COUNT_LABEL else 0)
     if kind == DAYS:
         return len(f"{number:,.1f}")

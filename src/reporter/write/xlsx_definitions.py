@@ -16,7 +16,15 @@ import reporter
 from reporter.config import Config
 from reporter.metrics.report import Report
 from reporter.model import Dataset
-from reporter.write.xlsx_cells import DATE, INT, ROW_HEIGHT, TEXT, Cells, wrapped_lines
+from reporter.write.xlsx_cells import (
+    DATE,
+    INT,
+    ROW_HEIGHT,
+    ROW_NUMBER,
+    TEXT,
+    Cells,
+    wrapped_lines,
+)
 from reporter.write.xlsx_table import Col, setup_sheet, write_rows
 
 Item = tuple[str, str, Any, str]  # section, item, value, kind
@@ -102,7 +110,7 @@ NOTE_COLS = (
     Col("code", "Code", TEXT),
     Col("sheet", "Sheet", TEXT),
     Col("problem", "Problem", TEXT),
-    Col("row", "Row", INT),
+    Col("row", "Row", ROW_NUMBER),
     Col("column", "Column", TEXT),
     Col("action", "Action taken", TEXT),
 )

@@ -20,13 +20,13 @@ from reporter.metrics.report import (
 from reporter.model import Dataset
 from reporter.quality import CODES
 from reporter.write.xlsx_cells import (
-    BOOL,
     COUNT_LABEL,
     DATE,
     DAYS,
     INT,
     MONEY,
     PCT,
+    ROW_NUMBER,
     TEXT,
     as_number,
     is_missing,
@@ -225,6 +225,10 @@ def won_deals(report: Report) -> Table:
     """Every won deal closing in the period: the drill-through behind Rep Bonuses."""
     frame = report.won_deals
     extra = _extra_columns(frame, WON_DEAL_COLUMNS)
+    rows = records(frame)
+    for row in rows:
+        # yes/no reads the same in every viewer (LibreOffice shows a boolean as 0/1)
+        row["new_customer"] = "yes" if truthy(row.get("new_customer")) else "no"
     columns = (
         Col("opportunity_id", "Opportunity id", TEXT),
         Col(
@@ -241,14 +245,14 @@ def won_deals(report: Report) -> Table:
         Col("created_date", "Created date", DATE),
         Col("amount", "Amount", MONEY, total="sum"),
         Col("deal_type", "Deal type", TEXT),
-        Col("new_customer", "New customer", BOOL),
+        Col("new_customer", "New customer", TEXT),
         Col("cycle_days", "Cycle (days)", INT),
         *_text_cols(extra),
         Col("source_file", "Source file", TEXT),
         Col("source_sheet", "Source sheet", TEXT),
-        Col("source_row", "Source row", INT),
+        Col("source_row", "Source row", ROW_NUMBER),
     )
-    return Table("Won Deals", columns, records(frame), totals=True)
+    return Table("Won Deals", columns, rows, totals=True)
 
 
 def data_quality(dataset: Dataset, notes: Sequence[Any]) -> Table:
@@ -265,7 +269,7 @@ def data_quality(dataset: Dataset, notes: Sequence[Any]) -> Table:
         Col("title", "Issue", TEXT),
         Col("file", "File", TEXT),
         Col("sheet", "Sheet", TEXT),
-        Col("row", "Row", INT),
+        Col("row", "Row", ROW_NUMBER),
         Col("column", "Column", TEXT),
         Col("value", "Value (as read)", TEXT),
         Col("problem", "Problem", TEXT),

@@ -35,6 +35,7 @@ from reporter.write.xlsx_cells import (
 )
 
 Row = Mapping[str, Any]
+PAGE_WIDTH = 240  # column-width units that still print legibly (~65 %) on a landscape page
 
 
 @dataclass(frozen=True)
@@ -289,8 +290,13 @@ def setup_sheet(
     if one_page:
         ws.fit_to_pages(1, 1)
     else:
-        ws.fit_to_pages(1, 0)
+        # A landscape page holds ~150 character widths at 100 %; a much wider table
+        # prints across pages, each repeating the header row and the first column.
+        wide = min(3, math.ceil(sum(widths) / PAGE_WIDTH))
+        ws.fit_to_pages(max(1, wide), 0)
         ws.repeat_rows(header_row)
+        if wide > 1:
+            ws.repeat_columns(0)
         ws.hide_gridlines(0)  # print gridlines too: the PDF/paper copy stays readable
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.set_footer(f"&L{_escape_hf(ws.get_name())}&C{_escape_hf(footer_label)}&RPage &P of &N")
