@@ -20,6 +20,7 @@ from reporter.write import briefing_charts as charts
 from reporter.write import briefing_format as fmt
 
 FOOTER_INPUTS = 3
+LOWER_IS_BETTER = frozenset({"cycle_days_median"})  # a shorter cycle is good news
 LONG_TITLE = 48
 
 # (Headline field, label, kind) for the headline tiles, in reading order.
@@ -94,6 +95,7 @@ def headline_tiles(report: Report, currency: str | None) -> list[dict[str, Any]]
                 "previous": _value(kind, getattr(report.headline_previous, name), currency),
                 "change": fmt.change(kind, change.delta, change.relative, currency),
                 "direction": fmt.direction(change.delta),
+                "lower_is_better": name in LOWER_IS_BETTER,
                 "note": _tile_note(name, report.headline, currency),
                 "directional": name == "win_rate" and report.headline.directional,
             }
