@@ -121,9 +121,7 @@ def make_build(log_dir: Path, sleep: float = 0.0, marker: Path | None = None) ->
         with open(log_dir / "builds.log", "a", encoding="utf-8") as fh:
             fh.write(f"{path.name}\n")
         sha = __import__("hashlib").sha256(path.read_bytes()).hexdigest()
-        dataset = Dataset(
-            opportunities=frame, inputs=(InputFile(str(path), sha, len(frame)),)
-        )
+        dataset = Dataset(opportunities=frame, inputs=(InputFile(str(path), sha, len(frame)),))
         return RunResult(
             out_dir=out_dir,
             dataset=dataset,
@@ -164,13 +162,13 @@ class Handler:
     stalled: threading.Event = field(default_factory=threading.Event)
     data_attempts: list[str] = field(default_factory=list)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return self.refuse[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         rcpt = envelope.rcpt_tos[0]
         self.data_attempts.append(rcpt)
         if rcpt in self.fail_once:
@@ -231,3 +229,17 @@ def wait_for(condition: Callable[[], Any], timeout: float = 30.0, what: str = ""
 
 def env_without(name: str) -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != name}
+
+
+def make_run(out_dir: Path, config: Config, regions: Sequence[str] = tuple(MANAGERS)) -> Any:
+    """A finished run folder (stand-in build + delivery.json) under ``out_dir/runs``."""
+    from reporter.deliver import manifest
+    from reporter.deliver.inbox import sha256_file
+    from reporter.deliver.watch import run_dir_for
+
+    work = out_dir.parent / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    book = write_workbook(work / "team.xlsx", regions)
+    sha = sha256_file(book)
+    result = make_build(work)([book], config, run_dir_for(out_dir, book.name, sha))
+    return manifest.write_for_result(result, config, sha, book.name)

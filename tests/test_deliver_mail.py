@@ -5,8 +5,8 @@ from __future__ import annotations
 from email import message_from_bytes, policy
 
 import pytest
-from deliver_helpers import pdf_bytes
 
+from deliver_helpers import pdf_bytes
 from reporter.deliver import mail
 from reporter.deliver.recipients import BadAddress, parse_address, resolve
 
@@ -33,11 +33,20 @@ def test_good_addresses_parse(text, expected):
         "ana@example.com, bo@example.com",
         "ana@example.com; bo@example.com",
         "not an address",
-        "ana@localhost",
+        "@example.com",
         "",
         "ana@exa\x00mple.com",
     ],
-    ids=["crlf-bcc", "lf-in-name", "two-comma", "two-semicolon", "words", "no-tld", "empty", "nul"],
+    ids=[
+        "crlf-bcc",
+        "lf-in-name",
+        "two-comma",
+        "two-semicolon",
+        "words",
+        "no-user",
+        "empty",
+        "nul",
+    ],
 )
 def test_bad_addresses_are_refused(text):
     with pytest.raises(BadAddress):

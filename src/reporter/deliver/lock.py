@@ -78,8 +78,10 @@ class InboxLock:
             os.lseek(fd, 0, os.SEEK_SET)
             data = os.read(fd, 4096)
             holder = json.loads(data) if data.strip() else {}
+            if not isinstance(holder, dict) or not holder:
+                return {}
             holder["age"] = time.time() - os.fstat(fd).st_mtime
-            return holder if isinstance(holder, dict) else {}
+            return holder
         except (OSError, ValueError):
             return {}
 

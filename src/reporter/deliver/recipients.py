@@ -47,8 +47,8 @@ def parse_address(text: str) -> Address:
         address = Address(display_name=name, addr_spec=addr)
     except (ValueError, HeaderParseError, InvalidHeaderDefect, IndexError) as exc:
         raise BadAddress(f"{text!r} is not a valid e-mail address ({exc})") from None
-    if not address.username or not address.domain or "." not in address.domain:
-        raise BadAddress(f"{text!r} is not a valid e-mail address (needs user@domain.tld)")
+    if not address.username or not address.domain:
+        raise BadAddress(f"{text!r} is not a valid e-mail address (needs user@domain)")
     return address
 
 

@@ -20,7 +20,7 @@ from reporter.config import Config
 from reporter.deliver import mail
 from reporter.deliver.ledger import Ledger, MessageRow
 from reporter.deliver.manifest import Briefing, Manifest, read
-from reporter.deliver.recipients import BadAddress, resolve
+from reporter.deliver.recipients import BadAddress, parse_address, resolve
 from reporter.deliver.smtp import PermanentError, TransientError, UnknownOutcome
 from reporter.errors import DeliveryError
 
@@ -128,6 +128,7 @@ def deliver(
     """
     if unknown not in UNKNOWN_CHOICES:
         raise ValueError(f"unknown must be one of {UNKNOWN_CHOICES}")
+    _check_sender(config)
     briefings, warnings = _current_recipients(manifest, config)
     kind = "smtp" if config.email is not None else "outbox"
     if not dry_run:
@@ -164,6 +165,16 @@ def deliver(
     if not dry_run:
         _record_run_state(ledger, manifest, report)
     return report
+
+
+def _check_sender(config: Config) -> None:
+    sender = config.email.sender if config.email else mail.DEFAULT_SENDER
+    try:
+        parse_address(sender)
+    except BadAddress as exc:
+        raise DeliveryError(
+            f"[email] sender: {exc}", hint='use sender = "Sales Reports <reports@example.com>"'
+        ) from None
 
 
 def _current_recipients(manifest: Manifest, config: Config) -> tuple[list[Briefing], list[str]]:
