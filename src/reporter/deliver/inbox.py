@@ -150,9 +150,9 @@ def move_unique(path: Path, folder: Path) -> Path:
 def write_error_note(moved: Path, problem: str, fix: str | None, sha256: str | None) -> Path:
     """Write ``<name>.error.txt`` beside a failed input: what was wrong and what to do."""
     note = moved.with_name(moved.name + ".error.txt")
-    when = datetime.now(UTC).isoformat(timespec="seconds")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     text = (
-        f"reporter could not build reports from {moved.name} ({when} UTC).\n\n"
+        f"reporter could not build reports from {moved.name} ({when}).\n\n"
         f"What was wrong:\n  {problem}\n\n"
         f"What to do:\n  {fix or 'correct the file'}, then drop it into the inbox again.\n"
     )
