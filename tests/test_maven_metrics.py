@@ -22,7 +22,9 @@ PERIODS = ["FY2017Q1", "FY2017Q2", None]  # None = default (latest quarter: FY20
 
 def quarter_label(dates: pd.Series) -> pd.Series:
     d = pd.to_datetime(dates)
-    return "FY" + d.dt.year.astype(str) + " Q" + ((d.dt.month - 1) // 3 + 1).astype(str)
+    year = d.dt.year.astype("Int64").astype(str)
+    quarter = ((d.dt.month - 1) // 3 + 1).astype("Int64").astype(str)
+    return ("FY" + year + " Q" + quarter).where(d.notna())
 
 
 @pytest.fixture(scope="module")
