@@ -249,3 +249,18 @@ def test_several_files_are_one_data_set() -> None:
     ]
     assert data.opportunities["created_date"].isna().all()
     assert date(2024, 1, 10) in set(data.opportunities["close_date"].dt.date)
+
+
+def test_totals_label_in_id_column_and_footer_note(tmp_path: Path) -> None:
+    path = tmp_path / "report_with_footer.csv"
+    path.write_text(
+        "Opportunity ID,Opportunity Owner,Stage,Amount,Close Date\n"
+        "O-1,Ana,Closed Won,100,2024-01-02\n"
+        "Grand Totals,,,100,\n"
+        "\n"
+        "Confidential Information - Do Not Distribute\n"
+    )
+    data = load_dataset([path], Config())
+    assert data.opportunities["opportunity_id"].tolist() == ["O-1"]
+    assert triples(data) == {("totals-row", None, 3), ("note-row", None, 5)}
+    assert data.quarantined == 0

@@ -90,7 +90,9 @@ def check_required(raw: RawSheet, colmap: dict[str, int], headers: list[str]) ->
         return
     name = missing[0]
     label = "stage (or IsWon)" if name == "stage" else name.replace("_", " ")
-    seen = ", ".join(headers) or "none"
+    seen = ", ".join(headers[:20]) or "none"
+    if len(headers) > 20:
+        seen += f", … ({len(headers)} in all)"
     raise MissingColumn(
         f"{raw.where}: the opportunities table has no {label} column (headers seen: {seen})",
         hint=f"name the column in config.toml under [columns], e.g. {_REQUIRED_EXAMPLES[name]}",
@@ -144,14 +146,18 @@ def _issue(
 
 
 def _skip_reason(table: Table, row: list[Any], colmap: dict[str, int]) -> str | None:
-    """``totals-row`` / ``note-row`` when the row is not a record, else None."""
-    if any(
-        not v.is_blank(_cell(row, colmap[f])) for f in ("opportunity_id", "stage") if f in colmap
-    ):
+    """``totals-row`` / ``note-row`` when the row is not a record, else None.
+
+    A totals label often sits in the first column, which may be the id or owner column, so
+    those cells may hold the label itself; a row with a stage is always a record.
+    """
+    if "stage" in colmap and not v.is_blank(_cell(row, colmap["stage"])):
         return None
     filled = [c for c in row if not v.is_blank(c)]
     texts = [c for c in filled if isinstance(c, str)]
-    if texts and _TOTALS.match(texts[0]):
+    keys = [_cell(row, colmap[f]) for f in ("opportunity_id", "owner") if f in colmap]
+    keys_are_labels = all(v.is_blank(c) or (isinstance(c, str) and _TOTALS.match(c)) for c in keys)
+    if texts and _TOTALS.match(texts[0]) and keys_are_labels:
         return "totals-row"
     if table.kind == OPPORTUNITIES and len(filled) == 1 and texts and len(colmap) >= 3:
         return "note-row"
