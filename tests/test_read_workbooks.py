@@ -133,8 +133,9 @@ def test_multi_sheet_targets(multi: Dataset) -> None:
     ]
 
 
-def test_excel_errors_and_hidden_sheet() -> None:
-    data = load("excel_error_cells_and_hidden_sheet.xlsx")
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls"], ids=["xlsx", "xls"])
+def test_excel_errors_and_hidden_sheet(suffix: str) -> None:
+    data = load("excel_error_cells_and_hidden_sheet" + suffix)
     assert triples(data) == {
         ("hidden-sheet", "Old Data", None),
         ("excel-error", "Deals", 2),
