@@ -1,0 +1,48 @@
+"""The delivery commands through click: output and exit codes."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from deliver_helpers import MANAGERS, Handler, SmtpServer, email_config, make_run
+from reporter.cli import cli
+from reporter.config import from_mapping
+
+
+def _config_file(tmp_path, port):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[email]\n"
+        f'host = "127.0.0.1"\nport = {port}\nstarttls = false\n'
+        'sender = "Reports <reports@example.com>"\nbackoff_seconds = 0.01\n'
+    )
+    return path
+
+
+def test_send_dry_run_then_send_then_status(tmp_path):
+    handler = Handler(refuse={MANAGERS["East"][1]: "550 no such user"})
+    with SmtpServer(handler) as server:
+        config_file = _config_file(tmp_path, server.port)
+        manifest = make_run(tmp_path / "out", from_mapping({"email": email_config(server.port)}))
+        runner = CliRunner()
+        run_dir = str(manifest.run_dir)
+        dry = runner.invoke(cli, ["send", run_dir, "--dry-run", "--config", str(config_file)])
+        assert dry.exit_code == 0 and dry.output.count("would send") == 3
+        assert handler.received == []
+        sent = runner.invoke(cli, ["send", run_dir, "--config", str(config_file)])
+        assert sent.exit_code == 4 and "550 no such user" in sent.output
+        assert len(handler.received) == 2
+    out = str(tmp_path / "out")
+    status = runner.invoke(cli, ["status", "--out", out, "--config", str(config_file)])
+    assert status.exit_code == 4 and "Failed messages" in status.output
+
+
+def test_watch_on_a_missing_inbox_exits_2_with_the_fix(tmp_path):
+    result = CliRunner().invoke(cli, ["watch", str(tmp_path / "nope"), "--once"])
+    assert result.exit_code == 2 and "is not a folder" in result.output
+
+
+def test_commands_have_help():
+    for command in ("watch", "send", "status"):
+        result = CliRunner().invoke(cli, [command, "--help"])
+        assert result.exit_code == 0 and len(result.output) > 200
