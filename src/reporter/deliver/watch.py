@@ -159,7 +159,13 @@ class Watcher:
             if row.run_dir and (Path(row.run_dir) / mf.MANIFEST_NAME).exists():
                 log.info("resuming delivery of %s after a restart", row.name)
                 self.stats.resumed += 1
-                self._deliver(mf.read(Path(row.run_dir)))
+                try:
+                    manifest = mf.read(Path(row.run_dir))
+                except DeliveryError as exc:
+                    led.set_input_state(row.sha256, "failed", error=exc.message)
+                    log.error("cannot resume %s: %s", row.name, exc.format())
+                    continue
+                self._deliver(manifest)
         for row in led.inputs(("queued", "building")):
             if row.name not in present:
                 led.set_input_state(
