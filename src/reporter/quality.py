@@ -32,7 +32,7 @@ CODES: dict[str, str] = {
     "unmatched-owner": "Owner not found in the reps table",
     "unknown-column": "Column not recognised; ignored",
     "ignored-sheet": "Sheet not recognised as opportunities or a reference table; ignored",
-    "hidden-sheet": "Hidden sheet read",
+    "hidden-sheet": "Hidden sheet not read",
     "bad-target": "Target row could not be read",
     "conflicting-flags": "IsWon set on an opportunity that is not closed",
     "text-truncated": "Text longer than Excel allows was truncated in the workbook",
