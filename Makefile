@@ -27,7 +27,7 @@ samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py samples/
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) out

@@ -3,7 +3,8 @@
 No business logic lives here: see ``reporter.pipeline`` and ``reporter.deliver``.
 Exit codes: 0 ok; 1 rows were quarantined and ``--strict`` was given; 2 unusable input or
 config (one message naming the file and the fix); 3 an internal error (a bug: please report
-it with the ``--debug`` traceback).
+it with the ``--debug`` traceback); 4 (``send``, ``status``) a message failed or awaits a
+decision.
 """
 
 from __future__ import annotations
@@ -117,10 +118,13 @@ def build(
     """
 
     def action() -> int:
+        from reporter.deliver.manifest import write_for_result
         from reporter.pipeline import run
 
         config = _load_config(config_path)
         result = run(list(inputs), config, out_dir, period=period, progress=_progress(quiet))
+        # delivery.json lets `reporter send OUT` e-mail this build's briefings later.
+        write_for_result(result, config)
         _print_summary(result.dataset, config)
         report = result.report
         click.echo(

@@ -149,7 +149,9 @@ def _plain(value: Any) -> Any:
 
 def _suggest(key: str, allowed: list[str]) -> str:
     close = difflib.get_close_matches(key, allowed, n=1)
-    return f" Did you mean {close[0]!r}?" if close else f" Known keys: {', '.join(sorted(allowed))}."
+    return (
+        f" Did you mean {close[0]!r}?" if close else f" Known keys: {', '.join(sorted(allowed))}."
+    )
 
 
 def _check_keys(section: str, data: Mapping[str, Any], allowed: list[str], where: str) -> None:
@@ -236,7 +238,9 @@ def from_mapping(data: Mapping[str, Any], where: str = "config") -> Config:
         email_data = data["email"]
         _expect(email_data, dict, "[email]", where)
         if "host" not in email_data:
-            raise ConfigError(f"{where}: [email] needs a host", hint='add host = "smtp.example.com"')
+            raise ConfigError(
+                f"{where}: [email] needs a host", hint='add host = "smtp.example.com"'
+            )
         email = _build(Email, "email", email_data, where)
 
     config = Config(
@@ -282,7 +286,9 @@ def load(path: str | Path | None) -> Config:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"config file {p} not found", hint="check the path given to --config")
+        raise ConfigError(
+            f"config file {p} not found", hint="check the path given to --config"
+        ) from None
     except OSError as exc:
         raise ConfigError(f"config file {p} cannot be read: {exc.strerror}") from None
     try:
