@@ -533,3 +533,15 @@ def test_quarter_over_quarter_change():
     assert changes["won_opportunities"].delta == 2
     assert changes["won_opportunities"].relative == 2.0
     assert changes["win_rate"].delta == pytest.approx(0.75 - 0.5)
+
+
+def test_segments_are_listed_in_natural_order_with_unknown_last():
+    opps = make_opportunities(
+        [
+            won("Ana", "2026-07-01", company_size=size)
+            for size in ("5000+", "50-249", None, "1000-4999", "0-49", "250-999")
+        ]
+    )
+    seg = compute(opps, Config()).win_rate_by_segment
+    sizes = list(seg[seg["dimension"] == "company_size"]["segment"])
+    assert sizes == ["0-49", "50-249", "250-999", "1000-4999", "5000+", "Unknown"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reporter.config import Config
-from reporter.metrics.enrich import enrich, is_enriched, segment_columns
+from reporter.metrics.enrich import enrich, is_enriched, segment_columns, segment_sort_key
 from reporter.metrics.periods import Quarter, parse_quarter
 from reporter.metrics.report import Period, Report
 from reporter.metrics.summary import build_report, choose_period, data_quarters
@@ -80,7 +80,7 @@ def segment_reports(
     all_quarters = data_quarters(enriched, config.periods.fiscal_year_start_month)
     tg = targets if targets is not None else empty_targets()
     reports: dict[str, Report] = {}
-    for value in sorted(enriched[dim].dropna().unique(), key=str):
+    for value in sorted(enriched[dim].dropna().unique(), key=segment_sort_key):
         subset = enriched[enriched[dim].eq(value)]
         reports[str(value)] = build_report(
             subset,

@@ -106,6 +106,12 @@ def _id_sort_key(ids: pd.Series) -> pd.Series:
     return ids.astype(str).map(_natural_key)
 
 
+def segment_sort_key(value: object) -> tuple[bool, str]:
+    """Order segments naturally ("50-249" before "250-999"), with ``Unknown`` last."""
+    text = str(value)
+    return (text == UNKNOWN, _natural_key(text).casefold())
+
+
 def _natural_key(text: str) -> str:
     # Zero-pad digit runs so "OPP-9" sorts before "OPP-10".
     return re.sub(r"\d+", lambda m: m.group(0).zfill(20), text)

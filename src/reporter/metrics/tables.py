@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from reporter.metrics.enrich import segment_sort_key
 from reporter.metrics.periods import Quarter
 from reporter.metrics.report import (
     LOSS_REASON_COLUMNS,
@@ -103,7 +104,9 @@ def segment_rates(
         _segment_row(ALL, ALL_SEGMENT, window, min_closed),
     ]
     for dim in dimensions:
-        values = sorted(set(candidates[dim].dropna()) | set(window[dim].dropna()), key=str)
+        values = sorted(
+            set(candidates[dim].dropna()) | set(window[dim].dropna()), key=segment_sort_key
+        )
         for value in values:
             rows.append(_segment_row(dim, value, window[window[dim].eq(value)], min_closed))
     table = pd.DataFrame(rows, columns=list(SEGMENT_COLUMNS))
@@ -170,7 +173,9 @@ def won_customer_counts(
             }
         )
         for dim in ("rep", *dimensions):
-            for value, count in in_q[dim].value_counts().sort_index().items():
+            counts = in_q[dim].value_counts()
+            for value in sorted(counts.index, key=segment_sort_key):
+                count = counts[value]
                 rows.append(
                     {
                         "quarter": quarter.label,
@@ -229,7 +234,7 @@ def pipeline_table(
     rows.append(_pipeline_row(ALL, ALL_SEGMENT, open_opps, overall_target))
     for dim in ("rep", *dimensions):
         dim_targets = q_targets[q_targets["dimension"].eq(dim)].groupby("segment")["target"].sum()
-        values = sorted(set(open_opps[dim].dropna()) | set(dim_targets.index), key=str)
+        values = sorted(set(open_opps[dim].dropna()) | set(dim_targets.index), key=segment_sort_key)
         for value in values:
             target = dim_targets.get(value)
             rows.append(_pipeline_row(dim, value, open_opps[open_opps[dim].eq(value)], target))
