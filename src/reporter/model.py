@@ -72,28 +72,11 @@ OPPORTUNITY_COLUMNS: tuple[str, ...] = (
     "source_row",
 )
 
-TEXT_COLUMNS = (
-    "opportunity_id",
-    "opportunity_name",
-    "owner",
-    "manager",
-    "manager_email",
-    "account",
-    "stage",
-    "outcome",
-    "currency",
-    "type",
-    "lead_source",
-    "product",
-    "industry",
-    "region",
-    "company_size",
-    "loss_reason",
-    "source_file",
-    "source_sheet",
-)
 DATE_COLUMNS = ("created_date", "close_date", "customer_since")
 NUMBER_COLUMNS = ("amount", "employees")
+TEXT_COLUMNS = tuple(
+    c for c in OPPORTUNITY_COLUMNS if c not in (*DATE_COLUMNS, *NUMBER_COLUMNS, "source_row")
+)
 
 OUTCOMES = ("won", "lost", "open", "excluded")
 
