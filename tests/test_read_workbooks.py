@@ -208,8 +208,11 @@ def test_data_loader_flags_decide() -> None:
     assert triples(data) == {
         ("bad-boolean", None, 7),
         ("conflicting-flags", None, 3),
-        ("duplicate-opportunity", None, 8),
+        # 006A again with another owner: the later copy is kept, the first reported.
+        ("conflicting-duplicate", None, 2),
     }
+    owners = dict(zip(data.opportunities["opportunity_id"], data.opportunities["owner"]))
+    assert owners["006A"] == "005Y"
     assert not any(i.code == "unknown-stage" for i in data.issues)
 
 
@@ -265,3 +268,28 @@ def test_totals_label_in_id_column_and_footer_note(tmp_path: Path) -> None:
     assert data.opportunities["opportunity_id"].tolist() == ["O-1"]
     assert triples(data) == {("totals-row", None, 3), ("note-row", None, 5)}
     assert data.quarantined == 0
+
+
+def test_conflicting_duplicate_keeps_the_closed_copy_whatever_the_file_order() -> None:
+    first = FIXTURES / "export_2026-01_deal7_open.csv"
+    later = FIXTURES / "export_2026-03_deal7_won.csv"
+    for order in ([first, later], [later, first]):
+        data = load_dataset(order, Config())
+        deal = data.opportunities.set_index("opportunity_id").loc["7"]
+        assert deal["outcome"] == "won"
+        assert deal["amount"] == 120
+        conflicts = [i for i in data.issues if i.code == "conflicting-duplicate"]
+        assert len(conflicts) == 1
+        assert conflicts[0].file == first.name
+        assert conflicts[0].column == "amount, close_date, outcome, stage"
+        same = [i for i in data.issues if i.code == "duplicate-opportunity"]
+        assert [i.value for i in same] == ["8"]
+
+
+def test_closed_deal_without_amount_is_noted_once() -> None:
+    data = load("won_lost_blank_and_bad_amounts.csv")
+    assert len(data.opportunities) == 5  # nothing dropped
+    found = sorted((i.code, i.row) for i in data.issues if i.code != "unknown-stage")
+    # Row 2 (won, blank) and row 4 (lost, blank) are noted; row 3 was already reported as
+    # unreadable; the open row 5 needs no amount.
+    assert found == [("bad-amount", 3), ("missing-amount", 2), ("missing-amount", 4)]

@@ -15,6 +15,8 @@ CODES: dict[str, str] = {
     "blank-row": "Blank row skipped",
     "totals-row": "Totals or subtotal row skipped",
     "duplicate-opportunity": "Same opportunity id seen again; later copy merged into the first",
+    "conflicting-duplicate": "Same opportunity id seen again with different values; one copy kept",
+    "missing-amount": "Won or lost opportunity has no amount; counted, adds nothing to amounts",
     "duplicate-row": "Identical row seen again (no id column); later copy merged into the first",
     "bad-amount": "Amount is not a number",
     "negative-amount": "Amount is negative",

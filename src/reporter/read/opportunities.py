@@ -40,6 +40,8 @@ class OpportunityBuilder:
     def __init__(self, rules: OutcomeRules, issues: list[Issue]) -> None:
         self.rules = rules
         self.issues = issues
+        self._flag_rows: set[tuple[Any, ...]] = set()
+        self._flag_count = -1
         self._unknown_stages: set[str] = set()
 
     def records(self, table: Table) -> list[Record]:
@@ -82,6 +84,18 @@ class OpportunityBuilder:
             self._warn(table, record)
             out.append(record)
         return out
+
+    def _flagged(self, record: Record, column: str | None) -> bool:
+        """Whether the row's amount was already reported (unreadable or an Excel error)."""
+        if self._flag_count != len(self.issues):
+            self._flag_rows = {
+                (i.file, i.sheet, i.row, i.column)
+                for i in self.issues
+                if i.code in ("bad-amount", "excel-error")
+            }
+            self._flag_count = len(self.issues)
+        cell = (record["source_file"], record["source_sheet"], record["source_row"], column)
+        return cell in self._flag_rows
 
     def _issue(
         self,
@@ -160,6 +174,20 @@ class OpportunityBuilder:
 
     def _warn(self, table: Table, record: Record) -> None:
         amount = record.get("amount")
+        if (
+            amount is None
+            and record["outcome"] in (WON, LOST)
+            and not self._flagged(record, table.headers.get("amount"))
+        ):
+            self._issue(
+                table,
+                record,
+                "missing-amount",
+                "amount",
+                None,
+                f"{record['outcome']} opportunity has no amount",
+                "counted as one deal; adds nothing to won/lost amounts",
+            )
         if amount is not None and amount < 0:
             self._issue(
                 table, record, "negative-amount", "amount", amount, "amount is negative", KEPT_AS_IS
@@ -178,31 +206,67 @@ class OpportunityBuilder:
 
 
 def dedupe(records: list[Record], issues: list[Issue]) -> list[Record]:
-    """Keep the first copy of each opportunity id (or, without ids, of each identical row)."""
-    by_id: dict[str, Record] = {}
-    by_content: dict[tuple[Any, ...], Record] = {}
+    """One record per opportunity id (or, without ids, per identical row).
+
+    Identical copies are merged into the first. Copies of one id that disagree (an old
+    export where the deal was open beside a newer one where it is won) keep the most
+    advanced copy, closed before open, then the latest close date, then the later copy,
+    and the disagreement is reported field by field (``conflicting-duplicate``).
+    """
+    position: dict[Any, int] = {}
     out: list[Record] = []
     for record in records:
         if record["synthetic"]:
-            key = tuple(sorted((k, v) for k, v in record.items() if k not in _NOT_CONTENT))
-            first = by_content.setdefault(key, record)
-            code, what = "duplicate-row", "row identical to"
+            key: Any = tuple(sorted((k, v) for k, v in record.items() if k not in _NOT_CONTENT))
         else:
-            first = by_id.setdefault(record["opportunity_id"], record)
-            code, what = "duplicate-opportunity", "same opportunity id as"
-        if first is record:
+            key = record["opportunity_id"]
+        index = position.get(key)
+        if index is None:
+            position[key] = len(out)
             out.append(record)
             continue
+        kept = out[index]
+        differing = _differences(kept, record)
+        if not differing:
+            synthetic = record["synthetic"]
+            issues.append(
+                Issue(
+                    "duplicate-row" if synthetic else "duplicate-opportunity",
+                    record["source_file"],
+                    record["source_sheet"],
+                    record["source_row"],
+                    None,
+                    None if synthetic else record["opportunity_id"],
+                    f"{'row identical to' if synthetic else 'same opportunity id as'} "
+                    f"{where(kept)}",
+                    MERGED,
+                )
+            )
+            continue
+        winner = record if _rank(record) >= _rank(kept) else kept
+        loser = kept if winner is record else record
+        out[index] = winner
         issues.append(
             Issue(
-                code,
-                record["source_file"],
-                record["source_sheet"],
-                record["source_row"],
-                None,
-                record["opportunity_id"] if code == "duplicate-opportunity" else None,
-                f"{what} {where(first)}",
-                MERGED,
+                "conflicting-duplicate",
+                loser["source_file"],
+                loser["source_sheet"],
+                loser["source_row"],
+                ", ".join(differing),
+                loser["opportunity_id"],
+                f"same opportunity id as {where(winner)}, but {', '.join(differing)} differ",
+                f"kept the copy at {where(winner)} (closed before open, then latest close "
+                "date, then the later copy); this copy not counted",
             )
         )
     return out
+
+
+def _differences(a: Record, b: Record) -> list[str]:
+    ignore = _NOT_CONTENT | {"synthetic"}
+    return sorted(k for k in a.keys() | b.keys() if k not in ignore and a.get(k) != b.get(k))
+
+
+def _rank(record: Record) -> tuple[bool, Any]:
+    close = record.get("close_date")
+    return (record["outcome"] in (WON, LOST), close.toordinal() if close is not None else 0)
