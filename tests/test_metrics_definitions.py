@@ -545,3 +545,32 @@ def test_segments_are_listed_in_natural_order_with_unknown_last():
     seg = compute(opps, Config()).win_rate_by_segment
     sizes = list(seg[seg["dimension"] == "company_size"]["segment"])
     assert sizes == ["0-49", "50-249", "250-999", "1000-4999", "5000+", "Unknown"]
+
+
+def test_rep_and_account_spellings_are_one_person_and_one_customer():
+    opps = make_opportunities(
+        [
+            won("Al", "2026-07-01", account="Acme"),
+            won("al", "2026-07-02", account="ACME"),
+            won("Al", "2026-07-03", account="Beta"),
+        ]
+    )
+    r = compute(opps, Config())
+    reps = r.won_opportunities_by_rep
+    assert list(reps["rep"]) == ["Al"]
+    assert reps.iloc[0]["won_opportunities"] == 3
+    assert r.headline.won_customers == 2
+    # one spelling per account (the most common; on a tie the first in A-Z order)
+    assert sorted(r.new_customers["account"]) == ["ACME", "Beta"]
+
+
+def test_customer_since_on_any_row_of_the_account_counts():
+    opps = make_opportunities(
+        [
+            won("Ana", "2026-01-10", account="X"),
+            won("Ana", "2026-02-10", account="X", customer_since="2020-01-01"),
+        ]
+    )
+    r = compute(opps, Config(), period="FY2026Q1")
+    assert r.headline.won_customers == 0
+    assert set(r.won_deals["deal_type"]) == {"expansion"}

@@ -57,7 +57,9 @@ def enrich(opportunities: pd.DataFrame, config: Config) -> pd.DataFrame:
     """
     start = config.periods.fiscal_year_start_month
     out = opportunities.copy()
-    out["rep"] = out["owner"]
+    # One person or account typed "Al"/"al" or "Acme"/"ACME" is one rep, one customer.
+    out["rep"] = fold_segment(out["owner"], missing=None)
+    out["account"] = fold_segment(out["account"], missing=None)
     out["close_quarter"] = quarter_labels(out["close_date"], start)
     out["created_quarter"] = quarter_labels(out["created_date"], start)
     won = out["outcome"].eq("won")
@@ -78,8 +80,8 @@ def segment_columns(frame: pd.DataFrame, config: Config) -> list[str]:
     return [d for d in config.segments.dimensions if d in frame.columns or d == "deal_type"]
 
 
-def fold_segment(values: pd.Series) -> pd.Series:
-    """Missing/blank → ``Unknown``; ``west`` and ``West`` become the most common spelling."""
+def fold_segment(values: pd.Series, missing: str | None = UNKNOWN) -> pd.Series:
+    """Missing/blank → ``missing``; ``west`` and ``West`` become the most common spelling."""
     text = [_clean_text(v) for v in values.tolist()]
     counts: dict[str, int] = {}
     for v in text:
@@ -88,7 +90,7 @@ def fold_segment(values: pd.Series) -> pd.Series:
     canonical: dict[str, str] = {}
     for spelling, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         canonical.setdefault(spelling.casefold(), spelling)
-    folded = [UNKNOWN if v is None else canonical[v.casefold()] for v in text]
+    folded = [missing if v is None else canonical[v.casefold()] for v in text]
     return pd.Series(folded, index=values.index, dtype=object)
 
 
@@ -121,6 +123,12 @@ def _mark_first_wins(out: pd.DataFrame) -> pd.DataFrame:
     """Flag each account's first won deal: earliest close, then created, then lowest id."""
     out["first_win"] = False
     out["new_customer"] = False
+    # "Customer since" may be filled on any of the account's rows; the earliest counts.
+    out["account_customer_since"] = (
+        out.groupby("account", dropna=True)["customer_since"]
+        .transform("min")
+        .astype("datetime64[ns]")
+    )
     out["account_first_win_date"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
     wins = out[out["outcome"].eq("won") & out["account"].notna() & out["close_date"].notna()]
     if wins.empty:
@@ -139,7 +147,7 @@ def _mark_first_wins(out: pd.DataFrame) -> pd.DataFrame:
     out.loc[first_idx, "first_win"] = True
     first_dates = out.loc[first_idx].set_index("account")["close_date"]
     out["account_first_win_date"] = out["account"].map(first_dates).astype("datetime64[ns]")
-    since = out.loc[first_idx, "customer_since"]
+    since = out.loc[first_idx, "account_customer_since"]
     known_before = since.notna() & (since < out.loc[first_idx, "close_date"])
     out.loc[first_idx, "new_customer"] = ~known_before.to_numpy()
     return out
@@ -150,7 +158,7 @@ def _deal_types(out: pd.DataFrame) -> pd.Series:
     from_input = out["type"].map(_type_from_input)
     reference = out["close_date"].fillna(out["created_date"])
     first = out["account_first_win_date"]
-    since = out["customer_since"]
+    since = out["account_customer_since"]
     already = (first.notna() & reference.notna() & (first < reference)) | (
         since.notna() & reference.notna() & (since < reference)
     )
