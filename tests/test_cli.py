@@ -120,3 +120,16 @@ def test_salesforce_data_loader_export_counts_exactly_the_iswon_rows(runner, tmp
     doc = json.loads((out / "metrics.json").read_text())
     reps = doc["won_opportunities_by_rep"]
     assert sum(r["won_opportunities"] for r in reps) == expected == 12
+
+
+def test_closed_deals_without_close_dates_explain_themselves(runner, tmp_path):
+    book = tmp_path / "undated.csv"
+    book.write_text(
+        "Opportunity Owner,Stage,Close Date,Amount\n"
+        "Ana,Closed Won,,100\nBo,Closed Lost,soon,50\nCy,Prospecting,,10\n"
+    )
+    result = invoke(runner, "build", book, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "undated.csv" in result.output
+    assert "2 won/lost row(s) were quarantined" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reporter.config import Config
-from reporter.errors import OutputError
+from reporter.errors import InputError, OutputError
 from reporter.metrics.report import Report
 from reporter.model import Dataset
 
@@ -52,11 +52,34 @@ def compute_all(
     """The company-wide report and one report per briefing segment, for one period."""
     from reporter.metrics import compute, enrich, resolve_period, segment_reports
 
+    _require_closed_deals(dataset)
     enriched = enrich(dataset.opportunities, config)
     quarter = resolve_period(enriched, config, period)
     report = compute(enriched, config, quarter, dataset.targets)
     briefings = segment_reports(enriched, config, quarter, dataset.targets)
     return report, briefings
+
+
+def _require_closed_deals(dataset: Dataset) -> None:
+    """Stop with a message naming the files when nothing was won or lost."""
+    opps = dataset.opportunities
+    closed = opps["outcome"].isin(("won", "lost")) & opps["close_date"].notna()
+    if closed.any():
+        return
+    files = ", ".join(Path(i.path).name for i in dataset.inputs) or "the inputs"
+    undated = sum(1 for i in dataset.issues if i.code == "missing-close-date")
+    why = (
+        f"; {undated} won/lost row(s) were quarantined because their close date is "
+        "missing or unreadable"
+        if undated
+        else ""
+    )
+    raise InputError(
+        f"{files}: no won or lost opportunity with a close date, so there is no quarter "
+        f"to report on{why}",
+        hint="check the Stage (or IsWon/IsClosed) and Close Date columns; "
+        "`reporter check` lists every row it set aside",
+    )
 
 
 def run(
@@ -135,4 +158,9 @@ def _publish(staging: Path, out_dir: Path) -> None:
         raise OutputError(
             f"cannot replace {exc.filename}: it is locked or read-only",
             hint="close the file if it is open in Excel or a PDF viewer, then run again",
+        ) from None
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write the reports into {out_dir}: {exc.strerror or exc}",
+            hint="check the free space and permissions of the output folder",
         ) from None
