@@ -293,3 +293,16 @@ def test_closed_deal_without_amount_is_noted_once() -> None:
     # Row 2 (won, blank) and row 4 (lost, blank) are noted; row 3 was already reported as
     # unreadable; the open row 5 needs no amount.
     assert found == [("bad-amount", 3), ("missing-amount", 2), ("missing-amount", 4)]
+
+
+@pytest.mark.parametrize(
+    ("dimension", "missing"),
+    [("Tier", False), ("Deal Tier", True)],
+    ids=["present", "absent"],
+)
+def test_configured_extra_dimension_missing_from_data_is_reported(dimension, missing) -> None:
+    config = from_mapping({"segments": {"dimensions": ["region", dimension]}})
+    data = load_dataset([FIXTURES / "custom_tier_column.csv"], config)
+    flagged = [i for i in data.issues if i.code == "missing-dimension"]
+    assert [i.column for i in flagged] == ([dimension] if missing else [])
+    assert dimension in data.opportunities.columns

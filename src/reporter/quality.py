@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "formula-no-value": "Formula cell has no saved value",
     "unmatched-account": "Account not found in the accounts table",
     "unmatched-owner": "Owner not found in the reps table",
+    "missing-dimension": "A configured segment dimension is not a column of the data",
     "unknown-column": "Column not recognised; ignored",
     "ignored-sheet": "Sheet not recognised as opportunities or a reference table; ignored",
     "hidden-sheet": "Hidden sheet not read",

@@ -139,6 +139,29 @@ def _frame(records: list[Record], extras: tuple[str, ...]) -> pd.DataFrame:
     return coerce_types(pd.DataFrame(data, columns=columns))
 
 
+def _check_extra_dimensions(
+    tables: list[Table], extras: tuple[str, ...], issues: list[Issue]
+) -> None:
+    """A configured dimension that no opportunities table has would be all 'Unknown': say so."""
+    for dim in extras:
+        if any(dim in t.headers or dim in t.extras for t in tables):
+            continue
+        first = tables[0].raw
+        issues.append(
+            Issue(
+                "missing-dimension",
+                first.file,
+                first.sheet,
+                None,
+                dim,
+                None,
+                f"[segments] dimensions names {dim!r}, but no opportunities table has a "
+                "column of that name",
+                "every opportunity is in segment Unknown for it",
+            )
+        )
+
+
 def load_dataset(paths: list[Path], config: Config) -> Dataset:
     """Read every input file (folders expanded) into one canonical :class:`Dataset`.
 
@@ -166,6 +189,7 @@ def load_dataset(paths: list[Path], config: Config) -> Dataset:
             f"{where}: the opportunities table has headers but no data rows",
             hint="check that the right file was exported (a report with filters may be empty)",
         )
+    _check_extra_dimensions(opportunity_tables, extras, issues)
     builder = OpportunityBuilder(OutcomeRules(config.outcomes), issues)
     records = [r for t in opportunity_tables for r in builder.records(t)]
     records = dedupe(records, issues)
