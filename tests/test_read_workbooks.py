@@ -306,3 +306,10 @@ def test_configured_extra_dimension_missing_from_data_is_reported(dimension, mis
     flagged = [i for i in data.issues if i.code == "missing-dimension"]
     assert [i.column for i in flagged] == ([dimension] if missing else [])
     assert dimension in data.opportunities.columns
+
+
+def test_closed_deal_dated_in_the_future_is_flagged_but_kept() -> None:
+    data = load("won_deal_closing_in_2999.csv")
+    flagged = [(i.row, i.value) for i in data.issues if i.code == "future-close-date"]
+    assert flagged == [(2, "2999-01-01")]  # the open deal's expected date is fine
+    assert len(data.opportunities) == 3

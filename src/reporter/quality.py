@@ -23,6 +23,7 @@ CODES: dict[str, str] = {
     "bad-date": "Date could not be read",
     "ambiguous-date": "Date text could be day-first or month-first",
     "date-order": "Close date is before created date",
+    "future-close-date": "Won or lost opportunity has a close date after today",
     "missing-close-date": "Won or lost opportunity has no close date",
     "missing-owner": "Opportunity has no owner",
     "missing-stage": "Opportunity has no stage and no won/closed flag",

@@ -6,6 +6,7 @@ segment columns). Rows that cannot be counted are quarantined here, each with on
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from reporter.model import OPPORTUNITY_COLUMNS
@@ -40,6 +41,7 @@ class OpportunityBuilder:
     def __init__(self, rules: OutcomeRules, issues: list[Issue]) -> None:
         self.rules = rules
         self.issues = issues
+        self.today = date.today()
         self._flag_rows: set[tuple[Any, ...]] = set()
         self._flag_count = -1
         self._unknown_stages: set[str] = set()
@@ -193,6 +195,17 @@ class OpportunityBuilder:
                 table, record, "negative-amount", "amount", amount, "amount is negative", KEPT_AS_IS
             )
         created, closed = record.get("created_date"), record.get("close_date")
+        if closed is not None and record["outcome"] in (WON, LOST) and closed > self.today:
+            self._issue(
+                table,
+                record,
+                "future-close-date",
+                "close_date",
+                closed.isoformat(),
+                f"{record['outcome']} opportunity closes in the future; a typo would move the "
+                "default reporting period",
+                KEPT_AS_IS,
+            )
         if created is not None and closed is not None and closed < created:
             self._issue(
                 table,
