@@ -574,3 +574,10 @@ def test_customer_since_on_any_row_of_the_account_counts():
     r = compute(opps, Config(), period="FY2026Q1")
     assert r.headline.won_customers == 0
     assert set(r.won_deals["deal_type"]) == {"expansion"}
+
+
+def test_dates_pandas_cannot_hold_become_missing_not_a_crash():
+    from reporter.model import coerce_types
+
+    frame = coerce_types(pd.DataFrame({"close_date": [date(3026, 1, 1), date(2026, 1, 1)]}))
+    assert frame["close_date"].isna().tolist() == [True, False]

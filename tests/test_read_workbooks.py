@@ -308,8 +308,13 @@ def test_configured_extra_dimension_missing_from_data_is_reported(dimension, mis
     assert dimension in data.opportunities.columns
 
 
-def test_closed_deal_dated_in_the_future_is_flagged_but_kept() -> None:
-    data = load("won_deal_closing_in_2999.csv")
-    flagged = [(i.row, i.value) for i in data.issues if i.code == "future-close-date"]
-    assert flagged == [(2, "2999-01-01")]  # the open deal's expected date is fine
+def test_closed_deal_dated_in_the_future_is_flagged_and_impossible_years_refused() -> None:
+    data = load("won_deals_closing_2099_and_3026.csv")
+    found = sorted((i.code, i.row, i.value) for i in data.issues)
+    assert found == [
+        ("bad-date", 5, "3026-01-01"),  # year out of range: unreadable ...
+        ("future-close-date", 2, "2099-01-01"),  # the open deal's expected date is fine
+        ("missing-close-date", 5, None),  # ... so the won row is quarantined, not a crash
+        ("unknown-stage", 4, "Negotiation"),
+    ]
     assert len(data.opportunities) == 3

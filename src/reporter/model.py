@@ -137,7 +137,10 @@ def coerce_types(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if col in DATE_COLUMNS:
-            out[col] = pd.to_datetime(out[col], errors="coerce").astype("datetime64[ns]")
+            days = pd.to_datetime(out[col], errors="coerce")
+            # pandas may keep dates nanoseconds cannot hold (year 3026); never crash on them.
+            holdable = days.between(pd.Timestamp.min, pd.Timestamp.max)
+            out[col] = days.where(holdable).astype("datetime64[ns]")
         elif col in NUMBER_COLUMNS:
             out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
         elif col == "source_row":

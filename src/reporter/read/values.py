@@ -203,8 +203,23 @@ def day_first_column(values: list[Any]) -> tuple[bool, bool]:
     return day_first, ambiguous
 
 
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+
+
 def parse_date(value: Any, day_first: bool = False, date1904: bool = False) -> date | None:
-    """A calendar day from a real date, an Excel serial, or text; any time of day is dropped."""
+    """A calendar day from a real date, an Excel serial, or text; any time of day is dropped.
+
+    Days outside 1900-2199 are refused as typos (a year like 3026), which also keeps every
+    date inside what pandas can hold.
+    """
+    day = _parse_any(value, day_first, date1904)
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise ValueError(f"{day.isoformat()} is outside 1900-2199 (a typo in the year?)")
+    return day
+
+
+def _parse_any(value: Any, day_first: bool, date1904: bool) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
