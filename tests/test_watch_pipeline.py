@@ -53,3 +53,14 @@ def test_sample_workbook_reaches_every_manager_once(tmp_path):
     assert "What was wrong:" in note and "What to do:" in note
     (run,) = (out / "runs").iterdir()
     assert run.name.startswith("team-workbook-") and (run / "delivery.json").exists()
+
+
+def test_fresh_but_complete_file_missing_a_column_fails_at_once(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    (inbox / "export.csv").write_text("Rep,Client,Status,Value\nAna,Acme,Won,100\n")
+    settings = {"settle_seconds": 0.2, "poll_interval": 0.05, "retry_limit": 5}
+    stats = watch(inbox, from_mapping({"watch": settings}), out, once=True)
+    assert (stats.failed, stats.retried) == (1, 0)  # not mistaken for a file still arriving
+    note = (inbox / "failed" / "export.csv.error.txt").read_text()
+    assert "close" in note.lower() and "[columns]" in note

@@ -127,4 +127,6 @@ def _log_to_stderr(debug: bool) -> None:
         level=logging.DEBUG if debug else logging.INFO,
         format="%(asctime)s %(levelname)-7s %(message)s",
     )
-    logging.getLogger("watchdog").setLevel(logging.WARNING)
+    # Libraries' progress chatter would bury the watcher's own one line per file.
+    for noisy in ("watchdog", "weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

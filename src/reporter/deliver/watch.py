@@ -27,7 +27,7 @@ from reporter.deliver import manifest as mf
 from reporter.deliver.ledger import Ledger
 from reporter.deliver.lock import InboxLock
 from reporter.deliver.send import deliver, ledger_path, make_transport
-from reporter.errors import DeliveryError, InputError, ReporterError
+from reporter.errors import DeliveryError, ReporterError, UnreadableFile
 
 log = logging.getLogger("reporter.deliver")
 
@@ -208,7 +208,8 @@ class Watcher:
         try:
             result = self.build([path], self.config, run_dir)
             changed = ib.sha256_file(path) != sha
-        except (InputError, OSError) as exc:
+        except (UnreadableFile, OSError) as exc:
+            # What a half-copied file looks like (truncated zip, short read): try again.
             self._retry_or_fail(path, sha, exc)
             return
         except ReporterError as exc:
