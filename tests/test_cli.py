@@ -47,6 +47,10 @@ def test_build_samples_writes_three_outputs_and_a_summary(runner, tmp_path):
     assert len(list((out / "briefings").glob("*.pdf"))) == 4
     assert "quarantined" in result.output
     assert "Period: FY2026 Q4" in result.output
+    assert "quarter to date: data through 2026-11-20" in result.output
+    doc = json.loads((out / "metrics.json").read_text())
+    assert doc["period"]["data_through"] == "2026-11-20"
+    assert doc["period"]["complete"] is False
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 

@@ -581,3 +581,16 @@ def test_dates_pandas_cannot_hold_become_missing_not_a_crash():
 
     frame = coerce_types(pd.DataFrame({"close_date": [date(3026, 1, 1), date(2026, 1, 1)]}))
     assert frame["close_date"].isna().tolist() == [True, False]
+
+
+def test_a_quarter_the_data_do_not_cover_to_its_end_is_marked_partial():
+    opps = make_opportunities(
+        [won("Ana", "2026-05-01"), lost("Ana", "2026-08-01"), open_("Ana", "2026-12-01")]
+    )
+    current = compute(opps, Config())
+    assert current.period.data_through == date(2026, 8, 1)  # open deals' dates don't count
+    assert current.period.partial
+    assert current.period.to_record()["complete"] is False
+    earlier = compute(opps, Config(), period="FY2026Q2")
+    assert not earlier.period.partial
+    assert segment_reports(opps, Config())["Unknown"].period.data_through == date(2026, 8, 1)

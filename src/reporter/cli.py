@@ -127,9 +127,11 @@ def build(
         write_for_result(result, config)
         _print_summary(result.dataset, config)
         report = result.report
+        shown = report.period
+        to_date = f"; quarter to date: data through {shown.data_through}" if shown.partial else ""
         click.echo(
-            f"Period: {report.period.label} ({report.period.quarter.start} to "
-            f"{report.period.quarter.end}), win-rate window: {report.period.mode}"
+            f"Period: {shown.label} ({shown.quarter.start} to {shown.quarter.end}{to_date}), "
+            f"win-rate window: {shown.mode}"
         )
         click.echo(f"Wrote:  {result.workbook}")
         click.echo(f"        {result.metrics}")

@@ -7,6 +7,8 @@ Definitions: SPEC.md "Definitions" and docs/metrics.md.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from reporter.config import Config
@@ -16,7 +18,21 @@ from reporter.metrics.report import Period, Report
 from reporter.metrics.summary import build_report, choose_period, data_quarters
 from reporter.model import empty_targets
 
-__all__ = ["Quarter", "Report", "compute", "enrich", "resolve_period", "segment_reports"]
+__all__ = [
+    "Quarter",
+    "Report",
+    "compute",
+    "data_through",
+    "enrich",
+    "resolve_period",
+    "segment_reports",
+]
+
+
+def data_through(enriched: pd.DataFrame) -> date | None:
+    """The latest close date of a won or lost opportunity (how far the data reach)."""
+    closed = enriched.loc[enriched["outcome"].isin(("won", "lost")), "close_date"].dropna()
+    return None if closed.empty else closed.max().date()
 
 
 def resolve_period(enriched: pd.DataFrame, config: Config, period: str | None) -> Quarter:
@@ -48,7 +64,7 @@ def compute(
     quarter = period if isinstance(period, Quarter) else resolve_period(enriched, config, period)
     return build_report(
         enriched,
-        Period(quarter, config.win_rate.mode),
+        Period(quarter, config.win_rate.mode, data_through(enriched)),
         config,
         targets if targets is not None else empty_targets(),
         quarters=data_quarters(enriched, config.periods.fiscal_year_start_month),
@@ -79,12 +95,13 @@ def segment_reports(
     quarter = period if isinstance(period, Quarter) else resolve_period(enriched, config, period)
     all_quarters = data_quarters(enriched, config.periods.fiscal_year_start_month)
     tg = targets if targets is not None else empty_targets()
+    through = data_through(enriched)
     reports: dict[str, Report] = {}
     for value in sorted(enriched[dim].dropna().unique(), key=segment_sort_key):
         subset = enriched[enriched[dim].eq(value)]
         reports[str(value)] = build_report(
             subset,
-            Period(quarter, config.win_rate.mode),
+            Period(quarter, config.win_rate.mode, through),
             config,
             tg,
             quarters=all_quarters,

@@ -7,6 +7,7 @@ None/NaN when there is no closed outcome. Column lists below are the contract.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -91,10 +92,16 @@ class Period:
 
     quarter: Quarter
     mode: str  # "snapshot" | "cohort"
+    data_through: date | None = None  # latest close date of a won/lost deal in the data
 
     @property
     def label(self) -> str:
         return self.quarter.label
+
+    @property
+    def partial(self) -> bool:
+        """True when the data stop before the quarter ends (a quarter to date)."""
+        return self.data_through is not None and self.data_through < self.quarter.end
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -102,6 +109,8 @@ class Period:
             "start": self.quarter.start.isoformat(),
             "end": self.quarter.end.isoformat(),
             "mode": self.mode,
+            "data_through": self.data_through.isoformat() if self.data_through else None,
+            "complete": not self.partial,
         }
 
 

@@ -284,7 +284,12 @@ def build_context(
         "long_title": len(str(segment)) > LONG_TITLE,
         "dimension": dimension_label(dimension),
         "period": report.period.label,
-        "period_dates": f"{_date(quarter.start)} – {_date(quarter.end)}",
+        "period_dates": f"{_date(quarter.start)} – {_date(quarter.end)}"
+        + (
+            f"; quarter to date, data through {_date(report.period.data_through)}"
+            if report.period.partial and report.period.data_through
+            else ""
+        ),
         "previous": report.previous.label,
         "currency": currency or "",
         "directional": report.headline.directional,

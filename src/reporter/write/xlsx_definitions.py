@@ -136,6 +136,11 @@ def items(report: Report, dataset: Dataset, config: Config, currency: str) -> li
         ("Report", "Period", report.period.label, TEXT),
         ("Report", "Period start", q.start, DATE),
         ("Report", "Period end", q.end, DATE),
+        *(
+            [("Report", "Data through (quarter to date)", report.period.data_through, DATE)]
+            if report.period.partial
+            else []
+        ),
         ("Report", "Previous quarter", report.previous.label, TEXT),
         ("Report", "Trailing quarters", ", ".join(t.label for t in report.trailing), TEXT),
         ("Report", "Win-rate window", MODES.get(report.period.mode, report.period.mode), TEXT),

@@ -95,7 +95,9 @@ def write_summary(workbook: Workbook, ws: Worksheet, cells: Cells, report: Repor
         ws,
         1,
         0,
-        f"{period.label}: {q.start.isoformat()} to {q.end.isoformat()} · win-rate window: "
+        f"{period.label}: {q.start.isoformat()} to {q.end.isoformat()}"
+        + (f" (quarter to date: data through {period.data_through})" if period.partial else "")
+        + " · win-rate window: "
         f"{period.mode} · compared with {report.previous.label} · definitions on the "
         "Definitions sheet",
         fmt=cells.styles.named("subtitle"),
