@@ -46,3 +46,24 @@ def test_commands_have_help():
     for command in ("watch", "send", "status"):
         result = CliRunner().invoke(cli, [command, "--help"])
         assert result.exit_code == 0 and len(result.output) > 200
+
+
+def test_outbox_is_named_and_a_briefing_without_recipient_needs_attention(tmp_path):
+    data = tmp_path / "deals.csv"
+    data.write_text(
+        "Opportunity Owner,Stage,Close Date,Amount,Region\n"
+        "Ana,Closed Won,2026-07-01,100,West\nBo,Closed Lost,2026-07-02,50,East\n"
+    )
+    config = tmp_path / "config.toml"
+    config.write_text('[briefings.recipients]\n"West" = "west@example.com"\n')
+    out = tmp_path / "out"
+    runner = CliRunner()
+    args = ["--config", str(config)]
+    assert runner.invoke(cli, ["build", str(data), "--out", str(out), "-q", *args]).exit_code == 0
+    sent = runner.invoke(cli, ["send", str(out), *args])
+    assert "written to the outbox folder" in sent.output
+    assert "in outbox" in sent.output and "West → west@example.com" in sent.output
+    assert "'East'" in sent.output  # the warning names the segment nobody receives
+    assert len(list((out / "outbox").glob("*.eml"))) == 1
+    status = runner.invoke(cli, ["status", "--out", str(out), *args])
+    assert status.exit_code == 4, status.output

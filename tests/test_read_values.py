@@ -161,7 +161,8 @@ def test_clean_text(cell: object, expected: str | None) -> None:
 STAGES = [
     ("Closed Won", "won"), ("closed won", "won"), ("Closed-Won", "won"), ("CLOSED_WON", "won"),
     ("closedwon", "won"), ("Won", "won"), ("Close-won", "won"), ("Closed Lost", "lost"),
-    ("No Decision", "lost"), ("lost", "lost"), ("Duplicate", "excluded"), ("Negotiation", None),
+    ("No Decision", "lost"), ("lost", "lost"), ("Duplicate", "excluded"), ("Negotiation", "open"),
+    ("proposal/price quote", "open"), ("Verbal Commit", None),
 ]  # fmt: skip
 
 

@@ -72,7 +72,6 @@ def test_report_won_per_rep_per_quarter_by_hand(report: Dataset) -> None:
 def test_report_issues_carry_excel_row_numbers(report: Dataset) -> None:
     assert triples(report) == {
         ("blank-row", "Report", 9),
-        ("unknown-stage", "Report", 11),
         ("duplicate-row", "Report", 12),
         ("totals-row", "Report", 14),
     }
@@ -111,7 +110,6 @@ def test_multi_sheet_joins(multi: Dataset) -> None:
 
 def test_multi_sheet_issues(multi: Dataset) -> None:
     assert triples(multi) == {
-        ("unknown-stage", "Opportunities", 5),
         ("duplicate-opportunity", "More Opportunities", 2),
         ("unmatched-account", "Opportunities", 6),
         ("unmatched-owner", "Opportunities", 6),
@@ -141,7 +139,6 @@ def test_excel_errors_and_hidden_sheet(suffix: str) -> None:
         ("excel-error", "Deals", 2),
         ("excel-error", "Deals", 3),
         ("excel-error", "Deals", 4),
-        ("unknown-stage", "Deals", 3),
         ("missing-owner", "Deals", 4),
     }
     errors = {i.row: (i.column, i.value) for i in data.issues if i.code == "excel-error"}
@@ -171,7 +168,8 @@ def test_cp1252_semicolon_decimal_comma_csv() -> None:
 
 
 def test_unknown_stage_listed_once_and_missing_stage_quarantined() -> None:
-    data = load("unknown_stages_listed_once.csv")
+    # With no known open stages, every pipeline stage is unknown and listed once.
+    data = load("unknown_stages_listed_once.csv", from_mapping({"outcomes": {"open": []}}))
     unknown = [(i.value, i.row) for i in data.issues if i.code == "unknown-stage"]
     assert unknown == [("Prospecting", 2), ("Negotiation", 5)]
     assert all(i.action == "treated as open" for i in data.issues if i.code == "unknown-stage")
@@ -315,6 +313,17 @@ def test_closed_deal_dated_in_the_future_is_flagged_and_impossible_years_refused
         ("bad-date", 5, "3026-01-01"),  # year out of range: unreadable ...
         ("future-close-date", 2, "2099-01-01"),  # the open deal's expected date is fine
         ("missing-close-date", 5, None),  # ... so the won row is quarantined, not a crash
-        ("unknown-stage", 4, "Negotiation"),
     ]
     assert len(data.opportunities) == 3
+
+
+def test_known_open_stages_are_not_reported_but_others_are() -> None:
+    data = load("unknown_stages_listed_once.csv")  # Prospecting, Negotiation: known
+    assert not [i for i in data.issues if i.code == "unknown-stage"]
+    custom = from_mapping({"outcomes": {"open": ["Negotiation"]}})
+    unknown = [
+        i.value
+        for i in load("unknown_stages_listed_once.csv", custom).issues
+        if i.code == "unknown-stage"
+    ]
+    assert unknown == ["Prospecting"]

@@ -199,7 +199,7 @@ def _print_summary(dataset: Any, config: Any) -> None:
         click.echo(
             f"Issues: {len(dataset.issues)} ({listed}); {dataset.quarantined} row(s) quarantined"
         )
-        click.echo("        details: `reporter check …` or the Data Quality sheet")
+        click.echo("        details: `reporter check --all …` or the Data Quality sheet")
     else:
         click.echo("Issues: none")
 

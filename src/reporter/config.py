@@ -52,6 +52,27 @@ class Outcomes:
     won: tuple[str, ...] = ("Closed Won", "Closed-Won", "Close-won", "Won", "closedwon")
     lost: tuple[str, ...] = ("Closed Lost", "Closed-Lost", "Lost", "closedlost", "No Decision")
     excluded: tuple[str, ...] = ("Duplicate",)
+    # Known open stages: open like any unlisted stage, but not reported as unknown.
+    open: tuple[str, ...] = (
+        "Open",
+        "Prospecting",
+        "Qualification",
+        "Discovery",
+        "Needs Analysis",
+        "Value Proposition",
+        "Id. Decision Makers",
+        "Perception Analysis",
+        "Demo",
+        "Proposal",
+        "Proposal/Price Quote",
+        "Negotiation",
+        "Negotiation/Review",
+        "appointmentscheduled",
+        "qualifiedtobuy",
+        "presentationscheduled",
+        "decisionmakerboughtin",
+        "contractsent",
+    )
 
 
 @dataclass(frozen=True)
@@ -137,6 +158,18 @@ class Config:
         return _plain(self)
 
 
+# Table name → its dataclass, for "did you mean [periods] …" hints.
+_SECTIONS: dict[str, type] = {
+    "outcomes": Outcomes,
+    "periods": Periods,
+    "win_rate": WinRate,
+    "segments": Segments,
+    "briefings": Briefings,
+    "email": Email,
+    "watch": Watch,
+}
+
+
 def _plain(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
@@ -157,10 +190,30 @@ def _suggest(key: str, allowed: list[str]) -> str:
 def _check_keys(section: str, data: Mapping[str, Any], allowed: list[str], where: str) -> None:
     for key in data:
         if key not in allowed:
+            home = _home_section(key) if section == "top level" else None
+            suggestion = f" Did you mean [{home}] {key}?" if home else _suggest(key, allowed)
             raise ConfigError(
-                f"{where}: unknown key {key!r} in [{section}].{_suggest(key, allowed)}",
+                f"{where}: unknown key {key!r} in [{section}].{suggestion}",
                 hint="remove the key or correct its spelling (see docs/config.md)",
             )
+
+
+def _home_section(key: str) -> str | None:
+    """The table a top-level key belongs in (``fiscal_year_start_month`` → ``periods``)."""
+    for name, cls in _SECTIONS.items():
+        if key in {f.name for f in fields(cls)}:
+            return name
+    return None
+
+
+_KIND_WORDS = {
+    int: "a whole number (no quotes)",
+    float: "a number (no quotes)",
+    bool: "true or false (no quotes)",
+    str: "text in quotes",
+    list: "a list in [brackets]",
+    dict: "a table",
+}
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], name: str, where: str) -> Any:
@@ -168,7 +221,7 @@ def _expect(value: Any, kind: type | tuple[type, ...], name: str, where: str) ->
         raise ConfigError(f"{where}: {name} must be a number, not {value!r}")
     if not isinstance(value, kind):
         kinds = kind if isinstance(kind, tuple) else (kind,)
-        wanted = " or ".join(k.__name__ for k in kinds)
+        wanted = " or ".join(_KIND_WORDS.get(k, k.__name__) for k in kinds)
         raise ConfigError(f"{where}: {name} must be {wanted}, not {value!r}")
     return value
 

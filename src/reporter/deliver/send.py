@@ -60,6 +60,7 @@ class DeliveryReport:
     outcomes: tuple[Outcome, ...]
     warnings: tuple[str, ...]
     dry_run: bool = False
+    transport: str = "smtp"  # "smtp" | "outbox"
 
     @property
     def ok(self) -> bool:
@@ -70,10 +71,13 @@ class DeliveryReport:
     def render(self) -> str:
         """Text for the CLI: one line per message, then warnings."""
         head = "Would send" if self.dry_run else "Delivery"
+        if self.transport == "outbox":
+            head += " (no [email] configured: messages are written to the outbox folder)"
         lines = [f"{head} for run {self.run[:12]} ({self.run_dir}):"]
         for o in self.outcomes:
             detail = f" — {o.detail}" if o.detail else ""
-            lines.append(f"  {o.status:<12} {o.segment} → {o.recipient}{detail}")
+            status = "in outbox" if o.status == "sent" and self.transport == "outbox" else o.status
+            lines.append(f"  {status:<12} {o.segment} → {o.recipient}{detail}")
         if not self.outcomes:
             lines.append("  (no messages)")
         lines += [f"  warning: {w}" for w in self.warnings]
@@ -160,7 +164,7 @@ def deliver(
         if transport is not None:
             transport.close()
     report = DeliveryReport(
-        manifest.sha256, manifest.run_dir, tuple(outcomes), tuple(warnings), dry_run
+        manifest.sha256, manifest.run_dir, tuple(outcomes), tuple(warnings), dry_run, kind
     )
     if not dry_run:
         _record_run_state(ledger, manifest, report)

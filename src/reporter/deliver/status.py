@@ -36,9 +36,13 @@ class Status:
 
     @property
     def needs_attention(self) -> bool:
-        """True when a run or a message failed, or an interrupted send awaits a decision."""
+        """True when a run or a message failed, an interrupted send awaits a decision, or a
+        briefing had nobody to go to."""
         return bool(self.unknown or self.failed) or any(
-            r.input.state == "failed" for r in self.runs
+            r.input.state == "failed"
+            # delivered, but with a note: a segment had no recipient or an address was bad
+            or (r.input.state == "sent" and r.input.error)
+            for r in self.runs
         )
 
     def render(self) -> str:

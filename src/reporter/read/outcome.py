@@ -31,12 +31,13 @@ class Decision:
 
 
 class OutcomeRules:
-    """The configured won/lost/excluded stage lists, ready for matching."""
+    """The configured open/won/lost/excluded stage lists, ready for matching."""
 
     def __init__(self, outcomes: Outcomes) -> None:
         self._stages: dict[str, str] = {}
         # Later assignments win, so a stage listed twice counts as excluded, then won.
         for outcome, names in (
+            (OPEN, outcomes.open),
             (LOST, outcomes.lost),
             (WON, outcomes.won),
             (EXCLUDED, outcomes.excluded),
