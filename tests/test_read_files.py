@@ -89,3 +89,13 @@ def test_sniffs_content_not_extension(tmp_path: Path) -> None:
     renamed = tmp_path / "really_a_workbook.csv"
     shutil.copy(FIXTURES / "opportunities_accounts_reps_targets.xlsx", renamed)
     assert len(load_dataset([renamed], Config()).opportunities) == 6
+
+
+def test_excel_lock_file_alone_says_the_workbook_is_open(tmp_path: Path) -> None:
+    lock = tmp_path / "~$Q3 pipeline.xlsx"
+    lock.write_bytes(b"\x0bAna Lopez" + b"\x00" * 150)
+    for given in (tmp_path, lock):
+        with pytest.raises(NoOpportunitiesTable) as info:
+            load_dataset([given], Config())
+        assert "Q3 pipeline.xlsx is open in Excel" in info.value.message
+        assert "save and close Q3 pipeline.xlsx" in (info.value.hint or "")

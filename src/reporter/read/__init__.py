@@ -44,6 +44,8 @@ def input_files(paths: Sequence[Path]) -> list[Path]:
     """Files to read: files as given, folders expanded (sorted, not recursive)."""
     out: list[Path] = []
     for path in map(Path, paths):
+        if path.name.startswith("~$"):
+            raise _lock_file_error([path])
         if path.is_dir():
             out.extend(
                 child
@@ -117,9 +119,15 @@ def _ignored(sheet: Unrecognised) -> Issue:
 
 
 def _no_opportunities(
-    files: Sequence[Path], unrecognised: Sequence[Unrecognised], tables: Sequence[Table]
+    paths: Sequence[Path],
+    files: Sequence[Path],
+    unrecognised: Sequence[Unrecognised],
+    tables: Sequence[Table],
 ) -> NoOpportunitiesTable:
     if not files:
+        locks = [f for p in map(Path, paths) if p.is_dir() for f in sorted(p.glob("~$*"))]
+        if locks:
+            return _lock_file_error(locks)
         return NoOpportunitiesTable(
             "no input files: the folder has no .xlsx, .xlsm, .xls or .csv files",
             hint="put the sales workbooks in the folder, or name the files on the command line",
@@ -130,6 +138,17 @@ def _no_opportunities(
         "no opportunities table found in " + ("; ".join(seen) or "the inputs (all empty)"),
         hint="an opportunities table needs a stage (or IsWon) column, an owner column and a "
         'close date column; name yours in config.toml [columns], e.g. stage = "Deal Status"',
+    )
+
+
+def _lock_file_error(locks: list[Path]) -> NoOpportunitiesTable:
+    """Excel keeps ``~$Book.xlsx`` beside ``Book.xlsx`` while the workbook is open."""
+    lock = locks[0]
+    book = lock.name[2:]
+    return NoOpportunitiesTable(
+        f"{lock.name} is only Excel's lock file: the workbook {book} is open in Excel "
+        "and was not saved here",
+        hint=f"save and close {book} in Excel, then give reporter {book} itself",
     )
 
 
@@ -182,7 +201,7 @@ def load_dataset(paths: list[Path], config: Config) -> Dataset:
         inputs.append(input_file)
     opportunity_tables = [t for t in tables if t.kind == OPPORTUNITIES]
     if not opportunity_tables:
-        raise _no_opportunities(files, unrecognised, tables)
+        raise _no_opportunities(paths, files, unrecognised, tables)
     if not any(t.rows for t in opportunity_tables):
         where = ", ".join(t.raw.where for t in opportunity_tables)
         raise NoOpportunitiesTable(
