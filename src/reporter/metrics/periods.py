@@ -84,15 +84,26 @@ def quarter_labels(dates: pd.Series, start_month: int = 1) -> pd.Series:
     return labels.where(d.notna(), None).astype(object)
 
 
-_PATTERN = re.compile(r"^\s*FY\s*(\d{4})\s*[-_ ]?\s*Q\s*([1-4])\s*$", re.IGNORECASE)
+# Quarter spellings accepted on the command line and in targets sheets; the year written is
+# the fiscal year: FY2026Q3, FY2026 Q3, fy2026-q3, FY26 Q3, Q3 FY26, 2026-Q3, Q3 2026.
+_FORMS = (
+    (re.compile(r"^FY\s*'?(\d{2}|\d{4})\s*[-_ /]?\s*Q([1-4])$", re.IGNORECASE), 1, 2),
+    (re.compile(r"^Q([1-4])\s*[-_ /]?\s*FY\s*'?(\d{2}|\d{4})$", re.IGNORECASE), 2, 1),
+    (re.compile(r"^(\d{4})\s*[-_ /]?\s*Q([1-4])$", re.IGNORECASE), 1, 2),
+    (re.compile(r"^Q([1-4])\s*[-_ /]?\s*(\d{4})$", re.IGNORECASE), 2, 1),
+)
 
 
 def parse_quarter(text: str, start_month: int = 1) -> Quarter:
-    """Parse ``FY2026Q3`` / ``FY2026 Q3`` / ``fy2026-q3``. Raises :class:`PeriodError`."""
-    match = _PATTERN.match(text or "")
-    if not match:
-        raise PeriodError(
-            f"period {text!r} is not a fiscal quarter",
-            hint="write it like FY2026Q3 (fiscal year, then quarter 1-4)",
-        )
-    return Quarter(int(match.group(1)), int(match.group(2)), start_month)
+    """Parse ``FY2026Q3`` and the other spellings above. Raises :class:`PeriodError`."""
+    cleaned = (text or "").strip()
+    for pattern, year_group, quarter_group in _FORMS:
+        match = pattern.match(cleaned)
+        if match:
+            year = match.group(year_group)
+            fiscal_year = 2000 + int(year) if len(year) == 2 else int(year)
+            return Quarter(fiscal_year, int(match.group(quarter_group)), start_month)
+    raise PeriodError(
+        f"period {text!r} is not a fiscal quarter",
+        hint="write it like FY2026Q3 (fiscal year, then quarter 1-4)",
+    )

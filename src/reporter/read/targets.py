@@ -7,27 +7,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from reporter.metrics.periods import Quarter, quarter_of
+from reporter.errors import PeriodError
+from reporter.metrics.periods import parse_quarter, quarter_of
 from reporter.model import empty_targets
 from reporter.quality import IGNORED, SKIPPED, Issue
 from reporter.read import values as v
 from reporter.read.tables import SEGMENT_FIELDS, TARGETS, Table
-
-_FY_FIRST = re.compile(r"^FY\s*'?(\d{2}|\d{4})\s*[-_ /]?\s*Q([1-4])$", re.IGNORECASE)
-_Q_FY = re.compile(r"^Q([1-4])\s*[-_ /]?\s*FY\s*'?(\d{2}|\d{4})$", re.IGNORECASE)
-_YEAR_Q = re.compile(r"^(\d{4})\s*[-_ /]?\s*Q([1-4])$", re.IGNORECASE)
-_Q_YEAR = re.compile(r"^Q([1-4])\s*[-_ /]?\s*(\d{4})$", re.IGNORECASE)
-
-
-def _fiscal_year(text: str) -> int:
-    return 2000 + int(text) if len(text) == 2 else int(text)
 
 
 def parse_quarter_label(value: Any, start_month: int = 1) -> str:
@@ -37,16 +28,10 @@ def parse_quarter_label(value: Any, start_month: int = 1) -> str:
     text = v.clean_text(value)
     if text is None:
         raise ValueError("no quarter")
-    for pattern, year_group, quarter_group in (
-        (_FY_FIRST, 1, 2),
-        (_Q_FY, 2, 1),
-        (_YEAR_Q, 1, 2),
-        (_Q_YEAR, 2, 1),
-    ):
-        match = pattern.match(text)
-        if match:
-            year = _fiscal_year(match.group(year_group))
-            return Quarter(year, int(match.group(quarter_group)), start_month).label
+    try:
+        return parse_quarter(text, start_month).label
+    except PeriodError:
+        pass
     day = v.parse_date(text)
     if day is None:
         raise ValueError(f"{text!r} is not a quarter")
