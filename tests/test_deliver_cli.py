@@ -40,6 +40,7 @@ def test_send_dry_run_then_send_then_status(tmp_path):
 def test_watch_on_a_missing_inbox_exits_2_with_the_fix(tmp_path):
     result = CliRunner().invoke(cli, ["watch", str(tmp_path / "nope"), "--once"])
     assert result.exit_code == 2 and "is not a folder" in result.output
+    assert "Watching" not in result.output
 
 
 def test_commands_have_help():

@@ -52,7 +52,8 @@ def register(
 
             _log_to_stderr(debug)
             config = load_config(config_path)
-            click.echo(f"Watching {inbox} → {out_dir}/runs (Ctrl-C to stop)", err=True)
+            if inbox.is_dir():  # otherwise run_watch explains what is wrong
+                click.echo(f"Watching {inbox} → {out_dir}/runs (Ctrl-C to stop)", err=True)
             stats = run_watch(inbox, config, out_dir, once=once)
             click.echo(
                 f"Built {stats.built}, already processed {stats.duplicates},"
