@@ -32,7 +32,7 @@ from reporter.write.xlsx_cells import (
     is_missing,
     truthy,
 )
-from reporter.write.xlsx_table import Col, Row, Table, rate, rate_formula, ratio, share_formula
+from reporter.write.xlsx_table import Col, Row, Table, rate_col, ratio, share_formula
 
 SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
 _LABELS = {
@@ -96,13 +96,8 @@ def rep_bonuses(report: Report, dataset: Dataset) -> Table:
         Col("won_opportunities", "Won opportunities", INT, total="sum"),
         Col("won_amount", "Won amount", MONEY, total="sum"),
         Col("lost_opportunities", "Lost opportunities", INT, total="sum"),
-        Col(
-            "win_rate",
-            "Win rate",
-            PCT,
-            formula=rate_formula("won_opportunities", "lost_opportunities"),
-            derive=rate("won_opportunities", "lost_opportunities"),
-            total="formula",
+        rate_col(
+            "win_rate", "Win rate", "won_opportunities", "lost_opportunities", total="formula"
         ),
     ]
     targets = rep_targets(dataset)
@@ -164,24 +159,14 @@ def win_rate_by_segment(report: Report, min_closed: int) -> Table:
         Col("segment", "Segment", TEXT),
         Col("won", "Won", INT),
         Col("lost", "Lost", INT),
-        Col(
-            "win_rate",
-            "Win rate",
-            PCT,
-            formula=rate_formula("won", "lost"),
-            derive=rate("won", "lost"),
-        ),
+        rate_col("win_rate", "Win rate", "won", "lost"),
         Col("ci_low", "95% CI low", PCT),
         Col("ci_high", "95% CI high", PCT),
         Col("directional_mark", f"Directional (< {min_closed} closed)", TEXT),
         Col("won_amount", "Won amount", MONEY),
         Col("lost_amount", "Lost amount", MONEY),
-        Col(
-            "amount_weighted_win_rate",
-            "Amount-weighted win rate",
-            PCT,
-            formula=rate_formula("won_amount", "lost_amount"),
-            derive=rate("won_amount", "lost_amount"),
+        rate_col(
+            "amount_weighted_win_rate", "Amount-weighted win rate", "won_amount", "lost_amount"
         ),
         Col("avg_won_amount", "ACV mean", MONEY),
         Col("median_won_amount", "ACV median", MONEY),

@@ -15,8 +15,7 @@ from reporter.write.xlsx_cells import DAYS, INT, MONEY, PCT, TEXT, Cells, as_num
 from reporter.write.xlsx_sheets import records
 from reporter.write.xlsx_table import (
     Col,
-    rate,
-    rate_formula,
+    rate_col,
     ratio,
     same_value,
     setup_sheet,
@@ -52,13 +51,7 @@ TREND_COLS = (
     Col("won_opportunities", "Won opportunities", INT),
     Col("won_amount", "Won amount", MONEY),
     Col("lost_opportunities", "Lost opportunities", INT),
-    Col(
-        "win_rate",
-        "Win rate",
-        PCT,
-        formula=rate_formula("won_opportunities", "lost_opportunities"),
-        derive=rate("won_opportunities", "lost_opportunities"),
-    ),
+    rate_col("win_rate", "Win rate", "won_opportunities", "lost_opportunities"),
     Col("ci_low", "95% CI low", PCT),
     Col("ci_high", "95% CI high", PCT),
     Col("won_customers", "Won customers", INT),

@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from reporter.write.xlsx_cells import (
     EXCEL_MAX_ROWS,
+    PCT,
     ROW_HEIGHT,
     TEXT,
     WIDTH_CAP,
@@ -85,6 +86,13 @@ def rate(won_key: str, lost_key: str) -> Callable[[Row], float | None]:
         return ratio(won, won + lost)
 
     return derive
+
+
+def rate_col(key: str, header: str, won: str, lost: str, total: str | None = None) -> Col:
+    """A win-rate column: a live won/(won+lost) formula over the row, with its value."""
+    return Col(
+        key, header, PCT, formula=rate_formula(won, lost), derive=rate(won, lost), total=total
+    )
 
 
 def rate_formula(won: str, lost: str) -> str:
