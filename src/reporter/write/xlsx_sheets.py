@@ -32,7 +32,7 @@ from reporter.write.xlsx_cells import (
     is_missing,
     truthy,
 )
-from reporter.write.xlsx_table import Col, Row, Table, rate_col, ratio, share_formula
+from reporter.write.xlsx_table import Col, Row, Table, rate_col, share_col
 
 SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
 _LABELS = {
@@ -106,13 +106,7 @@ def rep_bonuses(report: Report, dataset: Dataset) -> Table:
             row["target"] = targets.get((str(row.get("rep")), str(row.get("quarter"))))
         columns += [
             Col("target", "Target", MONEY),
-            Col(
-                "attainment",
-                "Attainment",
-                PCT,
-                formula=share_formula("won_amount", "target"),
-                derive=lambda r: ratio(r.get("won_amount"), r.get("target")),
-            ),
+            share_col("attainment", "Attainment", "won_amount", "target"),
         ]
     return Table("Rep Bonuses", tuple(columns), rows, totals=True)
 
@@ -195,13 +189,7 @@ def pipeline(report: Report) -> Table:
         Col("open_opportunities", "Open opportunities", INT),
         Col("open_amount", "Open amount", MONEY),
         Col("target", "Target", MONEY),
-        Col(
-            "coverage",
-            "Coverage",
-            PCT,
-            formula=share_formula("open_amount", "target"),
-            derive=lambda r: ratio(r.get("open_amount"), r.get("target")),
-        ),
+        share_col("coverage", "Coverage", "open_amount", "target"),
     )
     return Table("Pipeline", columns, records(report.pipeline))
 

@@ -95,6 +95,17 @@ def rate_col(key: str, header: str, won: str, lost: str, total: str | None = Non
     )
 
 
+def share_col(key: str, header: str, part: str, whole: str) -> Col:
+    """A part ÷ whole column (attainment, coverage): live formula, blank without a whole."""
+    return Col(
+        key,
+        header,
+        PCT,
+        formula=share_formula(part, whole),
+        derive=lambda r: ratio(r.get(part), r.get(whole)),
+    )
+
+
 def rate_formula(won: str, lost: str) -> str:
     return f'IF({{{won}}}+{{{lost}}}=0,"",{{{won}}}/({{{won}}}+{{{lost}}}))'
 
