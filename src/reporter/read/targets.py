@@ -38,6 +38,13 @@ def parse_quarter_label(value: Any, start_month: int = 1) -> str:
     return quarter_of(day, start_month).label
 
 
+def _bad_target(table: Table, row: int, column: Any, value: Any, problem: str) -> Issue:
+    """A target row that was skipped, with where it is and why."""
+    return Issue(
+        "bad-target", table.raw.file, table.raw.sheet, row, column, value, problem, SKIPPED
+    )
+
+
 def _dimension(table: Table) -> tuple[str, str] | None:
     """(dimension name, field holding the segment) for a targets table."""
     if "owner" in table.values:
@@ -82,44 +89,35 @@ def targets_frame(tables: Sequence[Table], start_month: int, issues: list[Issue]
                 quarter = parse_quarter_label(raw_quarter, start_month)
             except ValueError:
                 issues.append(
-                    Issue(
-                        "bad-target",
-                        table.raw.file,
-                        table.raw.sheet,
+                    _bad_target(
+                        table,
                         row,
                         quarter_header,
                         raw_quarter,
                         "quarter not readable (write it like FY2026 Q3)",
-                        SKIPPED,
                     )
                 )
                 continue
             if segment is None or target is None:
                 issues.append(
-                    Issue(
-                        "bad-target",
-                        table.raw.file,
-                        table.raw.sheet,
+                    _bad_target(
+                        table,
                         row,
                         table.headers.get(field, field),
                         segment,
                         "target row without a segment or a target",
-                        SKIPPED,
                     )
                 )
                 continue
             key = (dimension, segment.casefold(), quarter)
             if key in seen:
                 issues.append(
-                    Issue(
-                        "bad-target",
-                        table.raw.file,
-                        table.raw.sheet,
+                    _bad_target(
+                        table,
                         row,
                         None,
                         segment,
                         f"second target for {segment} in {quarter}; the first one is used",
-                        SKIPPED,
                     )
                 )
                 continue
