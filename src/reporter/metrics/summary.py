@@ -24,6 +24,7 @@ from reporter.metrics.stats import rate, wilson_interval
 from reporter.metrics.tables import (
     closed_in_window,
     loss_reason_counts,
+    overall_target,
     pipeline_table,
     rep_manager,
     rep_quarters,
@@ -185,19 +186,13 @@ def _headline_target(
     targets: pd.DataFrame, quarter: Quarter, segment: tuple[str, str] | None
 ) -> float | None:
     q = targets[targets["quarter"].eq(quarter.label)]
-    if q.empty:
-        return None
-    if segment is not None:
-        own = q[q["dimension"].eq(segment[0]) & q["segment"].eq(segment[1])]
-        if not own.empty:
-            return float(own["target"].sum())
-    reps = q[q["dimension"].eq("rep")]
-    if not reps.empty:
-        return float(reps["target"].sum())
     if segment is None:
-        first = q["dimension"].iloc[0]
-        return float(q.loc[q["dimension"].eq(first), "target"].sum())
-    return None
+        return overall_target(q)
+    own = q[q["dimension"].eq(segment[0]) & q["segment"].eq(segment[1])]
+    if not own.empty:
+        return float(own["target"].sum())
+    reps = q[q["dimension"].eq("rep")]
+    return float(reps["target"].sum()) if not reps.empty else None
 
 
 def _opt(values: pd.Series, how: str) -> float | None:

@@ -230,8 +230,8 @@ def pipeline_table(
     """
     q_targets = targets[targets["quarter"].eq(quarter.label)]
     rows: list[dict[str, object]] = []
-    overall_target = _overall_target(q_targets)
-    rows.append(_pipeline_row(ALL, ALL_SEGMENT, open_opps, overall_target))
+    company = overall_target(q_targets)
+    rows.append(_pipeline_row(ALL, ALL_SEGMENT, open_opps, company))
     for dim in ("rep", *dimensions):
         dim_targets = q_targets[q_targets["dimension"].eq(dim)].groupby("segment")["target"].sum()
         values = sorted(set(open_opps[dim].dropna()) | set(dim_targets.index), key=segment_sort_key)
@@ -245,7 +245,9 @@ def pipeline_table(
     return table
 
 
-def _overall_target(q_targets: pd.DataFrame) -> float | None:
+def overall_target(q_targets: pd.DataFrame) -> float | None:
+    """The company target of one quarter's targets: per-rep targets summed, else the first
+    dimension's."""
     if q_targets.empty:
         return None
     reps = q_targets[q_targets["dimension"].eq("rep")]
