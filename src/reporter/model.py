@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from reporter.quality import Issue
+from reporter.quality import QUARANTINED, Issue
 
 OPPORTUNITY_COLUMNS: tuple[str, ...] = (
     "opportunity_id",
@@ -111,8 +111,6 @@ class Dataset:
     @property
     def quarantined(self) -> int:
         """How many rows were kept out of the metrics."""
-        from reporter.quality import QUARANTINED
-
         return sum(1 for i in self.issues if i.action == QUARANTINED)
 
 
