@@ -12,8 +12,8 @@ from conftest import make_opportunities
 from reporter.config import Config, Periods, WinRate, from_mapping
 from reporter.errors import InputError, PeriodError
 from reporter.metrics import compute, segment_reports
-from reporter.metrics.periods import Quarter, parse_quarter, quarter_labels, quarter_of
 from reporter.metrics.stats import rate, wilson_interval
+from reporter.quarters import Quarter, parse_quarter, quarter_labels, quarter_of
 
 
 def rep_row(report, rep, quarter):

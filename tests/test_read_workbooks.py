@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from reporter.config import Config, from_mapping
-from reporter.metrics.periods import quarter_labels
 from reporter.model import OPPORTUNITY_COLUMNS, TARGET_COLUMNS, Dataset
 from reporter.quality import MERGED, QUARANTINED
+from reporter.quarters import quarter_labels
 from reporter.read import load_dataset
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "read"

@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
-from reporter.metrics.periods import Quarter
 from reporter.metrics.report import Change, Headline, Period, Report
 from reporter.model import Dataset, InputFile, coerce_types, empty_targets
 from reporter.quality import QUARANTINED, Issue
+from reporter.quarters import Quarter
 
 Q3 = Quarter(2026, 3)
 

@@ -15,34 +15,9 @@ from typing import Any
 
 from reporter.errors import ConfigError
 
-CANONICAL_FIELDS: tuple[str, ...] = (
-    "opportunity_id",
-    "opportunity_name",
-    "owner",
-    "stage",
-    "amount",
-    "created_date",
-    "close_date",
-    "account",
-    "industry",
-    "region",
-    "manager",
-    "is_won",
-    "is_closed",
-    "currency",
-    "type",
-    "lead_source",
-    "product",
-    "company_size",
-    "employees",
-    "loss_reason",
-    "manager_email",
-    "customer_since",
-    "target",
-    "quarter",
-)
-
-BUILTIN_DIMENSIONS = ("industry", "company_size", "region", "lead_source", "product", "deal_type")
+# Re-exported: config is where callers have always found them.
+from reporter.vocabulary import BUILTIN_DIMENSIONS as BUILTIN_DIMENSIONS
+from reporter.vocabulary import CANONICAL_FIELDS as CANONICAL_FIELDS
 
 
 @dataclass(frozen=True)

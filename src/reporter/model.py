@@ -44,41 +44,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from reporter.quality import QUARANTINED, Issue
+from reporter.vocabulary import DATE, NUMBER, TEXT, columns_of
+from reporter.vocabulary import OPPORTUNITY_COLUMNS as OPPORTUNITY_COLUMNS
+from reporter.vocabulary import OUTCOMES as OUTCOMES
 
-OPPORTUNITY_COLUMNS: tuple[str, ...] = (
-    "opportunity_id",
-    "opportunity_name",
-    "owner",
-    "manager",
-    "manager_email",
-    "account",
-    "stage",
-    "outcome",
-    "amount",
-    "currency",
-    "created_date",
-    "close_date",
-    "type",
-    "lead_source",
-    "product",
-    "industry",
-    "region",
-    "company_size",
-    "employees",
-    "loss_reason",
-    "customer_since",
-    "source_file",
-    "source_sheet",
-    "source_row",
-)
-
-DATE_COLUMNS = ("created_date", "close_date", "customer_since")
-NUMBER_COLUMNS = ("amount", "employees")
-TEXT_COLUMNS = tuple(
-    c for c in OPPORTUNITY_COLUMNS if c not in (*DATE_COLUMNS, *NUMBER_COLUMNS, "source_row")
-)
-
-OUTCOMES = ("won", "lost", "open", "excluded")
+DATE_COLUMNS = columns_of(DATE)
+NUMBER_COLUMNS = columns_of(NUMBER)
+TEXT_COLUMNS = columns_of(TEXT)
 
 # Targets: one row per (dimension, segment, quarter). dimension is "rep" for per-owner
 # targets, or a segment dimension such as "region". quarter is a label like "FY2026 Q3".

@@ -13,10 +13,10 @@ import pandas as pd
 
 from reporter.config import Config
 from reporter.metrics.enrich import enrich, is_enriched, segment_columns, segment_sort_key
-from reporter.metrics.periods import Quarter, parse_quarter
 from reporter.metrics.report import Period, Report
 from reporter.metrics.summary import build_report, choose_period, data_quarters
 from reporter.model import empty_targets
+from reporter.quarters import Quarter, parse_quarter
 
 __all__ = [
     "Quarter",

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from reporter.config import Config
-from reporter.metrics.periods import quarter_labels
+from reporter.quarters import quarter_labels
+from reporter.vocabulary import UNKNOWN
 
-UNKNOWN = "Unknown"
 NEW_BUSINESS = "new business"
 EXPANSION = "expansion"
 RENEWAL = "renewal"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from reporter.metrics.periods import Quarter
+from reporter.quarters import Quarter
 
 REP_COLUMNS = (
     "rep",

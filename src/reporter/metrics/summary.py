@@ -10,7 +10,6 @@ import pandas as pd
 from reporter.config import Config
 from reporter.errors import InputError
 from reporter.metrics.enrich import segment_columns
-from reporter.metrics.periods import Quarter, parse_quarter
 from reporter.metrics.report import (
     NEW_CUSTOMER_COLUMNS,
     TREND_COLUMNS,
@@ -33,6 +32,7 @@ from reporter.metrics.tables import (
     won_in,
 )
 from reporter.model import empty_targets
+from reporter.quarters import Quarter, parse_quarter
 
 CHANGE_FIELDS = (
     "won_opportunities",

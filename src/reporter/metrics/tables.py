@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from reporter.metrics.enrich import segment_sort_key
-from reporter.metrics.periods import Quarter
 from reporter.metrics.report import (
     LOSS_REASON_COLUMNS,
     PIPELINE_COLUMNS,
@@ -17,6 +16,7 @@ from reporter.metrics.report import (
     WON_CUSTOMER_COLUMNS,
 )
 from reporter.metrics.stats import rate, wilson_interval
+from reporter.quarters import Quarter
 
 ALL = "all"
 ALL_SEGMENT = "All"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from reporter.config import BUILTIN_DIMENSIONS, Config
+from reporter.config import Config
 from reporter.errors import NoOpportunitiesTable, UnreadableFile
-from reporter.model import OPPORTUNITY_COLUMNS, Dataset, InputFile, coerce_types
+from reporter.model import Dataset, InputFile, coerce_types
 from reporter.quality import IGNORED, Issue
 from reporter.read.csvfile import read_csv
 from reporter.read.excel import read_workbook
@@ -27,6 +27,7 @@ from reporter.read.reference import Joiner, References, size_band
 from reporter.read.sniff import sniff
 from reporter.read.tables import OPPORTUNITIES, Table, Unrecognised, read_table
 from reporter.read.targets import targets_frame
+from reporter.vocabulary import BUILTIN_DIMENSIONS, OPPORTUNITY_COLUMNS
 
 __all__ = ["INPUT_SUFFIXES", "input_files", "load_dataset"]
 

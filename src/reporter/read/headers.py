@@ -7,85 +7,14 @@ the same field ("Opportunity Owner" beats "OwnerId"); a ``[columns]`` entry beat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# Internal field beyond the config's canonical ones: the Salesforce AccountId key.
-ACCOUNT_ID = "account_id"
-
-ALIASES: dict[str, tuple[str, ...]] = {
-    "opportunity_id": (
-        "Opportunity ID", "Opportunity Id 18", "Opp ID", "Deal ID", "Record ID", "hs_object_id",
-        "Id", "Opportunity Number",
-    ),
-    "opportunity_name": ("Opportunity Name", "Deal Name", "dealname", "Name", "Opportunity"),
-    "owner": (
-        "Opportunity Owner", "Opportunity Owner: Full Name", "Owner Full Name", "Owner Name",
-        "Deal owner", "HubSpot Owner", "Owner", "Sales Rep", "Sales Representative", "Rep",
-        "Rep Name", "Salesperson", "Sales Person", "Account Executive", "Sales Agent",
-        "Owner ID", "OwnerId", "owner_id", "hubspot_owner_id",
-    ),
-    "stage": (
-        "Stage", "StageName", "Stage Name", "Opportunity Stage", "Deal Stage", "dealstage",
-        "Status",
-    ),
-    "amount": (
-        "Amount", "Opportunity Amount", "Deal Amount", "Amount (converted)", "Total Amount",
-        "Deal Value", "Value", "Bookings",
-    ),
-    "created_date": (
-        "Created Date", "CreatedDate", "Create Date", "createdate", "Opportunity Created Date",
-        "Date Created", "Created On", "Created",
-    ),
-    "close_date": (
-        "Close Date", "CloseDate", "closedate", "Closed Date", "Date Closed", "Closed On",
-        "Expected Close Date",
-    ),
-    "account": (
-        "Account Name", "Account", "Company Name", "Company", "Associated Company",
-        "Customer Name", "Customer", "Client",
-    ),
-    ACCOUNT_ID: ("AccountId", "Account ID", "account_id", "Account 18 ID"),
-    "industry": ("Industry", "Account Industry", "Sector"),
-    "region": ("Region", "Sales Region", "Territory", "Sales Territory", "Account Region"),
-    "manager": ("Manager", "Sales Manager", "Manager Name", "Reports To", "Team Lead"),
-    "manager_email": ("Manager Email", "Manager E-mail", "Manager Email Address"),
-    "is_won": ("IsWon", "Is Won", "Closed Won Flag", "hs_is_closed_won"),
-    "is_closed": ("IsClosed", "Is Closed", "Closed Flag", "hs_is_closed"),
-    "currency": (
-        "Opportunity Currency", "Currency", "CurrencyIsoCode", "Currency ISO Code",
-        "Currency Code", "Deal Currency", "deal_currency_code",
-    ),
-    "type": ("Type", "Opportunity Type", "Deal Type", "dealtype", "Business Type"),
-    "lead_source": (
-        "Lead Source", "LeadSource", "Opportunity Source", "Original Source", "Source",
-    ),
-    "product": ("Product", "Product__c", "Product Name", "Primary Product", "Product Family"),
-    "company_size": ("Company Size", "Company Size Band", "Size Band", "Employee Band", "Size"),
-    "employees": (
-        "Employees", "NumberOfEmployees", "Number of Employees", "Employee Count", "Headcount",
-        "numberofemployees",
-    ),
-    "loss_reason": (
-        "Loss Reason", "Closed Lost Reason", "Lost Reason", "Reason Lost", "Loss_Reason__c",
-        "closed_lost_reason", "Reason",
-    ),
-    "customer_since": (
-        "Customer Since", "Customer Since Date", "Customer Start Date", "First Purchase Date",
-    ),
-    "target": ("Target", "Quota", "Target Amount", "Quota Amount", "Sales Target"),
-    "quarter": ("Fiscal Quarter", "Quarter", "FiscalQuarter", "Fiscal Period", "Period"),
-}  # fmt: skip
+from reporter.vocabulary import ACCOUNT_ID as ACCOUNT_ID
+from reporter.vocabulary import ALIASES, normalise
 
 HEADER_SCAN_ROWS = 30
-_NON_ALNUM = re.compile(r"[^0-9a-z]")
-
-
-def norm(name: Any) -> str:
-    """A header reduced to lowercase letters and digits (``"Close-Date "`` → ``closedate``)."""
-    return _NON_ALNUM.sub("", str(name).casefold()) if name is not None else ""
 
 
 @dataclass(frozen=True)
@@ -95,7 +24,7 @@ class AliasIndex:
     fields: Mapping[str, tuple[str, int]]
 
     def lookup(self, header: Any) -> tuple[str, int] | None:
-        return self.fields.get(norm(header))
+        return self.fields.get(normalise(header))
 
 
 def alias_index(columns: Mapping[str, str]) -> AliasIndex:
@@ -103,10 +32,10 @@ def alias_index(columns: Mapping[str, str]) -> AliasIndex:
     fields: dict[str, tuple[str, int]] = {}
     for canonical, names in ALIASES.items():
         for rank, name in enumerate(names):
-            fields.setdefault(norm(name), (canonical, rank))
-        fields.setdefault(norm(canonical), (canonical, len(names)))
+            fields.setdefault(normalise(name), (canonical, rank))
+        fields.setdefault(normalise(canonical), (canonical, len(names)))
     for canonical, header in columns.items():
-        fields[norm(header)] = (canonical, -1)
+        fields[normalise(header)] = (canonical, -1)
     return AliasIndex(fields)
 
 

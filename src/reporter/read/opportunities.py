@@ -11,9 +11,9 @@ from typing import Any
 
 from reporter.model import OPPORTUNITY_COLUMNS
 from reporter.quality import KEPT_AS_IS, MERGED, QUARANTINED, Issue
-from reporter.read.headers import ACCOUNT_ID
-from reporter.read.outcome import LOST, WON, OutcomeRules, stage_key
+from reporter.read.outcome import LOST, WON, OutcomeRules
 from reporter.read.tables import Table
+from reporter.vocabulary import ACCOUNT_ID, normalise
 
 TREATED_AS_OPEN = "treated as open"
 _CARRIED = frozenset(OPPORTUNITY_COLUMNS) | {ACCOUNT_ID}
@@ -124,7 +124,7 @@ class OpportunityBuilder:
         )
 
     def _unknown(self, table: Table, record: Record, stage: str) -> None:
-        key = stage_key(stage)
+        key = normalise(stage)
         if key in self._unknown_stages:
             return
         self._unknown_stages.add(key)

@@ -7,18 +7,10 @@ is not a letter or digit. A stage in the excluded list is excluded whatever the 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from reporter.config import Outcomes
-
-WON, LOST, OPEN, EXCLUDED = "won", "lost", "open", "excluded"
-_NON_ALNUM = re.compile(r"[^0-9a-z]")
-
-
-def stage_key(stage: str) -> str:
-    """``"Closed-Won "`` → ``closedwon``: the form stages are compared in."""
-    return _NON_ALNUM.sub("", stage.casefold())
+from reporter.vocabulary import EXCLUDED, LOST, OPEN, WON, normalise
 
 
 @dataclass(frozen=True)
@@ -43,11 +35,11 @@ class OutcomeRules:
             (EXCLUDED, outcomes.excluded),
         ):
             for name in names:
-                self._stages[stage_key(name)] = outcome
+                self._stages[normalise(name)] = outcome
 
     def of_stage(self, stage: str | None) -> str | None:
         """The outcome a stage name stands for, or None when it is in no list."""
-        return self._stages.get(stage_key(stage)) if stage else None
+        return self._stages.get(normalise(stage)) if stage else None
 
     def decide(
         self,

@@ -21,15 +21,16 @@ from reporter.read.headers import (
     find_header,
     header_names,
     map_columns,
-    norm,
 )
 from reporter.read.raw import RawSheet
+from reporter.vocabulary import TARGET_KEYS, normalise
 
 OPPORTUNITIES, ACCOUNTS, REPS, TARGETS = "opportunities", "accounts", "reps", "targets"
 AMOUNT_FIELDS = {"amount": "bad-amount", "target": "bad-target", "employees": "bad-number"}
 DATE_FIELDS = ("created_date", "close_date", "customer_since")
 FLAG_FIELDS = ("is_won", "is_closed")
-SEGMENT_FIELDS = ("region", "industry", "company_size", "lead_source", "product", "type")
+# Fields a targets table may be keyed by, in the order they are preferred.
+SEGMENT_FIELDS = tuple(d.source for d in TARGET_KEYS)
 ACCOUNT_ATTRIBUTES = {"industry", "employees", "company_size", "customer_since"}
 _TOTALS = re.compile(r"^\s*(grand\s*)?(sub\s*-?\s*)?totals?\b|^\s*(sum|count)\b", re.IGNORECASE)
 
@@ -126,10 +127,10 @@ def read_table(
 
 
 def _extra_columns(header: list[Any], extras: tuple[str, ...]) -> dict[str, int]:
-    wanted = {norm(name): name for name in extras}
+    wanted = {normalise(name): name for name in extras}
     out: dict[str, int] = {}
     for col, cell in enumerate(header):
-        name = wanted.get(norm(cell))
+        name = wanted.get(normalise(cell))
         if name is not None and name not in out:
             out[name] = col
     return out

@@ -14,11 +14,12 @@ from typing import Any
 import pandas as pd
 
 from reporter.errors import PeriodError
-from reporter.metrics.periods import parse_quarter, quarter_of
 from reporter.model import empty_targets
 from reporter.quality import IGNORED, SKIPPED, Issue
+from reporter.quarters import parse_quarter, quarter_of
 from reporter.read import values as v
-from reporter.read.tables import SEGMENT_FIELDS, TARGETS, Table
+from reporter.read.tables import TARGETS, Table
+from reporter.vocabulary import TARGET_KEYS
 
 
 def parse_quarter_label(value: Any, start_month: int = 1) -> str:
@@ -49,9 +50,9 @@ def _dimension(table: Table) -> tuple[str, str] | None:
     """(dimension name, field holding the segment) for a targets table."""
     if "owner" in table.values:
         return "rep", "owner"
-    for name in SEGMENT_FIELDS:
-        if name in table.values:
-            return ("deal_type" if name == "type" else name), name
+    for key in TARGET_KEYS:
+        if key.source in table.values:
+            return key.name, key.source
     for name in table.extras:
         return name, name
     return None
