@@ -1,0 +1,101 @@
+"""Restatements as plain records (metrics.json), flat rows (the sheet) and one CLI line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from reporter.history.diff import CLOSED, Restatement
+
+SHEET_COLUMNS = (
+    "quarter",
+    "compared_with",
+    "rep",
+    "figure",
+    "frozen",
+    "now",
+    "difference",
+    "opportunity_id",
+    "account",
+    "effect",
+    "what_changed",
+)
+
+
+def to_record(r: Restatement) -> dict[str, Any]:
+    """One restatement for metrics.json: the figure, its reference, and every deal behind it."""
+    return {
+        "quarter": r.quarter,
+        "basis": r.basis,
+        "run": r.run,
+        "note": r.note,
+        "rep": r.rep,
+        "figure": r.figure,
+        "frozen": r.frozen,
+        "now": r.now,
+        "difference": r.difference,
+        "restated": r.restated,
+        "deals": [
+            {
+                "opportunity_id": d.opportunity_id,
+                "account": d.account,
+                "changes": list(d.kinds),
+                "what_changed": d.what,
+                "effect": d.effect,
+            }
+            for d in r.deals
+        ],
+    }
+
+
+def sheet_rows(restatements: Sequence[Restatement]) -> list[dict[str, Any]]:
+    """One row per (restatement, deal); a restatement without a deal keeps one blank row."""
+    rows: list[dict[str, Any]] = []
+    for r in restatements:
+        head = {
+            "quarter": r.quarter,
+            "compared_with": f"{'frozen' if r.basis == CLOSED else 'last run'}: {r.note}",
+            "rep": r.rep,
+            "figure": r.figure,
+            "frozen": r.frozen,
+            "now": r.now,
+            "difference": r.difference,
+        }
+        deals = r.deals or (None,)
+        for d in deals:
+            rows.append(
+                {
+                    **head,
+                    "opportunity_id": d.opportunity_id if d else None,
+                    "account": d.account if d else None,
+                    "effect": d.effect if d else None,
+                    "what_changed": d.what if d else "no deal explains this difference",
+                }
+            )
+    return rows
+
+
+def summary_line(restatements: Sequence[Restatement]) -> str:
+    """One CLI line: which quarters were restated, by how many deals, or "none"."""
+    if not restatements:
+        return "Restatements: none"
+    parts = []
+    for quarter in dict.fromkeys(r.quarter for r in restatements):
+        mine = [r for r in restatements if r.quarter == quarter]
+        deals = sorted({d.opportunity_id for r in mine for d in r.deals})
+        reps = sorted({r.rep for r in mine if r.restated})
+        kind = "closed, frozen" if mine[0].basis == CLOSED else "vs last run"
+        listed = ", ".join(deals[:6]) + (f" and {len(deals) - 6} more" if len(deals) > 6 else "")
+        if deals:
+            parts.append(
+                f"{quarter} ({kind}): {len(deals)} deal(s) changed figures of "
+                f"{len(reps)} rep(s) — {listed}"
+            )
+        else:
+            parts.append(f"{quarter} ({kind}): figures of {len(reps)} rep(s) differ, no deal named")
+    return "Restatements: " + "; ".join(parts)
+
+
+def closed_restated(restatements: Sequence[Restatement]) -> list[Restatement]:
+    """The restatements that move a closed quarter's figure (what ``--strict`` fails on)."""
+    return [r for r in restatements if r.basis == CLOSED and r.restated]

@@ -1,0 +1,91 @@
+"""A build's comparison against the store: closed quarters vs frozen, the open one vs last run."""
+
+from __future__ import annotations
+
+from history_helpers import deal
+
+from reporter.history.compare import OpenQuarter, compare
+from reporter.history.figures import Figure
+from reporter.history.records import closed_restated, sheet_rows, summary_line, to_record
+from reporter.history.store import HistoryStore
+
+Q3, Q4 = "FY2026 Q3", "FY2026 Q4"
+OPEN_Q4 = OpenQuarter(Q4, "2026-10-01", "2026-12-31")
+
+
+def rep(quarter, name, won, amount):
+    return [
+        Figure(quarter, "rep", name, "won_opportunities", float(won)),
+        Figure(quarter, "rep", name, "won_amount", float(amount)),
+    ]
+
+
+def record(store, deals, figures):
+    return store.record_run(
+        deals=deals, figures=figures, inputs=[], config={}, period=Q4, source="build"
+    )
+
+
+def test_closed_quarter_and_open_quarter_are_each_compared(tmp_path):
+    then = [
+        deal("A", "Ann", amount=100.0, close="2026-08-01"),
+        deal("B", "Ann", amount=40.0, close="2026-10-15"),
+    ]
+    then_figures = rep(Q3, "Ann", 1, 100) + rep(Q4, "Ann", 1, 40)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        record(store, then, then_figures)
+        store.close_quarter(Q3, "2026-07-01", "2026-09-30", closed_by="fin")
+        # Identical data: nothing to say about either quarter.
+        assert compare(store, then, then_figures, OPEN_Q4) == []
+        assert summary_line([]) == "Restatements: none"
+        # B's close date moves from Q4 back into the closed Q3.
+        now = [then[0], deal("B", "Ann", amount=40.0, close="2026-09-29")]
+        now_figures = rep(Q3, "Ann", 2, 140) + rep(Q4, "Ann", 0, 0)
+        got = compare(store, now, now_figures, OPEN_Q4)
+    assert [(r.quarter, r.basis, r.figure, r.frozen, r.now) for r in got] == [
+        (Q3, "closed", "won_opportunities", 1.0, 2.0),
+        (Q3, "closed", "won_amount", 100.0, 140.0),
+        (Q4, "last run", "won_opportunities", 1.0, 0.0),
+        (Q4, "last run", "won_amount", 40.0, 0.0),
+    ]
+    assert got[1].deals[0].what == "close date moved into the quarter: 2026-10-15 → 2026-09-29"
+    assert got[3].deals[0].what == "close date moved out of the quarter: 2026-10-15 → 2026-09-29"
+    assert got[0].note.endswith("by fin")
+    assert closed_restated(got) == got[:2]
+    assert summary_line(got) == (
+        "Restatements: FY2026 Q3 (closed, frozen): 1 deal(s) changed figures of 1 rep(s) — B; "
+        "FY2026 Q4 (vs last run): 1 deal(s) changed figures of 1 rep(s) — B"
+    )
+    record_ = to_record(got[1])
+    assert (record_["difference"], record_["deals"][0]["effect"]) == (40.0, 40.0)
+    assert record_["deals"][0]["changes"] == ["close date moved into the quarter"]
+    rows = sheet_rows(got)
+    assert len(rows) == 4
+    assert rows[1]["compared_with"].startswith("frozen: closed ")
+
+
+def test_the_open_quarter_needs_an_earlier_run(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        deals = [deal("A", "Ann", close="2026-10-02")]
+        assert compare(store, deals, rep(Q4, "Ann", 1, 100), OPEN_Q4) == []
+        run = record(store, deals, rep(Q4, "Ann", 1, 100))
+        # Compared with the runs before this very run: none.
+        assert compare(store, deals, rep(Q4, "Ann", 1, 100), OPEN_Q4, before_run=run) == []
+
+
+def test_a_reopened_quarter_is_no_longer_compared_with_its_frozen_figures(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        record(store, [deal("A", "Ann", close="2026-08-01")], rep(Q3, "Ann", 1, 100))
+        store.close_quarter(Q3, "2026-07-01", "2026-09-30")
+        store.reopen(Q3, "amount typo")
+        assert compare(store, [], rep(Q3, "Ann", 0, 0), None) == []
+
+
+def test_sheet_rows_keep_a_difference_no_deal_explains():
+    from reporter.history.diff import CLOSED, Restatement
+
+    r = Restatement(Q3, CLOSED, "Ann", "won_amount", 10.0, 12.0, (), run=1, note="closed")
+    assert sheet_rows([r])[0]["what_changed"] == "no deal explains this difference"
+    assert summary_line([r]) == (
+        "Restatements: FY2026 Q3 (closed, frozen): figures of 1 rep(s) differ, no deal named"
+    )
