@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from look_helpers import quarter_reps
+from look_helpers import filled_sample, quarter_reps, sample_metrics
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table
@@ -284,10 +284,11 @@ def test_not_an_xlsx(tmp_path):
 
 
 @pytest.mark.slow
-def test_sample_template_layout_survives(filled_sample, sample_metrics):
-    wb = openpyxl.load_workbook(filled_sample)
+def test_sample_template_layout_survives():
+    metrics = sample_metrics()
+    wb = openpyxl.load_workbook(filled_sample())
     ws = wb["Summary"]
-    n = len(quarter_reps(sample_metrics))
+    n = len(quarter_reps(metrics))
     last = 14 + n - 1
     assert n > 1
     # styles
@@ -312,19 +313,20 @@ def test_sample_template_layout_survives(filled_sample, sample_metrics):
     assert chart.series[0].cat.numRef.f == f"'Summary'!$A$14:$A${last}"
     assert chart.anchor._from.row == 17 + n - 1
     trend = wb["Trend"]
-    k = len(sample_metrics["trend"])
+    k = len(metrics["trend"])
     assert trend.tables["trend"].ref == f"A1:E{1 + k}"
     (line,) = trend._charts
     assert line.series[0].val.numRef.f == f"'Trend'!$E$2:$E${1 + k}"
 
 
 @pytest.mark.slow
-def test_sample_template_figures(filled_sample, sample_metrics):
-    ws = openpyxl.load_workbook(filled_sample)["Summary"]
-    head = sample_metrics["headline"]
+def test_sample_template_figures():
+    metrics = sample_metrics()
+    ws = openpyxl.load_workbook(filled_sample())["Summary"]
+    head = metrics["headline"]
     assert ws["A2"].value == (
-        f"Quarter {sample_metrics['period']['label']}: {sample_metrics['period']['start']}"
-        f" to {sample_metrics['period']['end']}"
+        f"Quarter {metrics['period']['label']}: {metrics['period']['start']}"
+        f" to {metrics['period']['end']}"
     )
     assert [ws[f"B{r}"].value for r in range(4, 9)] == [
         head["won_opportunities"],
@@ -333,6 +335,23 @@ def test_sample_template_figures(filled_sample, sample_metrics):
         head["open_amount"],
         head["target"],
     ]
-    reps = sorted(quarter_reps(sample_metrics), key=lambda r: -r["won_amount"])
+    reps = sorted(quarter_reps(metrics), key=lambda r: -r["won_amount"])
     got = [(ws.cell(14 + i, 1).value, ws.cell(14 + i, 4).value) for i in range(len(reps))]
     assert got == [(r["rep"], r["won_amount"]) for r in reps]
+
+
+@pytest.mark.parametrize(
+    ("placeholder", "message", "hint"),
+    [
+        ("{{ headline }}", "'headline' is a group of figures", "headline.won_opportunities"),
+        ("{{ won_opportunities_by_rep }}", "is a table", "{{ table: won_opportunities_by_rep }}"),
+    ],
+)
+def test_groups_and_tables_are_not_one_figure(tmp_path, placeholder, message, hint):
+    def setup(ws, wb):
+        ws["A1"] = placeholder
+
+    with pytest.raises(TemplateError) as err:
+        fill(tmp_path, setup)
+    assert message in err.value.message
+    assert hint in err.value.hint

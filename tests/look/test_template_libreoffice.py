@@ -9,7 +9,7 @@ import subprocess
 
 import openpyxl
 import pytest
-from look_helpers import quarter_reps
+from look_helpers import filled_sample, quarter_reps, sample_metrics
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = [
@@ -27,7 +27,8 @@ PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 @pytest.fixture(scope="module")
-def recalculated(filled_sample, tmp_path_factory) -> openpyxl.Workbook:
+def recalculated(tmp_path_factory) -> openpyxl.Workbook:
+    filled = filled_sample()
     folder = tmp_path_factory.mktemp("lo")
     (folder / "profile" / "user").mkdir(parents=True)
     (folder / "profile" / "user" / "registrymodifications.xcu").write_text(PROFILE)
@@ -40,19 +41,20 @@ def recalculated(filled_sample, tmp_path_factory) -> openpyxl.Workbook:
             "xlsx",
             "--outdir",
             str(folder / "out"),
-            str(filled_sample),
+            str(filled),
         ],
         check=True,
         capture_output=True,
         timeout=240,
     )
-    return openpyxl.load_workbook(folder / "out" / filled_sample.name, data_only=True)
+    return openpyxl.load_workbook(folder / "out" / filled.name, data_only=True)
 
 
-def test_summary_formulas_equal_metrics(recalculated, sample_metrics):
+def test_summary_formulas_equal_metrics(recalculated):
+    metrics = sample_metrics()
     ws = recalculated["Summary"]
-    head = sample_metrics["headline"]
-    n = len(quarter_reps(sample_metrics))
+    head = metrics["headline"]
+    n = len(quarter_reps(metrics))
     total = 14 + n
     assert ws["B9"].value == pytest.approx(head["win_rate"], abs=1e-12)
     assert ws["B10"].value == pytest.approx(head["coverage"], abs=1e-12)
@@ -61,18 +63,19 @@ def test_summary_formulas_equal_metrics(recalculated, sample_metrics):
     assert ws[f"E{total}"].value == head["lost_opportunities"]
     assert ws[f"F{total}"].value == pytest.approx(head["win_rate"], abs=1e-12)
     assert (ws[f"C{total + 1}"].value, ws[f"D{total + 1}"].value) == (0, 0)
-    for i, rep in enumerate(sorted(quarter_reps(sample_metrics), key=lambda r: -r["won_amount"])):
+    for i, rep in enumerate(sorted(quarter_reps(metrics), key=lambda r: -r["won_amount"])):
         if rep["win_rate"] is not None:
             assert ws[f"F{14 + i}"].value == pytest.approx(rep["win_rate"], abs=1e-12)
 
 
-def test_trend_formulas_equal_metrics(recalculated, sample_metrics):
+def test_trend_formulas_equal_metrics(recalculated):
+    metrics = sample_metrics()
     ws = recalculated["Trend"]
-    trend = sample_metrics["trend"]
+    trend = metrics["trend"]
     for i, row in enumerate(trend, start=2):
         assert ws[f"A{i}"].value == row["quarter"]
         assert ws[f"E{i}"].value == pytest.approx(row["win_rate"], abs=1e-12)
     total = 2 + len(trend)
     assert ws[f"B{total}"].value == sum(r["won_opportunities"] for r in trend)
     assert ws[f"C{total}"].value == pytest.approx(sum(r["won_amount"] for r in trend))
-    assert ws[f"C{total + 2}"].value == pytest.approx(sample_metrics["headline"]["won_amount"])
+    assert ws[f"C{total + 2}"].value == pytest.approx(metrics["headline"]["won_amount"])

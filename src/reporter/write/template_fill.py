@@ -179,7 +179,7 @@ def _scan(
                     anchors.append(Anchor(ws, cell.row, cell.column, 1, spec, where))
                     continue
                 try:
-                    values = [names.lookup(metrics, m) for m in found]
+                    values = [_figure(metrics, m) for m in found]
                 except names.NameError_ as exc:
                     raise _error(template, ws, where, exc.message, exc.hint) from None
                 if PLACEHOLDER.fullmatch(text.strip()):
@@ -191,6 +191,20 @@ def _scan(
         _check_columns(template, anchor, metrics)
     _check_overlaps(template, anchors)
     return scalars, anchors
+
+
+def _figure(metrics: Mapping[str, Any], name: str) -> Any:
+    """The single figure at ``name``: a group or a table is not one figure."""
+    value = names.lookup(metrics, name)
+    if isinstance(value, Mapping):
+        inner = ", ".join(f"{name.strip()}.{k}" for k in list(value)[:8])
+        raise names.NameError_(f"{name.strip()!r} is a group of figures", f"name one: {inner}")
+    if isinstance(value, list) and value and isinstance(value[0], Mapping):
+        raise names.NameError_(
+            f"{name.strip()!r} is a table",
+            f"use {{{{ table: {name.strip()} }}}} for all rows, or {name.strip()}.0.COLUMN for one",
+        )
+    return value
 
 
 def _spec(
