@@ -7,43 +7,10 @@ what is wrong and what reporter did about it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from types import MappingProxyType
 from typing import Any
-
-# Stable codes. Add new ones; never rename.
-CODES: dict[str, str] = {
-    "blank-row": "Blank row skipped",
-    "totals-row": "Totals or subtotal row skipped",
-    "duplicate-opportunity": "Same opportunity id seen again; later copy merged into the first",
-    "conflicting-duplicate": "Same opportunity id seen again with different values; one copy kept",
-    "missing-amount": "Won or lost opportunity has no amount; counted, adds nothing to amounts",
-    "duplicate-row": "Identical row seen again (no id column); later copy merged into the first",
-    "bad-amount": "Amount is not a number",
-    "negative-amount": "Amount is negative",
-    "bad-date": "Date could not be read",
-    "ambiguous-date": "Date text could be day-first or month-first",
-    "date-order": "Close date is before created date",
-    "future-close-date": "Won or lost opportunity has a close date after today",
-    "missing-close-date": "Won or lost opportunity has no close date",
-    "missing-owner": "Opportunity has no owner",
-    "missing-stage": "Opportunity has no stage and no won/closed flag",
-    "unknown-stage": "Stage name not in the won/lost/excluded lists; treated as open",
-    "bad-boolean": "Won/closed flag is not a yes/no value",
-    "excel-error": "Cell holds an Excel error (#DIV/0!, #REF!, #N/A ...)",
-    "formula-no-value": "Formula cell has no saved value",
-    "unmatched-account": "Account not found in the accounts table",
-    "unmatched-owner": "Owner not found in the reps table",
-    "missing-dimension": "A configured segment dimension is not a column of the data",
-    "unknown-column": "Column not recognised; ignored",
-    "ignored-sheet": "Sheet not recognised as opportunities or a reference table; ignored",
-    "hidden-sheet": "Hidden sheet not read",
-    "bad-target": "Target row could not be read",
-    "conflicting-flags": "IsWon set on an opportunity that is not closed",
-    "text-truncated": "Text longer than Excel allows was truncated in the workbook",
-    "note-row": "Row with a single text cell (a note, caption or footer) skipped",
-    "bad-number": "Number could not be read",
-    "sheet-split": "Table longer than an Excel sheet allows continued on another sheet",
-}
 
 # What reporter did with the row or cell.
 QUARANTINED = "row quarantined (not counted)"
@@ -52,6 +19,155 @@ MERGED = "merged (counted once)"
 KEPT = "kept; value left blank"
 KEPT_AS_IS = "kept as is"
 IGNORED = "ignored"
+TREATED_AS_OPEN = "treated as open"
+
+# How bad it is: an ERROR row is left out of the figures, a WARNING value is blank or may
+# be wrong, a NOTE changes nothing counted (skipped blank rows, merged copies, ignored sheets).
+ERROR, WARNING, NOTE = "error", "warning", "note"
+
+
+@dataclass(frozen=True)
+class Code:
+    """One issue code: its title, severity, the problem text and what reporter did.
+
+    ``problem`` and ``action`` are ``str.format`` templates filled from the values given to
+    :meth:`Issue.make`. ``variants`` are further problem templates for codes one cause
+    cannot describe (a ``bad-target`` row may lack a quarter or repeat one).
+    """
+
+    title: str
+    severity: str
+    problem: str
+    action: str
+    variants: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def _code(title: str, severity: str, problem: str, action: str, **variants: str) -> Code:
+    return Code(title, severity, problem, action, MappingProxyType(variants))
+
+
+# Stable codes. Add new ones; never rename (tests and other tools match on them).
+REGISTRY: Mapping[str, Code] = MappingProxyType({
+    "blank-row": _code("Blank row skipped", NOTE, "blank row", SKIPPED),
+    "totals-row": _code("Totals or subtotal row skipped", NOTE, "totals row", SKIPPED),
+    "duplicate-opportunity": _code(
+        "Same opportunity id seen again; later copy merged into the first", NOTE,
+        "same opportunity id as {first}", MERGED,
+    ),
+    "conflicting-duplicate": _code(
+        "Same opportunity id seen again with different values; one copy kept", WARNING,
+        "same opportunity id as {kept}, but {fields} differ",
+        "kept the copy at {kept} (closed before open, then latest close date, then the later "
+        "copy); this copy not counted",
+    ),
+    "missing-amount": _code(
+        "Won or lost opportunity has no amount; counted, adds nothing to amounts", WARNING,
+        "{outcome} opportunity has no amount",
+        "counted as one deal; adds nothing to won/lost amounts",
+    ),
+    "duplicate-row": _code(
+        "Identical row seen again (no id column); later copy merged into the first", NOTE,
+        "row identical to {first}", MERGED,
+    ),
+    "bad-amount": _code("Amount is not a number", WARNING, "not a number", KEPT),
+    "negative-amount": _code("Amount is negative", WARNING, "amount is negative", KEPT_AS_IS),
+    "bad-date": _code("Date could not be read", WARNING, "not a date", KEPT),
+    "ambiguous-date": _code(
+        "Date text could be day-first or month-first", WARNING,
+        "dates like this could be month/day or day/month; no value in the column decides",
+        "read as month/day (US); use real Excel dates or YYYY-MM-DD to be sure",
+    ),
+    "date-order": _code(
+        "Close date is before created date", WARNING,
+        "close date is before the created date {created}", KEPT_AS_IS,
+    ),
+    "future-close-date": _code(
+        "Won or lost opportunity has a close date after today", WARNING,
+        "{outcome} opportunity closes in the future; a typo would move the default reporting "
+        "period",
+        KEPT_AS_IS,
+    ),
+    "missing-close-date": _code(
+        "Won or lost opportunity has no close date", ERROR,
+        "{outcome} opportunity has no readable close date", QUARANTINED,
+    ),
+    "missing-owner": _code(
+        "Opportunity has no owner", ERROR, "no owner (rep) to credit", QUARANTINED
+    ),
+    "missing-stage": _code(
+        "Opportunity has no stage and no won/closed flag", ERROR,
+        "no stage and no won/closed flag", QUARANTINED,
+    ),
+    "unknown-stage": _code(
+        "Stage name not in the won/lost/excluded lists; treated as open", WARNING,
+        "stage name is not in the won, lost or excluded lists", TREATED_AS_OPEN,
+    ),
+    "bad-boolean": _code(
+        "Won/closed flag is not a yes/no value", WARNING,
+        "not a yes/no value; the stage decides this row", KEPT,
+    ),
+    "excel-error": _code(
+        "Cell holds an Excel error (#DIV/0!, #REF!, #N/A ...)", WARNING,
+        "cell holds the Excel error {error}", KEPT,
+    ),
+    "formula-no-value": _code(
+        "Formula cell has no saved value", WARNING,
+        "formula has no saved value (open and save the workbook in Excel)", KEPT,
+    ),
+    "unmatched-account": _code(
+        "Account not found in the accounts table", NOTE,
+        "{value!r} is not in the accounts table", KEPT_AS_IS,
+    ),
+    "unmatched-owner": _code(
+        "Owner not found in the reps table", NOTE, "{value!r} is not in the reps table", KEPT_AS_IS
+    ),
+    "missing-dimension": _code(
+        "A configured segment dimension is not a column of the data", WARNING,
+        "[segments] dimensions names {dimension!r}, but no opportunities table has a column "
+        "of that name",
+        "every opportunity is in segment {unknown} for it",
+    ),
+    "unknown-column": _code(
+        "Column not recognised; ignored", NOTE, "column not recognised", IGNORED
+    ),
+    "ignored-sheet": _code(
+        "Sheet not recognised as opportunities or a reference table; ignored", NOTE,
+        "not an opportunities, accounts, reps or targets table (headers: {headers})", IGNORED,
+        targets="targets table needs a quarter column and an owner or segment column",
+    ),
+    "hidden-sheet": _code(
+        "Hidden sheet not read", NOTE,
+        "hidden sheet; not read (unhide it in Excel to include it)", IGNORED,
+    ),
+    "bad-target": _code(
+        "Target row could not be read", WARNING, "target is not a number", KEPT,
+        quarter="quarter not readable (write it like FY2026 Q3)",
+        incomplete="target row without a segment or a target",
+        repeated="second target for {segment} in {quarter}; the first one is used",
+    ),
+    "conflicting-flags": _code(
+        "IsWon set on an opportunity that is not closed", WARNING,
+        "IsWon is set but IsClosed is not; counted as won", KEPT_AS_IS,
+    ),
+    "text-truncated": _code(
+        "Text longer than Excel allows was truncated in the workbook", WARNING,
+        "text of {length:,} characters; Excel allows {limit:,}",
+        "first {limit:,} characters kept",
+    ),
+    "note-row": _code(
+        "Row with a single text cell (a note, caption or footer) skipped", NOTE,
+        "note or footer row", SKIPPED,
+    ),
+    "bad-number": _code("Number could not be read", WARNING, "not a number", KEPT),
+    "sheet-split": _code(
+        "Table longer than an Excel sheet allows continued on another sheet", NOTE,
+        "{table}: {rows:,} rows do not fit on one sheet",
+        "rows {first:,}-{last:,} on sheet {sheet!r}{totals}",
+    ),
+})  # fmt: skip
+
+# Code → title, as the workbook's Data Quality sheet shows it.
+CODES: Mapping[str, str] = MappingProxyType({c: code.title for c, code in REGISTRY.items()})
 
 
 @dataclass(frozen=True)
@@ -70,6 +186,38 @@ class Issue:
     def __post_init__(self) -> None:
         if self.code not in CODES:
             raise ValueError(f"unknown issue code {self.code!r}")
+
+    @classmethod
+    def make(
+        cls,
+        code: str,
+        *,
+        file: str,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+        variant: str | None = None,
+        action: str | None = None,
+        **values: Any,
+    ) -> Issue:
+        """The one way to build an issue: the problem (and action) text come from the code.
+
+        ``values`` (and the place and value) fill the code's templates; ``variant`` picks
+        one of its other problem templates; ``action`` overrides the code's action where the
+        caller knows better.
+        Raises ``ValueError`` for an unknown code and ``KeyError`` for an unknown variant or
+        a template value not given, so a wrong call fails in tests, not in a report.
+        """
+        spec = REGISTRY.get(code)
+        if spec is None:
+            raise ValueError(f"unknown issue code {code!r}")
+        template = spec.problem if variant is None else spec.variants[variant]
+        # Templates may also name the place and the value: "{value!r} is not in ...".
+        fill = dict(file=file, sheet=sheet, row=row, column=column, value=value, **values)
+        problem = template.format(**fill)
+        done = action if action is not None else spec.action.format(**fill)
+        return cls(code, file, sheet, row, column, value, problem, done)
 
     def to_record(self) -> dict[str, Any]:
         """A JSON-safe dict (values rendered as text when they are not plain scalars)."""

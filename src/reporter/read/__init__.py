@@ -17,7 +17,7 @@ import pandas as pd
 from reporter.config import Config
 from reporter.errors import NoOpportunitiesTable, UnreadableFile
 from reporter.model import Dataset, InputFile, coerce_types
-from reporter.quality import IGNORED, Issue
+from reporter.quality import Issue
 from reporter.read.csvfile import read_csv
 from reporter.read.excel import read_workbook
 from reporter.read.headers import alias_index
@@ -27,7 +27,7 @@ from reporter.read.reference import Joiner, References, size_band
 from reporter.read.sniff import sniff
 from reporter.read.tables import OPPORTUNITIES, Table, Unrecognised, read_table
 from reporter.read.targets import targets_frame
-from reporter.vocabulary import BUILTIN_DIMENSIONS, OPPORTUNITY_COLUMNS
+from reporter.vocabulary import BUILTIN_DIMENSIONS, OPPORTUNITY_COLUMNS, UNKNOWN
 
 __all__ = ["INPUT_SUFFIXES", "input_files", "load_dataset"]
 
@@ -106,16 +106,12 @@ def _headers_text(headers: Sequence[str], limit: int = 12) -> str:
 
 def _ignored(sheet: Unrecognised) -> Issue:
     raw = sheet.raw
-    return Issue(
+    return Issue.make(
         "ignored-sheet",
-        raw.file,
-        raw.sheet,
-        None,
-        None,
-        raw.sheet or raw.file,
-        f"not an opportunities, accounts, reps or targets table "
-        f"(headers: {_headers_text(sheet.headers)})",
-        IGNORED,
+        file=raw.file,
+        sheet=raw.sheet,
+        value=raw.sheet or raw.file,
+        headers=_headers_text(sheet.headers),
     )
 
 
@@ -168,16 +164,13 @@ def _check_extra_dimensions(
             continue
         first = tables[0].raw
         issues.append(
-            Issue(
+            Issue.make(
                 "missing-dimension",
-                first.file,
-                first.sheet,
-                None,
-                dim,
-                None,
-                f"[segments] dimensions names {dim!r}, but no opportunities table has a "
-                "column of that name",
-                "every opportunity is in segment Unknown for it",
+                file=first.file,
+                sheet=first.sheet,
+                column=dim,
+                dimension=dim,
+                unknown=UNKNOWN,
             )
         )
 

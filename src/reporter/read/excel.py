@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reporter.errors import EncryptedFile, UnreadableFile
-from reporter.quality import IGNORED, Issue
+from reporter.quality import Issue
 from reporter.read.raw import RawSheet
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -80,16 +80,7 @@ def _sheet(display: str, name: str, rows: list[list[Any]]) -> RawSheet:
 
 
 def _hidden(display: str, name: str) -> Issue:
-    return Issue(
-        code="hidden-sheet",
-        file=display,
-        sheet=name,
-        row=None,
-        column=None,
-        value=name,
-        problem="hidden sheet; not read (unhide it in Excel to include it)",
-        action=IGNORED,
-    )
+    return Issue.make("hidden-sheet", file=display, sheet=name, value=name)
 
 
 def _read_xlrd(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:

@@ -10,12 +10,11 @@ from datetime import date
 from typing import Any
 
 from reporter.model import OPPORTUNITY_COLUMNS
-from reporter.quality import KEPT_AS_IS, MERGED, QUARANTINED, Issue
+from reporter.quality import Issue
 from reporter.read.outcome import LOST, WON, OutcomeRules
 from reporter.read.tables import Table
 from reporter.vocabulary import ACCOUNT_ID, normalise
 
-TREATED_AS_OPEN = "treated as open"
 _CARRIED = frozenset(OPPORTUNITY_COLUMNS) | {ACCOUNT_ID}
 # Fields that say nothing about the deal itself, left out when comparing rows for sameness.
 _NOT_CONTENT = frozenset({"opportunity_id", "source_file", "source_sheet", "source_row"})
@@ -72,15 +71,7 @@ class OpportunityBuilder:
             if decision.unknown_stage and stage is not None:
                 self._unknown(table, record, stage)
             if decision.conflicting:
-                self._issue(
-                    table,
-                    record,
-                    "conflicting-flags",
-                    "is_won",
-                    True,
-                    "IsWon is set but IsClosed is not; counted as won",
-                    KEPT_AS_IS,
-                )
+                self._issue(table, record, "conflicting-flags", "is_won", True)
             if self._quarantine(table, record):
                 continue
             self._warn(table, record)
@@ -100,26 +91,18 @@ class OpportunityBuilder:
         return cell in self._flag_rows
 
     def _issue(
-        self,
-        table: Table,
-        record: Record,
-        code: str,
-        field: str | None,
-        value: Any,
-        problem: str,
-        action: str,
+        self, table: Table, record: Record, code: str, field: str, value: Any = None, **values: Any
     ) -> None:
-        column = table.headers.get(field) if field else None
+        column = table.headers.get(field)
         self.issues.append(
-            Issue(
+            Issue.make(
                 code,
-                table.raw.file,
-                table.raw.sheet,
-                record["source_row"],
-                column or field,
-                value,
-                problem,
-                action,
+                file=table.raw.file,
+                sheet=table.raw.sheet,
+                row=record["source_row"],
+                column=column or field,
+                value=value,
+                **values,
             )
         )
 
@@ -128,48 +111,18 @@ class OpportunityBuilder:
         if key in self._unknown_stages:
             return
         self._unknown_stages.add(key)
-        self._issue(
-            table,
-            record,
-            "unknown-stage",
-            "stage",
-            stage,
-            "stage name is not in the won, lost or excluded lists",
-            TREATED_AS_OPEN,
-        )
+        self._issue(table, record, "unknown-stage", "stage", stage)
 
     def _quarantine(self, table: Table, record: Record) -> bool:
         if record.get("owner") is None:
-            self._issue(
-                table,
-                record,
-                "missing-owner",
-                "owner",
-                None,
-                "no owner (rep) to credit",
-                QUARANTINED,
-            )
+            self._issue(table, record, "missing-owner", "owner")
             return True
         if record["outcome"] is None:
-            self._issue(
-                table,
-                record,
-                "missing-stage",
-                "stage",
-                None,
-                "no stage and no won/closed flag",
-                QUARANTINED,
-            )
+            self._issue(table, record, "missing-stage", "stage")
             return True
         if record["outcome"] in (WON, LOST) and record.get("close_date") is None:
             self._issue(
-                table,
-                record,
-                "missing-close-date",
-                "close_date",
-                None,
-                f"{record['outcome']} opportunity has no readable close date",
-                QUARANTINED,
+                table, record, "missing-close-date", "close_date", outcome=record["outcome"]
             )
             return True
         return False
@@ -181,19 +134,9 @@ class OpportunityBuilder:
             and record["outcome"] in (WON, LOST)
             and not self._flagged(record, table.headers.get("amount"))
         ):
-            self._issue(
-                table,
-                record,
-                "missing-amount",
-                "amount",
-                None,
-                f"{record['outcome']} opportunity has no amount",
-                "counted as one deal; adds nothing to won/lost amounts",
-            )
+            self._issue(table, record, "missing-amount", "amount", outcome=record["outcome"])
         if amount is not None and amount < 0:
-            self._issue(
-                table, record, "negative-amount", "amount", amount, "amount is negative", KEPT_AS_IS
-            )
+            self._issue(table, record, "negative-amount", "amount", amount)
         created, closed = record.get("created_date"), record.get("close_date")
         if closed is not None and record["outcome"] in (WON, LOST) and closed > self.today:
             self._issue(
@@ -202,9 +145,7 @@ class OpportunityBuilder:
                 "future-close-date",
                 "close_date",
                 closed.isoformat(),
-                f"{record['outcome']} opportunity closes in the future; a typo would move the "
-                "default reporting period",
-                KEPT_AS_IS,
+                outcome=record["outcome"],
             )
         if created is not None and closed is not None and closed < created:
             self._issue(
@@ -213,8 +154,7 @@ class OpportunityBuilder:
                 "date-order",
                 "close_date",
                 closed.isoformat(),
-                f"close date is before the created date {created.isoformat()}",
-                KEPT_AS_IS,
+                created=created.isoformat(),
             )
 
 
@@ -243,16 +183,13 @@ def dedupe(records: list[Record], issues: list[Issue]) -> list[Record]:
         if not differing:
             synthetic = record["synthetic"]
             issues.append(
-                Issue(
+                Issue.make(
                     "duplicate-row" if synthetic else "duplicate-opportunity",
-                    record["source_file"],
-                    record["source_sheet"],
-                    record["source_row"],
-                    None,
-                    None if synthetic else record["opportunity_id"],
-                    f"{'row identical to' if synthetic else 'same opportunity id as'} "
-                    f"{where(kept)}",
-                    MERGED,
+                    file=record["source_file"],
+                    sheet=record["source_sheet"],
+                    row=record["source_row"],
+                    value=None if synthetic else record["opportunity_id"],
+                    first=where(kept),
                 )
             )
             continue
@@ -260,16 +197,15 @@ def dedupe(records: list[Record], issues: list[Issue]) -> list[Record]:
         loser = kept if winner is record else record
         out[index] = winner
         issues.append(
-            Issue(
+            Issue.make(
                 "conflicting-duplicate",
-                loser["source_file"],
-                loser["source_sheet"],
-                loser["source_row"],
-                ", ".join(differing),
-                loser["opportunity_id"],
-                f"same opportunity id as {where(winner)}, but {', '.join(differing)} differ",
-                f"kept the copy at {where(winner)} (closed before open, then latest close "
-                "date, then the later copy); this copy not counted",
+                file=loser["source_file"],
+                sheet=loser["source_sheet"],
+                row=loser["source_row"],
+                column=", ".join(differing),
+                value=loser["opportunity_id"],
+                kept=where(winner),
+                fields=", ".join(differing),
             )
         )
     return out

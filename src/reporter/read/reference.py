@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reporter.quality import KEPT_AS_IS, Issue
+from reporter.quality import Issue
 from reporter.read.headers import ACCOUNT_ID
 from reporter.read.opportunities import Record
 from reporter.read.tables import ACCOUNTS, REPS, Table
@@ -102,17 +102,14 @@ class Joiner:
         if (code, _key(value) or "") in self._reported:
             return
         self._reported.add((code, _key(value) or ""))
-        table = "reps" if code == "unmatched-owner" else "accounts"
         self.issues.append(
-            Issue(
+            Issue.make(
                 code,
-                record["source_file"],
-                record["source_sheet"],
-                record["source_row"],
-                column,
-                value,
-                f"{value!r} is not in the {table} table",
-                KEPT_AS_IS,
+                file=record["source_file"],
+                sheet=record["source_sheet"],
+                row=record["source_row"],
+                column=column,
+                value=value,
             )
         )
 

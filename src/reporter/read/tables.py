@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reporter.errors import MissingColumn
-from reporter.quality import KEPT, SKIPPED, Issue
+from reporter.quality import Issue
 from reporter.read import values as v
 from reporter.read.headers import (
     ACCOUNT_ID,
@@ -141,9 +141,17 @@ def _cell(row: list[Any], col: int) -> Any:
 
 
 def _issue(
-    table: Table, code: str, row: int, column: str | None, value: Any, problem: str, action: str
+    table: Table, code: str, row: int, column: str | None, value: Any, **values: Any
 ) -> Issue:
-    return Issue(code, table.raw.file, table.raw.sheet, row, column, value, problem, action)
+    return Issue.make(
+        code,
+        file=table.raw.file,
+        sheet=table.raw.sheet,
+        row=row,
+        column=column,
+        value=value,
+        **values,
+    )
 
 
 def _skip_reason(table: Table, row: list[Any], colmap: dict[str, int]) -> str | None:
@@ -185,11 +193,10 @@ def _extract(
         reason = _skip_reason(table, row, colmap)
         if reason is not None:
             text = next(str(c) for c in row if not v.is_blank(c))
-            problem = "totals row" if reason == "totals-row" else "note or footer row"
-            issues.append(_issue(table, reason, number, None, text, problem, SKIPPED))
+            issues.append(_issue(table, reason, number, None, text))
             continue
         for blank in pending_blanks:
-            issues.append(_issue(table, "blank-row", blank, None, None, "blank row", SKIPPED))
+            issues.append(_issue(table, "blank-row", blank, None, None))
         pending_blanks.clear()
         table.rows.append(number)
         for f, col in colmap.items():
@@ -215,12 +222,7 @@ def _checked_cell(
     if flag is None:
         return value
     code, shown = flag
-    problem = (
-        f"cell holds the Excel error {shown}"
-        if code == "excel-error"
-        else ("formula has no saved value (open and save the workbook in Excel)")
-    )
-    issues.append(_issue(table, code, number, header, shown, problem, KEPT))
+    issues.append(_issue(table, code, number, header, shown, error=shown))
     return None
 
 
@@ -247,8 +249,7 @@ def _parse_amounts(
         try:
             out.append(v.parse_amount(cell, comma))
         except ValueError:
-            problem = "not a number" if code != "bad-target" else "target is not a number"
-            issues.append(_issue(table, code, number, header, cell, problem, KEPT))
+            issues.append(_issue(table, code, number, header, cell))
             out.append(None)
     return out
 
@@ -264,8 +265,6 @@ def _parse_dates(table: Table, header: str, cells: list[Any], issues: list[Issue
                 table.rows[cells.index(sample)],
                 header,
                 sample,
-                "dates like this could be month/day or day/month; no value in the column decides",
-                "read as month/day (US); use real Excel dates or YYYY-MM-DD to be sure",
             )
         )
     out: list[Any] = []
@@ -273,7 +272,7 @@ def _parse_dates(table: Table, header: str, cells: list[Any], issues: list[Issue
         try:
             out.append(v.parse_date(cell, day_first, table.raw.date1904))
         except ValueError:
-            issues.append(_issue(table, "bad-date", number, header, cell, "not a date", KEPT))
+            issues.append(_issue(table, "bad-date", number, header, cell))
             out.append(None)
     return out
 
@@ -284,16 +283,6 @@ def _parse_flags(table: Table, header: str, cells: list[Any], issues: list[Issue
         try:
             out.append(v.parse_bool(cell))
         except ValueError:
-            issues.append(
-                _issue(
-                    table,
-                    "bad-boolean",
-                    number,
-                    header,
-                    cell,
-                    "not a yes/no value; the stage decides this row",
-                    KEPT,
-                )
-            )
+            issues.append(_issue(table, "bad-boolean", number, header, cell))
             out.append(None)
     return out

@@ -15,7 +15,7 @@ import pandas as pd
 
 from reporter.errors import PeriodError
 from reporter.model import empty_targets
-from reporter.quality import IGNORED, SKIPPED, Issue
+from reporter.quality import SKIPPED, Issue
 from reporter.quarters import parse_quarter, quarter_of
 from reporter.read import values as v
 from reporter.read.tables import TARGETS, Table
@@ -39,10 +39,20 @@ def parse_quarter_label(value: Any, start_month: int = 1) -> str:
     return quarter_of(day, start_month).label
 
 
-def _bad_target(table: Table, row: int, column: Any, value: Any, problem: str) -> Issue:
-    """A target row that was skipped, with where it is and why."""
-    return Issue(
-        "bad-target", table.raw.file, table.raw.sheet, row, column, value, problem, SKIPPED
+def _bad_target(
+    table: Table, row: int, column: Any, value: Any, variant: str, **values: Any
+) -> Issue:
+    """A target row that was skipped, with where it is and why (``variant`` of bad-target)."""
+    return Issue.make(
+        "bad-target",
+        file=table.raw.file,
+        sheet=table.raw.sheet,
+        row=row,
+        column=column,
+        value=value,
+        variant=variant,
+        action=SKIPPED,
+        **values,
     )
 
 
@@ -68,15 +78,12 @@ def targets_frame(tables: Sequence[Table], start_month: int, issues: list[Issue]
         found = _dimension(table)
         if found is None or "quarter" not in table.values:
             issues.append(
-                Issue(
+                Issue.make(
                     "ignored-sheet",
-                    table.raw.file,
-                    table.raw.sheet,
-                    None,
-                    None,
-                    table.raw.sheet or table.raw.file,
-                    "targets table needs a quarter column and an owner or segment column",
-                    IGNORED,
+                    file=table.raw.file,
+                    sheet=table.raw.sheet,
+                    value=table.raw.sheet or table.raw.file,
+                    variant="targets",
                 )
             )
             continue
@@ -95,7 +102,7 @@ def targets_frame(tables: Sequence[Table], start_month: int, issues: list[Issue]
                         row,
                         quarter_header,
                         raw_quarter,
-                        "quarter not readable (write it like FY2026 Q3)",
+                        "quarter",
                     )
                 )
                 continue
@@ -106,7 +113,7 @@ def targets_frame(tables: Sequence[Table], start_month: int, issues: list[Issue]
                         row,
                         table.headers.get(field, field),
                         segment,
-                        "target row without a segment or a target",
+                        "incomplete",
                     )
                 )
                 continue
@@ -118,7 +125,9 @@ def targets_frame(tables: Sequence[Table], start_month: int, issues: list[Issue]
                         row,
                         None,
                         segment,
-                        f"second target for {segment} in {quarter}; the first one is used",
+                        "repeated",
+                        segment=segment,
+                        quarter=quarter,
                     )
                 )
                 continue
