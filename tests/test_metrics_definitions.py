@@ -10,8 +10,8 @@ import pytest
 
 from conftest import make_opportunities
 from reporter.config import Config, Periods, WinRate, from_mapping
-from reporter.errors import InputError, PeriodError
-from reporter.metrics import compute, segment_reports
+from reporter.errors import ConfigError, InputError, PeriodError
+from reporter.metrics import Settings, compute, run, segment_reports
 from reporter.metrics.stats import rate, wilson_interval
 from reporter.quarters import Quarter, parse_quarter, quarter_labels, quarter_of
 
@@ -258,9 +258,9 @@ def test_deal_type_derived_from_account_history():
             won("Ana", "2026-05-01", account="B", opportunity_id="W4", created="2026-02-01"),
         ]
     )
-    from reporter.metrics import enrich
+    from reporter.metrics.enrich import enrich
 
-    types = enrich(opps, Config()).set_index("opportunity_id")["deal_type"].to_dict()
+    types = enrich(opps, Settings()).set_index("opportunity_id")["deal_type"].to_dict()
     assert types == {
         "L1": "new business",
         "W1": "new business",
@@ -606,3 +606,32 @@ def test_a_quarter_the_data_do_not_cover_to_its_end_is_marked_partial():
     earlier = compute(opps, Config(), period="FY2026Q2")
     assert not earlier.period.partial
     assert segment_reports(opps, Config())["Unknown"].period.data_through == date(2026, 8, 1)
+
+
+def test_run_is_one_entry_point_and_the_caller_names_the_briefing_dimension():
+    opps = make_opportunities(
+        [
+            won("Ana", "2026-07-01", account="A", region="West", industry="Retail"),
+            lost("Bo", "2026-07-20", account="B", region="East", industry=None),
+            won("Bo", "2026-08-02", account="C", region="East", industry="Retail"),
+        ]
+    )
+    alone = run(opps, Settings(), period="FY2026Q3")
+    assert alone.segments == {}
+    assert alone.company.headline.won_opportunities == 2
+    assert alone.company.settings["briefings_by"] is None
+
+    by_industry = run(opps, Settings(), period="FY2026Q3", by="industry")
+    # The missing industry is its own segment, listed last; rows are never dropped.
+    assert list(by_industry.segments) == ["Retail", "Unknown"]
+    assert by_industry.segments["Retail"].headline.won_opportunities == 2
+    assert by_industry.segments["Unknown"].headline.won_opportunities == 0
+    assert by_industry.company.settings["briefings_by"] == "industry"
+
+    with pytest.raises(ConfigError, match="no such column"):
+        run(opps, Settings(), by="territory")
+
+
+def test_metrics_settings_are_the_metrics_part_of_the_config():
+    cfg = Config(win_rate=WinRate(mode="cohort", min_closed=5))
+    assert Settings.of(cfg) == Settings(win_rate_mode="cohort", min_closed=5)

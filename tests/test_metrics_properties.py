@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from conftest import make_opportunities
 from reporter.config import Config, WinRate
-from reporter.metrics import compute, enrich, segment_reports
+from reporter.metrics import Settings, compute, segment_reports
+from reporter.metrics.enrich import enrich
 
 REPS = ["Ana", "Bo", "Cy", "Di"]
 ACCOUNTS = ["A", "B", "C", "D", "E", "F", None]
@@ -98,7 +99,7 @@ def test_each_account_is_a_new_customer_at_most_once(rows):
         row["account"] for row in rows if row["outcome"] == "won" and row["account"] is not None
     }
     assert overall["won_customers"].sum() == len(won_accounts)
-    flagged = enrich(opps, Config())
+    flagged = enrich(opps, Settings())
     firsts = flagged[flagged["new_customer"]]
     assert not firsts["account"].duplicated().any()
 

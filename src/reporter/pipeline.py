@@ -50,14 +50,14 @@ def compute_all(
     dataset: Dataset, config: Config, period: str | None = None
 ) -> tuple[Report, dict[str, Report]]:
     """The company-wide report and one report per briefing segment, for one period."""
-    from reporter.metrics import compute, enrich, resolve_period, segment_reports
+    from reporter.metrics import Settings, run
 
     _require_closed_deals(dataset)
-    enriched = enrich(dataset.opportunities, config)
-    quarter = resolve_period(enriched, config, period)
-    report = compute(enriched, config, quarter, dataset.targets)
-    briefings = segment_reports(enriched, config, quarter, dataset.targets)
-    return report, briefings
+    by = config.briefings.by
+    reports = run(
+        dataset.opportunities, Settings.of(config), period=period, targets=dataset.targets, by=by
+    )
+    return reports.company, reports.segments
 
 
 def _require_closed_deals(dataset: Dataset) -> None:

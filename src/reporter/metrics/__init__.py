@@ -1,56 +1,95 @@
-"""The metrics core: canonical opportunities in, :class:`Report` out. No I/O.
+"""The metrics core: canonical opportunities in, :class:`Reports` out. No I/O.
 
-``compute`` builds the company-wide report; ``segment_reports`` builds one report per
-segment of the briefing dimension, with new-customer status decided on the whole data set.
+:func:`run` is the one entry point: it enriches the canonical frame once, picks the period
+on the whole data set, and builds the company-wide report plus, when the caller names a
+dimension ``by``, one report per segment of it (new-customer status decided on the whole data
+set). The core takes the :class:`Settings` it needs; output settings never reach it.
 Definitions: SPEC.md "Definitions" and docs/metrics.md.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
 from reporter.config import Config
-from reporter.metrics.enrich import enrich, is_enriched, segment_columns, segment_sort_key
+from reporter.errors import ConfigError, PeriodError
+from reporter.metrics.enrich import enrich, segment_columns, segment_sort_key
 from reporter.metrics.report import Period, Report
+from reporter.metrics.settings import Settings
 from reporter.metrics.summary import build_report, choose_period, data_quarters
 from reporter.model import empty_targets
 from reporter.quarters import Quarter, parse_quarter
+from reporter.vocabulary import CLOSED
 
 __all__ = [
     "Quarter",
     "Report",
+    "Reports",
+    "Settings",
     "compute",
-    "data_through",
-    "enrich",
-    "resolve_period",
+    "run",
     "segment_reports",
 ]
 
 
-def data_through(enriched: pd.DataFrame) -> date | None:
-    """The latest close date of a won or lost opportunity (how far the data reach)."""
-    closed = enriched.loc[enriched["outcome"].isin(("won", "lost")), "close_date"].dropna()
-    return None if closed.empty else closed.max().date()
+@dataclass(frozen=True)
+class Reports:
+    """The company-wide report and one report per segment of the ``by`` dimension."""
+
+    company: Report
+    segments: dict[str, Report] = field(default_factory=dict)
 
 
-def resolve_period(enriched: pd.DataFrame, config: Config, period: str | None) -> Quarter:
-    """The reporting quarter: ``period`` if given, else the latest with closed outcomes."""
-    start = config.periods.fiscal_year_start_month
-    if period is None:
-        return choose_period(enriched, start)
-    quarter = parse_quarter(period, start)
-    known = data_quarters(enriched, start)
-    if known and not (known[0] <= quarter <= known[-1]):
-        from reporter.errors import PeriodError
+def run(
+    opportunities: pd.DataFrame,
+    settings: Settings,
+    *,
+    period: str | Quarter | None = None,
+    targets: pd.DataFrame | None = None,
+    by: str | None = None,
+) -> Reports:
+    """Every metric for the period: company-wide, and per segment of ``by`` when given.
 
-        raise PeriodError(
-            f"period {quarter.label} is outside the data, which has closed deals from "
-            f"{known[0].label} to {known[-1].label}",
-            hint=f"pick a quarter in that range, e.g. --period {known[-1].key}",
+    ``opportunities`` is the canonical frame (``model.OPPORTUNITY_COLUMNS``); ``period`` a
+    quarter or its text (``FY2026Q3``), default the latest with closed deals; ``by`` the
+    dimension the caller wants one report per segment of (the briefings' dimension).
+    """
+    enriched = enrich(opportunities, settings, by)
+    if by is not None and by not in enriched.columns:
+        known = ", ".join(segment_columns(enriched, settings.dimensions))
+        raise ConfigError(
+            f"briefings are by {by!r}, but the data has no such column",
+            hint=f"set [briefings] by to one of: {known}",
         )
-    return quarter
+    company, context = _company(enriched, settings, period, targets, by)
+    segments: dict[str, Report] = {}
+    if by is not None:
+        for value in sorted(enriched[by].dropna().unique(), key=segment_sort_key):
+            subset = enriched[enriched[by].eq(value)]
+            segments[str(value)] = build_report(subset, *context, segment=(by, str(value)), by=by)
+    return Reports(company, segments)
+
+
+_Context = tuple[Period, Settings, pd.DataFrame, list[Quarter]]
+
+
+def _company(
+    enriched: pd.DataFrame,
+    settings: Settings,
+    period: str | Quarter | None,
+    targets: pd.DataFrame | None,
+    by: str | None,
+) -> tuple[Report, _Context]:
+    """The company-wide report, and the period, targets and quarters the segments share."""
+    quarter = period if isinstance(period, Quarter) else _resolve_period(enriched, settings, period)
+    window = Period(quarter, settings.win_rate_mode, _data_through(enriched))
+    quarters = data_quarters(enriched, settings.fiscal_year_start_month)
+    tg = targets if targets is not None else empty_targets()
+    context: _Context = (window, settings, tg, quarters)
+    return build_report(enriched, *context, by=by), context
 
 
 def compute(
@@ -59,16 +98,13 @@ def compute(
     period: str | Quarter | None = None,
     targets: pd.DataFrame | None = None,
 ) -> Report:
-    """Every metric for the reporting period over all ``opportunities``."""
-    enriched = opportunities if is_enriched(opportunities) else enrich(opportunities, config)
-    quarter = period if isinstance(period, Quarter) else resolve_period(enriched, config, period)
-    return build_report(
-        enriched,
-        Period(quarter, config.win_rate.mode, data_through(enriched)),
-        config,
-        targets if targets is not None else empty_targets(),
-        quarters=data_quarters(enriched, config.periods.fiscal_year_start_month),
-    )
+    """The company-wide report of :func:`run`, settings taken from a whole config.
+
+    A convenience for tests and benchmarks; it skips the per-segment reports.
+    """
+    settings = Settings.of(config)
+    enriched = enrich(opportunities, settings, config.briefings.by)
+    return _company(enriched, settings, period, targets, config.briefings.by)[0]
 
 
 def segment_reports(
@@ -78,33 +114,31 @@ def segment_reports(
     targets: pd.DataFrame | None = None,
     dimension: str | None = None,
 ) -> dict[str, Report]:
-    """One report per segment of ``dimension`` (default: the briefing dimension).
+    """The per-segment reports of :func:`run` (default dimension: ``[briefings] by``).
 
-    The period is chosen on the whole data set so every briefing covers the same quarter.
+    A convenience for tests and benchmarks; the pipeline calls :func:`run`.
     """
-    dim = dimension or config.briefings.by
-    enriched = opportunities if is_enriched(opportunities) else enrich(opportunities, config)
-    if dim not in enriched.columns:
-        from reporter.errors import ConfigError
+    by = dimension or config.briefings.by
+    return run(opportunities, Settings.of(config), period=period, targets=targets, by=by).segments
 
-        known = ", ".join(segment_columns(enriched, config))
-        raise ConfigError(
-            f"briefings are by {dim!r}, but the data has no such column",
-            hint=f"set [briefings] by to one of: {known}",
+
+def _data_through(enriched: pd.DataFrame) -> date | None:
+    """The latest close date of a won or lost opportunity (how far the data reach)."""
+    closed = enriched.loc[enriched["outcome"].isin(CLOSED), "close_date"].dropna()
+    return None if closed.empty else closed.max().date()
+
+
+def _resolve_period(enriched: pd.DataFrame, settings: Settings, period: str | None) -> Quarter:
+    """The reporting quarter: ``period`` if given, else the latest with closed outcomes."""
+    start = settings.fiscal_year_start_month
+    if period is None:
+        return choose_period(enriched, start)
+    quarter = parse_quarter(period, start)
+    known = data_quarters(enriched, start)
+    if known and not (known[0] <= quarter <= known[-1]):
+        raise PeriodError(
+            f"period {quarter.label} is outside the data, which has closed deals from "
+            f"{known[0].label} to {known[-1].label}",
+            hint=f"pick a quarter in that range, e.g. --period {known[-1].key}",
         )
-    quarter = period if isinstance(period, Quarter) else resolve_period(enriched, config, period)
-    all_quarters = data_quarters(enriched, config.periods.fiscal_year_start_month)
-    tg = targets if targets is not None else empty_targets()
-    through = data_through(enriched)
-    reports: dict[str, Report] = {}
-    for value in sorted(enriched[dim].dropna().unique(), key=segment_sort_key):
-        subset = enriched[enriched[dim].eq(value)]
-        reports[str(value)] = build_report(
-            subset,
-            Period(quarter, config.win_rate.mode, through),
-            config,
-            tg,
-            quarters=all_quarters,
-            segment=(dim, str(value)),
-        )
-    return reports
+    return quarter

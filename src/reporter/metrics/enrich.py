@@ -7,11 +7,12 @@ here on all opportunities before any filtering by period or segment.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from reporter.config import Config
+from reporter.metrics.settings import Settings
 from reporter.quarters import quarter_labels
 from reporter.vocabulary import UNKNOWN
 
@@ -39,23 +40,18 @@ _TYPE_WORDS = {
     "renewals": RENEWAL,
 }
 
-ENRICHED_MARKER = "close_quarter"
 
-
-def is_enriched(frame: pd.DataFrame) -> bool:
-    return ENRICHED_MARKER in frame.columns
-
-
-def enrich(opportunities: pd.DataFrame, config: Config) -> pd.DataFrame:
+def enrich(opportunities: pd.DataFrame, settings: Settings, by: str | None = None) -> pd.DataFrame:
     """Return a copy with quarter labels, cycle days, first-win and deal-type columns.
 
     Added columns: ``rep`` (owner), ``close_quarter``, ``created_quarter``, ``cycle_days``
     (won only, NaN when a date is missing or the order is impossible), ``first_win`` (this
     is the account's first won deal), ``new_customer`` (first win of an account not known
     as a customer before it), ``deal_type``, and each segment dimension with missing values
-    as ``Unknown`` and case variants folded to the most common spelling.
+    as ``Unknown`` and case variants folded to the most common spelling (``by``, the
+    briefing dimension, too when it is not one of them).
     """
-    start = config.periods.fiscal_year_start_month
+    start = settings.fiscal_year_start_month
     out = opportunities.copy()
     # One person or account typed "Al"/"al" or "Acme"/"ACME" is one rep, one customer.
     out["rep"] = fold_segment(out["owner"], missing=None)
@@ -67,17 +63,17 @@ def enrich(opportunities: pd.DataFrame, config: Config) -> pd.DataFrame:
     out["cycle_days"] = days.where(won & days.ge(0)).astype("float64")
     out = _mark_first_wins(out)
     out["deal_type"] = _deal_types(out)
-    dims = segment_columns(out, config)
-    if config.briefings.by in out.columns and config.briefings.by not in dims:
-        dims.append(config.briefings.by)
+    dims = segment_columns(out, settings.dimensions)
+    if by is not None and by in out.columns and by not in dims:
+        dims.append(by)
     for dim in dims:
         out[dim] = fold_segment(out[dim])
     return out
 
 
-def segment_columns(frame: pd.DataFrame, config: Config) -> list[str]:
+def segment_columns(frame: pd.DataFrame, dimensions: Sequence[str]) -> list[str]:
     """Configured dimensions that exist as columns (deal_type always exists after enrich)."""
-    return [d for d in config.segments.dimensions if d in frame.columns or d == "deal_type"]
+    return [d for d in dimensions if d in frame.columns or d == "deal_type"]
 
 
 def fold_segment(values: pd.Series, missing: str | None = UNKNOWN) -> pd.Series:

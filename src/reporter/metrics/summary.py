@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from reporter.config import Config
 from reporter.errors import InputError
 from reporter.metrics.enrich import segment_columns
 from reporter.metrics.report import (
@@ -19,6 +18,7 @@ from reporter.metrics.report import (
     Period,
     Report,
 )
+from reporter.metrics.settings import Settings
 from reporter.metrics.stats import rate, wilson_interval
 from reporter.metrics.tables import (
     closed_in_window,
@@ -65,16 +65,20 @@ def choose_period(enriched: pd.DataFrame, start_month: int) -> Quarter:
 def build_report(
     enriched: pd.DataFrame,
     period: Period,
-    config: Config,
+    settings: Settings,
     targets: pd.DataFrame,
     quarters: Sequence[Quarter],
     segment: tuple[str, str] | None = None,
+    by: str | None = None,
 ) -> Report:
-    """All tables for ``period`` over ``enriched`` (the whole data set or one segment)."""
-    dims = segment_columns(enriched, config)
+    """All tables for ``period`` over ``enriched`` (the whole data set or one segment).
+
+    ``by`` is only recorded in the report's settings (which dimension the briefings use).
+    """
+    dims = segment_columns(enriched, settings.dimensions)
     targets = _targets_for(targets, enriched, segment)
     quarter = period.quarter
-    min_closed = config.win_rate.min_closed
+    min_closed = settings.min_closed
     window = closed_in_window(enriched, quarter, period.mode)
     in_period = enriched[
         enriched["close_quarter"].eq(quarter.label) | enriched["created_quarter"].eq(quarter.label)
@@ -111,9 +115,9 @@ def build_report(
         settings={
             "mode": period.mode,
             "min_closed": min_closed,
-            "fiscal_year_start_month": config.periods.fiscal_year_start_month,
+            "fiscal_year_start_month": settings.fiscal_year_start_month,
             "dimensions": list(dims),
-            "briefings_by": config.briefings.by,
+            "briefings_by": by,
         },
         segment=segment,
     )
