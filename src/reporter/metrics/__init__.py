@@ -16,7 +16,8 @@ import pandas as pd
 
 from reporter.config import Config
 from reporter.errors import ConfigError, PeriodError
-from reporter.metrics.enrich import enrich, segment_columns, segment_sort_key
+from reporter.metrics.enrich import enrich as enrich_frame
+from reporter.metrics.enrich import segment_columns, segment_sort_key
 from reporter.metrics.report import Period, Report
 from reporter.metrics.settings import Settings
 from reporter.metrics.summary import build_report, choose_period, data_quarters
@@ -30,6 +31,7 @@ __all__ = [
     "Reports",
     "Settings",
     "compute",
+    "enrich",
     "run",
     "segment_reports",
 ]
@@ -37,10 +39,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Reports:
-    """The company-wide report and one report per segment of the ``by`` dimension."""
+    """The company-wide report, one report per segment of ``by``, and the enriched frame
+    they were computed from (for history, which records deals as the core saw them)."""
 
     company: Report
     segments: dict[str, Report] = field(default_factory=dict)
+    enriched: pd.DataFrame | None = None
 
 
 def run(
@@ -57,7 +61,7 @@ def run(
     quarter or its text (``FY2026Q3``), default the latest with closed deals; ``by`` the
     dimension the caller wants one report per segment of (the briefings' dimension).
     """
-    enriched = enrich(opportunities, settings, by)
+    enriched = enrich_frame(opportunities, settings, by)
     if by is not None and by not in enriched.columns:
         known = ", ".join(segment_columns(enriched, settings.dimensions))
         raise ConfigError(
@@ -70,7 +74,7 @@ def run(
         for value in sorted(enriched[by].dropna().unique(), key=segment_sort_key):
             subset = enriched[enriched[by].eq(value)]
             segments[str(value)] = build_report(subset, *context, segment=(by, str(value)), by=by)
-    return Reports(company, segments)
+    return Reports(company, segments, enriched)
 
 
 _Context = tuple[Period, Settings, pd.DataFrame, list[Quarter]]
@@ -103,7 +107,7 @@ def compute(
     A convenience for tests and benchmarks; it skips the per-segment reports.
     """
     settings = Settings.of(config)
-    enriched = enrich(opportunities, settings, config.briefings.by)
+    enriched = enrich_frame(opportunities, settings, config.briefings.by)
     return _company(enriched, settings, period, targets, config.briefings.by)[0]
 
 
@@ -120,6 +124,14 @@ def segment_reports(
     """
     by = dimension or config.briefings.by
     return run(opportunities, Settings.of(config), period=period, targets=targets, by=by).segments
+
+
+def enrich(opportunities: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The enriched frame :func:`run` computes on, settings taken from a whole config.
+
+    A convenience for tests and history; :func:`run` enriches by itself.
+    """
+    return enrich_frame(opportunities, Settings.of(config), config.briefings.by)
 
 
 def _data_through(enriched: pd.DataFrame) -> date | None:
