@@ -130,7 +130,8 @@ class Config:
 
     def to_record(self) -> dict[str, Any]:
         """The effective configuration as plain data (for Definitions and metrics.json)."""
-        return _plain(self)
+        record: dict[str, Any] = _plain(self)
+        return record
 
 
 # Table name → its dataclass, for "did you mean [periods] …" hints.

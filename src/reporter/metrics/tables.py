@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -116,7 +117,7 @@ def segment_rates(
     return table
 
 
-def _segment_row(dim: str, value: object, closed: pd.DataFrame, min_closed: int) -> dict:
+def _segment_row(dim: str, value: object, closed: pd.DataFrame, min_closed: int) -> dict[str, Any]:
     won = closed[closed["outcome"].eq("won")]
     lost = closed[closed["outcome"].eq("lost")]
     n_won, n_lost = len(won), len(lost)
@@ -259,7 +260,9 @@ def overall_target(q_targets: pd.DataFrame) -> float | None:
     return float(chosen["target"].sum())
 
 
-def _pipeline_row(dim: str, value: object, rows: pd.DataFrame, target: float | None) -> dict:
+def _pipeline_row(
+    dim: str, value: object, rows: pd.DataFrame, target: float | None
+) -> dict[str, Any]:
     amount = float(rows["amount"].sum())
     has_target = target is not None and not pd.isna(target) and float(target) > 0
     return {

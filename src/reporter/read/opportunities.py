@@ -11,9 +11,9 @@ from typing import Any
 
 from reporter.model import OPPORTUNITY_COLUMNS
 from reporter.quality import Issue
-from reporter.read.outcome import LOST, WON, OutcomeRules
+from reporter.read.outcome import OutcomeRules
 from reporter.read.tables import Table
-from reporter.vocabulary import ACCOUNT_ID, normalise
+from reporter.vocabulary import ACCOUNT_ID, LOST, WON, normalise
 
 _CARRIED = frozenset(OPPORTUNITY_COLUMNS) | {ACCOUNT_ID}
 # Fields that say nothing about the deal itself, left out when comparing rows for sameness.
