@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -37,8 +38,15 @@ def normalise(text: object) -> str:
 
 def is_missing(value: object) -> bool:
     """None, NA, NaN, NaT or text that is only spaces: a cell that says nothing."""
+    # Fast paths first: readers call this once per cell.
+    if value is None:
+        return True
     if isinstance(value, str):
         return not value.strip()
+    if isinstance(value, float):
+        return value != value  # NaN is the only float not equal to itself
+    if isinstance(value, int | date) and value is not pd.NaT:  # bool, datetime, Timestamp
+        return False
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # list-likes: never a missing scalar

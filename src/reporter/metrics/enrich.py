@@ -14,7 +14,7 @@ import pandas as pd
 
 from reporter.metrics.settings import Settings
 from reporter.quarters import quarter_labels
-from reporter.vocabulary import UNKNOWN
+from reporter.vocabulary import UNKNOWN, is_missing
 
 NEW_BUSINESS = "new business"
 EXPANSION = "expansion"
@@ -91,9 +91,7 @@ def fold_segment(values: pd.Series, missing: str | None = UNKNOWN) -> pd.Series:
 
 
 def _clean_text(value: object) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return str(value).strip() or None
+    return None if is_missing(value) else str(value).strip()
 
 
 def _id_sort_key(ids: pd.Series) -> pd.Series:

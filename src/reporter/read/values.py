@@ -12,6 +12,8 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from reporter.vocabulary import is_missing
+
 _SPACE = re.compile(r"\s+")
 # Tokens that mean "no value" in number and date columns (never in text columns: "NA"
 # is a region there).
@@ -22,15 +24,8 @@ EXCEL_ERROR = re.compile(
 )
 
 
-def is_blank(value: Any) -> bool:
-    """True for None, NaN, and strings that are empty after stripping."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    if isinstance(value, str):
-        return not value.strip()
-    return False
+# A cell that says nothing: None, NaN, NA/NaT, or text of spaces only (one rule for all).
+is_blank = is_missing
 
 
 def clean_text(value: Any) -> str | None:
