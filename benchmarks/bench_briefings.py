@@ -20,7 +20,7 @@ import pandas as pd
 from reporter import metrics
 from reporter.config import Config
 from reporter.model import OPPORTUNITY_COLUMNS, Dataset, InputFile, coerce_types
-from reporter.write.pdf import pool_size, render_briefings
+from reporter.write.briefing import pool_size, render_briefings
 
 
 def opportunities(segments: int, per_segment: int = 120) -> pd.DataFrame:

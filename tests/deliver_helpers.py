@@ -28,9 +28,9 @@ from aiosmtpd.controller import Controller
 
 from reporter.config import Config
 from reporter.errors import UnreadableFile
+from reporter.files import atomic_dir
 from reporter.model import Dataset, InputFile
 from reporter.pipeline import RunResult
-from reporter.write.atomic import atomic_dir
 
 MANAGERS = {
     "West": ("Ana West", "ana.west@example.com"),

@@ -137,3 +137,23 @@ def test_closed_deals_without_close_dates_explain_themselves(runner, tmp_path):
     assert "undated.csv" in result.output
     assert "2 won/lost row(s) were quarantined" in result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_templates_copies_the_built_ins_and_keeps_existing_files(runner, tmp_path):
+    dest = tmp_path / "brand"
+    dest.mkdir()
+    (dest / "briefing.css").write_text("h1 { color: red; }")
+    result = invoke(runner, "templates", dest)
+    assert result.exit_code == 0, result.output
+    assert (dest / "briefing.css").read_text() == "h1 { color: red; }"
+    assert "{% extends" in (dest / "briefing.html.j2").read_text()
+    assert {p.name for p in dest.iterdir()} == {
+        "base.html.j2",
+        "briefing.css",
+        "briefing.html.j2",
+        "charts.css",
+        "charts.html.j2",
+    }
+    again = invoke(runner, "templates", dest)
+    assert again.exit_code == 0
+    assert "Nothing copied" in again.output

@@ -15,9 +15,14 @@ from reporter import metrics
 from reporter.config import Config
 from reporter.errors import TemplateError
 from reporter.model import Dataset, InputFile
-from reporter.write import briefing_format as fmt
-from reporter.write.briefing_render import Job, render_pdf
-from reporter.write.pdf import environment, prepare_jobs, render_briefings
+from reporter.write.briefing import (
+    default_templates,
+    environment,
+    prepare_jobs,
+    render_briefings,
+)
+from reporter.write.briefing import format as fmt
+from reporter.write.briefing.render import Job, render_pdf
 
 IMG = '<img src="file:///etc/passwd">'
 LINK = '<link rel="attachment" href="file:///etc/hostname">../x'
@@ -230,7 +235,7 @@ def test_override_folder_rebrands_and_serves_its_assets(tmp_path, data) -> None:
         'height="10"/></svg>'
     )
     (brand / "briefing.css").write_text("h1 { color: #c00; } .masthead { content: normal; }")
-    base = (Path(__file__).parents[1] / "templates" / "base.html.j2").read_text()
+    base = (default_templates() / "base.html.j2").read_text()
     (brand / "base.html.j2").write_text(
         base.replace(
             '<header class="masthead">',

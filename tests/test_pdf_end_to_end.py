@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from conftest import MAVEN, REPO, need_maven
 from reporter.config import Config, load
 from reporter.pipeline import run
-from reporter.write import briefing_format as fmt
+from reporter.write.briefing import format as fmt
 
 SAMPLES = REPO / "samples" / "team-workbook.xlsx"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reporter.errors import OutputError
-from reporter.write.briefing_slug import MAX_SLUG, inside, slugify, unique_slugs
+from reporter.write.briefing.slug import MAX_SLUG, inside, slugify, unique_slugs
 
 CASES = [
     ("West", "West"),

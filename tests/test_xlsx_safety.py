@@ -10,7 +10,7 @@ import pytest
 
 from reporter.config import Config
 from reporter.write.xlsx import write_workbook
-from reporter.write.xlsx_cells import EXCEL_MAX_CHARS, sheet_name
+from reporter.write.xlsx.cells import EXCEL_MAX_CHARS, sheet_name
 from xlsx_helpers import hand_dataset, hand_report
 
 PAYLOADS = [

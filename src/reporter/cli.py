@@ -177,6 +177,28 @@ def check(
     _guard(debug, action)
 
 
+@cli.command()
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@debug_option
+def templates(dest: Path, debug: bool) -> None:
+    """Copy the built-in briefing templates into DEST to rebrand from.
+
+    Files already in DEST are kept. Point `[briefings] templates` at DEST afterwards.
+    """
+
+    def action() -> int:
+        from reporter.write.briefing import export_templates
+
+        copied = export_templates(dest)
+        for path in copied:
+            click.echo(f"Wrote:  {path}")
+        if not copied:
+            click.echo(f"Nothing copied: every template is already in {dest}")
+        return 0
+
+    _guard(debug, action)
+
+
 def _exit_code(dataset: Any, strict: bool) -> int:
     return 1 if strict and dataset.quarantined else 0
 

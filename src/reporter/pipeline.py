@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reporter.config import Config
 from reporter.errors import InputError, OutputError
+from reporter.files import replace_dir
 from reporter.metrics.report import Report
 from reporter.model import Dataset
 
@@ -128,8 +129,8 @@ def _write_all(
     config: Config,
     say: Progress,
 ) -> dict[str, Path]:
+    from reporter.write.briefing import render_briefings
     from reporter.write.json import write_metrics
-    from reporter.write.pdf import render_briefings
     from reporter.write.xlsx import write_workbook
 
     say(f"writing {WORKBOOK_NAME}")
@@ -146,14 +147,7 @@ def _publish(staging: Path, out_dir: Path) -> None:
     try:
         for name in (WORKBOOK_NAME, METRICS_NAME):
             os.replace(staging / name, out_dir / name)
-        target = out_dir / BRIEFINGS_DIR
-        old = out_dir / f".{BRIEFINGS_DIR}.old"
-        if old.exists():
-            shutil.rmtree(old)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(staging / BRIEFINGS_DIR, target)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_dir(staging / BRIEFINGS_DIR, out_dir / BRIEFINGS_DIR)
     except PermissionError as exc:
         raise OutputError(
             f"cannot replace {exc.filename}: it is locked or read-only",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reporter.write.atomic import atomic_path
+from reporter.files import atomic_path
 
 PROCESSED = "processed"
 FAILED = "failed"

@@ -18,7 +18,7 @@ from typing import Any
 from reporter.config import Config
 from reporter.deliver import recipients as rcpt
 from reporter.errors import DeliveryError
-from reporter.write.atomic import atomic_path
+from reporter.files import atomic_path
 
 MANIFEST_NAME = "delivery.json"
 HEADLINE_FIELDS = (

@@ -12,7 +12,7 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from reporter.write.atomic import atomic_path
+from reporter.files import atomic_path
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

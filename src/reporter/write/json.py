@@ -14,9 +14,9 @@ import pandas as pd
 
 from reporter import __version__
 from reporter.config import Config
+from reporter.files import atomic_path
 from reporter.metrics.report import Report
 from reporter.model import Dataset
-from reporter.write.atomic import atomic_path
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from reporter.metrics.report import (
 )
 from reporter.model import Dataset
 from reporter.quality import CODES
-from reporter.write.xlsx_cells import (
+from reporter.write.xlsx.cells import (
     COUNT_LABEL,
     DATE,
     DAYS,
@@ -32,7 +32,7 @@ from reporter.write.xlsx_cells import (
     is_missing,
     truthy,
 )
-from reporter.write.xlsx_table import Col, Row, Table, rate_col, share_col
+from reporter.write.xlsx.table import Col, Row, Table, rate_col, share_col
 
 SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
 _LABELS = {

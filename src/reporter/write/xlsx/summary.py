@@ -11,9 +11,9 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from reporter.metrics.report import Report
-from reporter.write.xlsx_cells import DAYS, INT, MONEY, PCT, TEXT, Cells, as_number
-from reporter.write.xlsx_sheets import records
-from reporter.write.xlsx_table import (
+from reporter.write.xlsx.cells import DAYS, INT, MONEY, PCT, TEXT, Cells, as_number
+from reporter.write.xlsx.sheets import records
+from reporter.write.xlsx.table import (
     Col,
     rate_col,
     ratio,

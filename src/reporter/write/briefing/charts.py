@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from reporter.write import briefing_format as fmt
+from reporter.write.briefing import format as fmt
 
 LABEL_CHARS = 22
 

@@ -19,7 +19,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from reporter.write.xlsx_cells import (
+from reporter.write.xlsx.cells import (
     EXCEL_MAX_ROWS,
     PCT,
     ROW_HEIGHT,

@@ -16,7 +16,7 @@ import reporter
 from reporter.config import Config
 from reporter.metrics.report import Report
 from reporter.model import Dataset
-from reporter.write.xlsx_cells import (
+from reporter.write.xlsx.cells import (
     DATE,
     INT,
     ROW_HEIGHT,
@@ -25,7 +25,7 @@ from reporter.write.xlsx_cells import (
     Cells,
     wrapped_lines,
 )
-from reporter.write.xlsx_table import Col, setup_sheet, write_rows
+from reporter.write.xlsx.table import Col, setup_sheet, write_rows
 
 Item = tuple[str, str, Any, str]  # section, item, value, kind
 

@@ -1,6 +1,7 @@
-"""Atomic file output: write to a temp file in the target folder, fsync, then rename.
+"""Atomic file output, shared by ``write``, ``deliver`` and the pipeline.
 
-A crash or an exception mid-write leaves the previous file (or nothing), never half a file.
+Write to a temp file (or folder) beside the target, fsync, then rename: a crash or an
+exception mid-write leaves the previous file (or nothing), never half a file.
 """
 
 from __future__ import annotations
@@ -55,19 +56,28 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     os.chmod(tmp, _DIR_MODE)
     try:
         yield tmp
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+        replace_dir(tmp, target)
         _fsync_dir(target.parent)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def replace_dir(source: Path, target: Path) -> None:
+    """Move folder ``source`` onto ``target``, replacing it whole.
+
+    A folder cannot be renamed over a non-empty one, so the old one steps aside to
+    ``.NAME.old`` first and is removed only after the new one is in place.
+    """
+    if not target.exists():
+        os.replace(source, target)
+        return
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    os.replace(target, old)
+    os.replace(source, target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _fsync_dir(folder: Path) -> None:

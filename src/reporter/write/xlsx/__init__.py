@@ -19,14 +19,14 @@ from xlsxwriter.exceptions import XlsxWriterException
 import reporter
 from reporter.config import Config
 from reporter.errors import OutputError
+from reporter.files import atomic_path
 from reporter.metrics.report import Report
 from reporter.model import Dataset
-from reporter.write import xlsx_sheets as sheets
-from reporter.write.atomic import atomic_path
-from reporter.write.xlsx_cells import EXCEL_MAX_ROWS, Cells, Styles, money_format
-from reporter.write.xlsx_definitions import write_definitions
-from reporter.write.xlsx_summary import write_summary
-from reporter.write.xlsx_table import write_table_sheets
+from reporter.write.xlsx import sheets
+from reporter.write.xlsx.cells import EXCEL_MAX_ROWS, Cells, Styles, money_format
+from reporter.write.xlsx.definitions import write_definitions
+from reporter.write.xlsx.summary import write_summary
+from reporter.write.xlsx.table import write_table_sheets
 
 # RELIABILITY.md baseline: input text is never turned into a formula, link or number.
 WORKBOOK_OPTIONS: dict[str, Any] = {

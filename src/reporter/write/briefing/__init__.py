@@ -1,9 +1,10 @@
 """One PDF briefing per segment: Jinja templates → HTML → WeasyPrint, optionally in parallel.
 
-Templates live in the repository's ``templates/`` folder; ``[briefings] templates`` in
-config.toml names a folder whose files win over the defaults (rebranding without code).
+The built-in templates ship inside this package (``templates/``, package data, so an
+installed wheel renders too); ``[briefings] templates`` in config.toml names a folder whose
+files win over them (rebranding without code).
 HTML is rendered here, in the calling process; PDFs are rendered by
-:func:`reporter.write.briefing_render.render_pdf`, serially or in a process pool.
+:func:`reporter.write.briefing.render.render_pdf`, serially or in a process pool.
 """
 
 from __future__ import annotations
@@ -19,15 +20,14 @@ from typing import Any
 
 import jinja2
 
-import reporter
 from reporter.config import Config
 from reporter.errors import OutputError, ReporterError, TemplateError
+from reporter.files import atomic_dir
 from reporter.metrics.report import Report
 from reporter.model import Dataset
-from reporter.write.atomic import atomic_dir
-from reporter.write.briefing_context import build_context
-from reporter.write.briefing_render import Done, Job, render_pdf
-from reporter.write.briefing_slug import inside, unique_slugs
+from reporter.write.briefing.context import build_context
+from reporter.write.briefing.render import Done, Job, render_pdf
+from reporter.write.briefing.slug import inside, unique_slugs
 
 LOG = logging.getLogger("reporter.briefings")
 TEMPLATE = "briefing.html.j2"
@@ -37,15 +37,37 @@ PAPER = {"A4": "@page { size: A4 portrait; }", "Letter": "@page { size: letter p
 
 
 def default_templates() -> Path:
-    """The built-in templates: the repository's ``templates/`` (or a copy in the package)."""
-    package = Path(reporter.__file__).resolve().parent
-    for folder in (package.parents[1] / "templates", package / "templates"):
-        if (folder / TEMPLATE).is_file():
-            return folder
-    raise TemplateError(
-        f"built-in briefing templates not found next to {package}",
-        hint="reinstall reporter from its source folder (pip install -e .)",
-    )
+    """The built-in templates: ``templates/`` beside this module, shipped as package data."""
+    folder = Path(__file__).resolve().parent / "templates"
+    if not (folder / TEMPLATE).is_file():
+        raise TemplateError(
+            f"built-in briefing templates not found in {folder}",
+            hint="reinstall reporter (its wheel carries the templates as package data)",
+        )
+    return folder
+
+
+def export_templates(dest: Path) -> list[Path]:
+    """Copy the built-in templates into ``dest`` to rebrand from; existing files are kept.
+
+    Returns the files copied (an existing file of the same name is never overwritten).
+    """
+    source = default_templates()
+    dest = Path(dest)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        copied = []
+        for path in sorted(source.iterdir()):
+            target = dest / path.name
+            if path.is_file() and not target.exists():
+                target.write_bytes(path.read_bytes())
+                copied.append(target)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot copy the templates into {dest}: {exc.strerror or exc}",
+            hint="choose another folder, or fix its permissions",
+        ) from None
+    return copied
 
 
 def template_dirs(config: Config) -> list[Path]:
@@ -209,6 +231,6 @@ def _context() -> Any:
     (the folder watcher runs threads, and forking a threaded process can deadlock)."""
     if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["reporter.write.briefing_render", "weasyprint"])
+        ctx.set_forkserver_preload(["reporter.write.briefing.render", "weasyprint"])
         return ctx
     return multiprocessing.get_context("spawn")

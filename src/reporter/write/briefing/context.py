@@ -2,7 +2,7 @@
 
 No metric is computed here: every figure is read from the segment's
 :class:`~reporter.metrics.report.Report` (or the whole-company one for the comparison
-chart) and turned into text by :mod:`reporter.write.briefing_format`.
+chart) and turned into text by :mod:`reporter.write.briefing.format`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pandas as pd
 from reporter.config import Config
 from reporter.metrics.report import Change, Headline, Report
 from reporter.model import Dataset
-from reporter.write import briefing_charts as charts
-from reporter.write import briefing_format as fmt
+from reporter.write.briefing import charts
+from reporter.write.briefing import format as fmt
 
 FOOTER_INPUTS = 3
 LOWER_IS_BETTER = frozenset({"cycle_days_median"})  # a shorter cycle is good news

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reporter.errors import OutputError, TemplateError
-from reporter.write.atomic import atomic_path
+from reporter.files import atomic_path
 
 TIMEOUT_SECONDS = 120
 
@@ -89,7 +89,7 @@ def render_pdf(job: Job) -> Done:
     from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    from reporter.write.briefing_fetch import AssetFetcher
+    from reporter.write.briefing.fetch import AssetFetcher
 
     fetcher = AssetFetcher([Path(a) for a in job.assets])
     collect = _Collect()
