@@ -1,44 +1,19 @@
-"""Shared test helpers: build canonical opportunity frames from a few dicts."""
+"""Fixtures every test package may use; package-specific ones live in that package's conftest.
+
+``tests/`` is on ``sys.path`` (pytest's rootdir conftest), so tests import helpers as
+``from support.data import REPO``. The names re-exported here keep older
+``from conftest import …`` lines working.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-import pandas as pd
 import pytest
 
-from reporter.model import OPPORTUNITY_COLUMNS, coerce_types
+from support.data import DATASETS, FIXTURES, MAVEN, REPO, SHARED, make_opportunities, need_maven
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-DATASETS = SHARED / "datasets"
-MAVEN = DATASETS / "maven-crm-sales-opportunities"
-
-
-def make_opportunities(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """A canonical opportunities frame; unspecified columns are blank, ids default to row no."""
-    frame = pd.DataFrame(rows)
-    for i, col in enumerate(OPPORTUNITY_COLUMNS):
-        if col not in frame.columns:
-            frame[col] = None
-        del i
-    if frame["opportunity_id"].isna().any():
-        frame["opportunity_id"] = [
-            oid if oid is not None else f"O{n + 1}"
-            for n, oid in enumerate(frame["opportunity_id"].tolist())
-        ]
-    frame["source_file"] = frame["source_file"].fillna("test.xlsx")
-    frame["source_row"] = range(2, len(frame) + 2)
-    extra = [c for c in frame.columns if c not in OPPORTUNITY_COLUMNS]
-    return coerce_types(frame[[*OPPORTUNITY_COLUMNS, *extra]])
+__all__ = ["DATASETS", "FIXTURES", "MAVEN", "REPO", "SHARED", "make_opportunities", "need_maven"]
 
 
 @pytest.fixture
 def opportunities():
     return make_opportunities
-
-
-def need_maven() -> None:
-    if not MAVEN.is_dir():
-        pytest.skip(f"shared dataset missing: {MAVEN}")

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from conftest import REPO
 from reporter.config import Config, from_mapping, load
 from reporter.errors import ConfigError
+from support.data import REPO
 
 
 def test_shipped_config_is_exactly_the_defaults():

@@ -11,9 +11,9 @@ import json
 
 import pytest
 
-from conftest import REPO
 from reporter.config import Config
 from reporter.pipeline import check, compute_all
+from support.data import REPO
 
 SAMPLES = REPO / "samples"
 TRUTH = json.loads((SAMPLES / "ground_truth.json").read_text())

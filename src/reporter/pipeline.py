@@ -1,8 +1,10 @@
 """One orchestration function, shared by ``reporter build`` and the folder watcher.
 
-read → normalise & validate → metrics → write (xlsx, pdf, json). Delivery is separate.
-Outputs are staged in a hidden folder inside ``out_dir`` and moved into place only when
-every one of them was written, so a failed run leaves the previous outputs untouched.
+read → normalise & validate → metrics → write (xlsx, pdf, json) → ``delivery.json`` (who
+gets which briefing; sending is separate). Outputs are staged in a hidden folder inside
+``out_dir`` and moved into place only when every one of them was written, so a failed run
+leaves the previous outputs untouched; ``delivery.json`` is written last, so a run folder
+that has one is complete.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reporter.config import Config
+from reporter.deliver.manifest import MANIFEST_NAME, from_result
+from reporter.deliver.manifest import write as write_manifest
 from reporter.errors import InputError, OutputError
 from reporter.files import replace_dir
 from reporter.metrics.report import Report
@@ -38,6 +42,7 @@ class RunResult:
     workbook: Path
     metrics: Path
     briefings: dict[str, Path] = field(default_factory=dict)  # segment value → PDF
+    delivery: Path | None = None  # delivery.json, once written
 
 
 def check(inputs: Sequence[Path], config: Config) -> Dataset:
@@ -90,7 +95,9 @@ def run(
     period: str | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Build every report for ``inputs`` into ``out_dir`` (atomically, all or nothing)."""
+    """Build every output for ``inputs`` into ``out_dir``: workbook, briefings, metrics.json
+    (atomically, all or nothing), then ``delivery.json``. ``reporter build`` and the
+    folder watcher both call this."""
     say = progress or (lambda _msg: None)
     say(f"reading {len(inputs)} input(s)")
     dataset = check(inputs, config)
@@ -110,7 +117,7 @@ def run(
         _publish(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return RunResult(
+    result = RunResult(
         out_dir=out_dir,
         dataset=dataset,
         report=report,
@@ -119,6 +126,8 @@ def run(
         metrics=out_dir / METRICS_NAME,
         briefings={seg: out_dir / BRIEFINGS_DIR / p.name for seg, p in pdfs.items()},
     )
+    say(f"writing {MANIFEST_NAME}")
+    return replace(result, delivery=write_manifest(from_result(result, config)))
 
 
 def _write_all(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reporter.config import Config
 from reporter.errors import DeliveryError
 
 INPUT_STATES = ("queued", "building", "built", "sending", "sent", "failed")
@@ -244,3 +245,9 @@ class Ledger:
 def _check(value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise ValueError(f"state {value!r} is not one of {allowed}")
+
+
+def ledger_path(config: Config, out_dir: Path) -> Path:
+    """``ledger`` from config (relative = inside ``out_dir``), default ``<out>/ledger.sqlite3``."""
+    path = Path(config.ledger or "ledger.sqlite3").expanduser()
+    return path if path.is_absolute() else Path(out_dir) / path

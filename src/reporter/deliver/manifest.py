@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reporter.config import Config
-from reporter.deliver import recipients as rcpt
+from reporter.deliver.message import recipients as rcpt
 from reporter.errors import DeliveryError
 from reporter.files import atomic_path
 
@@ -111,15 +111,6 @@ def write(manifest: Manifest) -> Path:
     with atomic_path(target) as tmp:
         tmp.write_text(json.dumps(manifest.to_record(), indent=2, ensure_ascii=False) + "\n")
     return target
-
-
-def write_for_result(
-    result: Any, config: Config, sha256: str | None = None, source: str | None = None
-) -> Manifest:
-    """Build and write the manifest for a finished build (``reporter build`` can call this)."""
-    manifest = from_result(result, config, sha256, source)
-    write(manifest)
-    return manifest
 
 
 def read(run_dir: Path) -> Manifest:

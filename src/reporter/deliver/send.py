@@ -12,32 +12,21 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Protocol
 
 from reporter.config import Config
-from reporter.deliver import mail
-from reporter.deliver.ledger import Ledger, MessageRow
+from reporter.deliver.ledger import Ledger, MessageRow, ledger_path
 from reporter.deliver.manifest import Briefing, Manifest, read
-from reporter.deliver.recipients import BadAddress, parse_address, resolve
-from reporter.deliver.smtp import PermanentError, TransientError, UnknownOutcome
+from reporter.deliver.message import compose
+from reporter.deliver.message.recipients import BadAddress, parse_address, resolve
+from reporter.deliver.transports import Transport, make_transport
+from reporter.deliver.transports.smtp import PermanentError, TransientError, UnknownOutcome
 from reporter.errors import DeliveryError
 
 log = logging.getLogger("reporter.deliver")
 
 UNKNOWN_CHOICES = ("keep", "resend", "mark-sent")
 DECIDE = "decide: reporter send RUN_DIR --resend-unknown or --mark-unknown-sent"
-
-
-class Transport(Protocol):
-    """Where messages go: SMTP or the outbox folder."""
-
-    name: str
-
-    def send(self, msg: EmailMessage) -> str | None: ...
-
-    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -90,29 +79,6 @@ def out_dir_of(run_dir: Path) -> Path:
     return run_dir.parent.parent if run_dir.parent.name == "runs" else run_dir
 
 
-def ledger_path(config: Config, out_dir: Path) -> Path:
-    """``ledger`` from config (relative = inside ``out_dir``), default ``<out>/ledger.sqlite3``."""
-    path = Path(config.ledger or "ledger.sqlite3").expanduser()
-    return path if path.is_absolute() else Path(out_dir) / path
-
-
-def outbox_dir(config: Config, out_dir: Path) -> Path:
-    """``outbox`` from config (relative = inside ``out_dir``)."""
-    path = Path(config.outbox).expanduser()
-    return path if path.is_absolute() else Path(out_dir) / path
-
-
-def make_transport(config: Config, out_dir: Path) -> Transport:
-    """SMTP when ``[email]`` is configured, else the outbox folder."""
-    if config.email is None:
-        from reporter.deliver.outbox import OutboxTransport
-
-        return OutboxTransport(outbox_dir(config, out_dir))
-    from reporter.deliver.smtp import SmtpTransport
-
-    return SmtpTransport(config.email)
-
-
 def deliver(
     manifest: Manifest,
     ledger: Ledger,
@@ -122,7 +88,7 @@ def deliver(
     dry_run: bool = False,
     unknown: str = "keep",
     sleep: Callable[[float], None] = time.sleep,
-    max_bytes: int = mail.MAX_MESSAGE_BYTES,
+    max_bytes: int = compose.MAX_MESSAGE_BYTES,
 ) -> DeliveryReport:
     """Send every briefing of ``manifest`` not yet sent; record each step in ``ledger``.
 
@@ -144,7 +110,7 @@ def deliver(
     try:
         for briefing in briefings:
             for recipient in briefing.recipients:
-                mid = mail.message_id(manifest.sha256, briefing.segment, recipient)
+                mid = compose.message_id(manifest.sha256, briefing.segment, recipient)
                 row = existing.get((briefing.segment, recipient.lower()))
                 if dry_run:
                     outcomes.append(_dry(briefing, recipient, mid, row))
@@ -172,7 +138,7 @@ def deliver(
 
 
 def _check_sender(config: Config) -> None:
-    sender = config.email.sender if config.email else mail.DEFAULT_SENDER
+    sender = config.email.sender if config.email else compose.DEFAULT_SENDER
     try:
         parse_address(sender)
     except BadAddress as exc:
@@ -230,20 +196,22 @@ def _deliver_one(
         raise ValueError("a transport is needed to send")
     settings = config.email
     try:
-        msg = mail.build(
-            sender=settings.sender if settings else mail.DEFAULT_SENDER,
+        msg = compose.build(
+            sender=settings.sender if settings else compose.DEFAULT_SENDER,
             recipient=row.recipient,
-            subject_line=mail.subject(
-                settings.subject if settings else mail.DEFAULT_SUBJECT,
+            subject_line=compose.subject(
+                settings.subject if settings else compose.DEFAULT_SUBJECT,
                 briefing.segment,
                 manifest.period,
             ),
-            text=mail.body(briefing.segment, manifest.period, briefing.headline, manifest.source),
+            text=compose.body(
+                briefing.segment, manifest.period, briefing.headline, manifest.source
+            ),
             pdf=briefing.pdf,
             msg_id=row.message_id,
             max_bytes=max_bytes,
         )
-    except (BadAddress, mail.MessageTooLarge, OSError) as exc:
+    except (BadAddress, compose.MessageTooLarge, OSError) as exc:
         error = f"cannot build the message: {exc}"
         ledger.mark(row.id, "failed", error)
         log.error("%s → %s: %s", briefing.segment, row.recipient, error)

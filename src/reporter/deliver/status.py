@@ -1,4 +1,4 @@
-"""``reporter status``: the ledger as data and as a screen of text."""
+"""``reporter status``: the ledger as data (``reporter.cli.render`` turns it into text)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reporter.config import Config
-from reporter.deliver.ledger import InputRow, Ledger, MessageRow
-from reporter.deliver.send import ledger_path
+from reporter.deliver.ledger import InputRow, Ledger, MessageRow, ledger_path
 
 
 @dataclass(frozen=True)
@@ -45,43 +44,12 @@ class Status:
             for r in self.runs
         )
 
-    def render(self) -> str:
-        """Text for the CLI."""
-        lines = [f"Ledger: {self.ledger}"]
-        if not self.runs:
-            lines.append("No runs recorded yet.")
-        else:
-            lines.append(f"{'updated (UTC)':<25} {'state':<9} {'messages':<22} input")
-        for run in self.runs:
-            counts = ", ".join(f"{n} {s}" for s, n in sorted(run.counts().items())) or "-"
-            row = run.input
-            lines.append(f"{row.updated_at:<25} {row.state:<9} {counts:<22} {row.name}")
-            if row.run_dir:
-                lines.append(f"{'':<25} run folder: {row.run_dir}")
-            if row.error:
-                label = "error" if row.state == "failed" else "note"
-                lines.append(f"{'':<25} {label}: {row.error}")
-        if self.unknown:
-            lines += ["", "Interrupted while sending — the recipient may or may not have these:"]
-            lines += [_message_line(m, self._run_dir(m)) for m in self.unknown]
-            lines.append(
-                "  Decide per run: reporter send RUN_DIR --resend-unknown (send again) or"
-                " --mark-unknown-sent (they arrived)."
-            )
-        if self.failed:
-            lines += ["", "Failed messages (retry with reporter send RUN_DIR once fixed):"]
-            lines += [_message_line(m, self._run_dir(m)) for m in self.failed]
-        return "\n".join(lines)
-
-    def _run_dir(self, message: MessageRow) -> str:
+    def run_dir_of(self, message: MessageRow) -> str:
+        """The run folder a message belongs to, or "?" when that run is not listed."""
         for run in self.runs:
             if run.input.sha256 == message.run:
                 return run.input.run_dir or "?"
         return "?"
-
-
-def _message_line(m: MessageRow, run_dir: str) -> str:
-    return f"  {m.segment} → {m.recipient} ({m.attempts} attempts): {m.last_error} [{run_dir}]"
 
 
 def status(config: Config, out_dir: Path, limit: int = 20) -> Status:

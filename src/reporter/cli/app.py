@@ -1,0 +1,105 @@
+"""The ``reporter`` command group, the shared options and the one error guard."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from reporter import __version__
+from reporter.config import Config, load
+from reporter.errors import ReporterError
+
+DEFAULT_CONFIG = Path("config.toml")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reporter")
+def cli() -> None:
+    """Turn a sales team's workbooks into bonus, customer and win-rate reports.
+
+    Start with `reporter build samples/`; see `reporter COMMAND --help`.
+    """
+
+
+def load_config(path: Path | None) -> Config:
+    """``--config``, else ./config.toml when present, else the built-in defaults."""
+    if path is None and DEFAULT_CONFIG.is_file():
+        path = DEFAULT_CONFIG
+    return load(path)
+
+
+def guard(debug: bool, action: Callable[[], int]) -> None:
+    """Run ``action`` and exit with its code; a user error is one message, a bug an apology."""
+    try:
+        code = action()
+    except ReporterError as exc:
+        if debug:
+            traceback.print_exc()
+        click.secho(f"Error: {exc.format()}", fg="red", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        click.secho(
+            f"Internal error: {type(exc).__name__}: {exc}\n"
+            "  This is a bug in reporter. Run again with --debug and send the output.",
+            fg="red",
+            err=True,
+        )
+        sys.exit(3)
+    sys.exit(code)
+
+
+def progress(quiet: bool) -> Callable[[str], None]:
+    """A progress callback for the library: one ``  … message`` line on stderr."""
+
+    def say(message: str) -> None:
+        if not quiet:
+            click.echo(f"  … {message}", err=True)
+
+    return say
+
+
+def log_to_stderr(debug: bool) -> None:
+    """Log lines with a timestamp on stderr (the watcher's and sender's record)."""
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.INFO,
+        format="%(asctime)s %(levelname)-7s %(message)s",
+    )
+    # Libraries' progress chatter would bury the watcher's own one line per file.
+    for noisy in ("watchdog", "weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+# Options shared by several commands, declared once.
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="config.toml to use (default: ./config.toml if present, else built-in defaults).",
+)
+debug_option = click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+strict_option = click.option(
+    "--strict", is_flag=True, help="Exit with code 1 when any row was quarantined."
+)
+inputs_argument = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+def out_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--out`` (default ``out``); each command says what it puts there."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("out"),
+        show_default=True,
+        help=help_text,
+    )

@@ -1,0 +1,1 @@
+"""Helpers shared by the test packages: ``from support.data import REPO`` and so on."""
