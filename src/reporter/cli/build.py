@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,7 +19,9 @@ from reporter.cli.app import (
     progress,
     strict_option,
 )
-from reporter.model import Dataset
+
+if TYPE_CHECKING:
+    from reporter.model import Dataset
 
 
 @cli.command()

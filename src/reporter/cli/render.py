@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from reporter.config import Config
-from reporter.deliver.ledger import MessageRow
-from reporter.deliver.status import Status
-from reporter.model import Dataset
-from reporter.pipeline import RunResult
-from reporter.quality import Issue
+if TYPE_CHECKING:  # only types: `reporter --help` must not import pandas
+    from reporter.config import Config
+    from reporter.deliver.ledger import MessageRow
+    from reporter.deliver.status import Status
+    from reporter.model import Dataset
+    from reporter.pipeline import RunResult
+    from reporter.quality import Issue
 
 
 def status(info: Status) -> str:
