@@ -7,12 +7,15 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from reporter import __version__
-from reporter.config import Config, load
 from reporter.errors import ReporterError
+
+if TYPE_CHECKING:  # config pulls in pandas; `reporter --help` must stay instant
+    from reporter.config import Config
 
 DEFAULT_CONFIG = Path("config.toml")
 
@@ -28,6 +31,8 @@ def cli() -> None:
 
 def load_config(path: Path | None) -> Config:
     """``--config``, else ./config.toml when present, else the built-in defaults."""
+    from reporter.config import load
+
     if path is None and DEFAULT_CONFIG.is_file():
         path = DEFAULT_CONFIG
     return load(path)
