@@ -13,7 +13,8 @@ from support.data import REPO
 
 PACKAGE = REPO / "src" / "reporter"
 STAGES = ("read", "metrics", "write", "deliver", "pipeline", "cli")
-FOUNDATION = "foundation"  # config, model, quality, errors, files, vocabulary, quarters: not a stage
+# config, model, quality, errors, files, vocabulary, quarters: anything not a stage
+FOUNDATION = "foundation"
 
 NEVER = {
     FOUNDATION: set(STAGES),
