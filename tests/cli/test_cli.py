@@ -7,17 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from reporter.cli import cli
 from support.data import DATASETS, REPO
 
 SAMPLES = REPO / "samples"
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
 
 
 def invoke(runner, *args, cwd: Path | None = None):

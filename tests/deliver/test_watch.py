@@ -21,7 +21,6 @@ from reporter.errors import DeliveryError
 from reporter.pipeline import run
 from support.deliver_helpers import (
     MANAGERS,
-    SmtpServer,
     builds,
     email_config,
     make_build,
@@ -30,12 +29,6 @@ from support.deliver_helpers import (
 )
 
 FAST = {"settle_seconds": 0.3, "poll_interval": 0.05, "retry_limit": 3}
-
-
-@pytest.fixture
-def smtp():
-    with SmtpServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -11,14 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from reporter.config import Config
 from reporter.deliver.message import recipients as rcpt
 from reporter.errors import DeliveryError
 from reporter.files import atomic_path
+from reporter.model import Dataset
 
 MANIFEST_NAME = "delivery.json"
 HEADLINE_FIELDS = (
@@ -72,16 +74,51 @@ class Manifest:
         }
 
 
-def run_sha256(result: Any) -> str:
+class _Period(Protocol):
+    @property
+    def label(self) -> str: ...
+
+
+class _Report(Protocol):
+    @property
+    def period(self) -> _Period: ...
+
+    @property
+    def headline(self) -> object: ...
+
+
+class Built(Protocol):
+    """What a finished build hands delivery (``reporter.pipeline.RunResult`` is one).
+
+    A protocol, so delivery depends on the shape of a build, not on the pipeline module.
+    """
+
+    @property
+    def out_dir(self) -> Path: ...
+
+    @property
+    def dataset(self) -> Dataset: ...
+
+    @property
+    def report(self) -> _Report: ...
+
+    @property
+    def briefing_reports(self) -> Mapping[str, _Report]: ...
+
+    @property
+    def briefings(self) -> Mapping[str, Path]: ...
+
+
+def run_sha256(result: Built) -> str:
     """The run's identity: the input's SHA-256, or a hash of all inputs' hashes."""
-    hashes = sorted(str(i.sha256) for i in getattr(result.dataset, "inputs", ()))
+    hashes = sorted(str(i.sha256) for i in result.dataset.inputs)
     if len(hashes) == 1:
         return hashes[0]
     return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
 
 
 def from_result(
-    result: Any, config: Config, sha256: str | None = None, source: str | None = None
+    result: Built, config: Config, sha256: str | None = None, source: str | None = None
 ) -> Manifest:
     """Build the manifest for a :class:`reporter.pipeline.RunResult`."""
     segments = [str(s) for s in result.briefings]
@@ -93,7 +130,7 @@ def from_result(
         headline = _headline(report.headline) if report is not None else {}
         briefings.append(Briefing(str(segment), Path(pdf), who[str(segment)], headline))
     if source is None:
-        names = [Path(str(i.path)).name for i in getattr(result.dataset, "inputs", ())]
+        names = [Path(str(i.path)).name for i in result.dataset.inputs]
         source = ", ".join(names) or result.out_dir.name
     return Manifest(
         sha256=sha256 or run_sha256(result),

@@ -117,7 +117,7 @@ class Settler:
         if seen is None:
             return 0.0
         seen.attempts += 1
-        delay = self.settle_seconds * 2**seen.attempts
+        delay = float(self.settle_seconds * 2**seen.attempts)
         seen.not_before = self.clock() + delay
         return delay
 

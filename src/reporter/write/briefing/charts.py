@@ -26,7 +26,7 @@ def _nice_max(value: float) -> float:
     """A round axis maximum at or above ``value`` (1, 2, 5 × 10ⁿ)."""
     if value <= 0:
         return 1.0
-    magnitude = 10 ** len(str(int(value))) / 10
+    magnitude = float(10 ** len(str(int(value))) / 10)
     for step in (1, 2, 2.5, 5, 10):
         if step * magnitude >= value:
             return step * magnitude

@@ -35,7 +35,7 @@ _TYPES = {
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 
 
-class AssetFetcher(URLFetcher):
+class AssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """Serve ``data:`` URLs and files under the ``assets`` folders; refuse and record the rest.
 
     ``refused`` lists every URL turned away, so tests and the run log can show that a

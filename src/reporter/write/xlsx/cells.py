@@ -120,12 +120,14 @@ def as_datetime(value: Any) -> datetime | None:
     if is_missing(value):
         return None
     if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime().replace(tzinfo=None)
+        stamp: datetime = value.to_pydatetime()
+        return stamp.replace(tzinfo=None)
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
-    return pd.Timestamp(value).to_pydatetime()
+    parsed: datetime = pd.Timestamp(value).to_pydatetime()
+    return parsed
 
 
 def wraps(text: str) -> bool:

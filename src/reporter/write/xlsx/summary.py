@@ -76,7 +76,9 @@ def _headline_values(report: Report) -> list[tuple[str, str, str, float | None, 
     return rows
 
 
-def write_summary(workbook: Workbook, ws: Worksheet, cells: Cells, report: Report, paper: int):
+def write_summary(
+    workbook: Workbook, ws: Worksheet, cells: Cells, report: Report, paper: int
+) -> None:
     """Fill the Summary sheet; returns nothing, charts are inserted beside the tables."""
     period = report.period
     title = f"Sales report — {period.label}"
