@@ -19,7 +19,7 @@ import pandas as pd
 import vl_convert
 
 from reporter.theme import DEFAULT, Theme
-from reporter.write import briefing_format as fmt
+from reporter.write.briefing import format as fmt
 
 VEGA_LITE = "5.20"  # pinned: a library upgrade must not move every chart by a pixel
 LABEL_CHARS = 22

@@ -33,8 +33,8 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reporter.errors import TemplateError
+from reporter.files import atomic_path
 from reporter.write import template_names as names
-from reporter.write.atomic import atomic_path
 from reporter.write.template_shift import CannotMove, insert_rows
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)

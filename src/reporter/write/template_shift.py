@@ -103,7 +103,7 @@ def shift_formula(formula: str, shift: Shift, home: str, grow: bool = False) -> 
             token.value = new
     if not changed:
         return formula
-    out = tokens.render()
+    out: str = tokens.render()
     return out if formula.startswith("=") else out[1:]
 
 
