@@ -3,8 +3,8 @@
 Vega-Lite picks the ticks, formats the numbers, fits the labels and escapes every text
 (a segment called ``<b>`` prints as that text). We only say what to draw and in which
 colours; counts always get whole-number ticks (1 deal reads 0 / 1, never 0 / 0.5 / 1).
-Chosen over matplotlib's SVG backend by measurement: about 2.5× faster per chart once
-warm (see docs/branding.md); the first chart in a process pays ~2-3 s to start V8.
+Chosen over matplotlib's SVG backend by measurement: 1.3-2.5× faster per chart once
+warm (see docs/branding.md); the first chart in a process pays ~0.6-3 s to start V8.
 
 Every chart is a plain function of figures the metrics core computed, so the same
 numbers appear in the chart, the tables and metrics.json.
