@@ -38,7 +38,7 @@ SEGMENTS = pd.DataFrame(
 
 
 def vega() -> Callable[[], int]:
-    from reporter.write import charts
+    from reporter.write.briefing import charts
 
     def draw() -> int:
         return len(charts.trend_svg(TREND)) + len(charts.comparison_svg(SEGMENTS, "Region 3").svg)

@@ -13,7 +13,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from reporter import theme as theme_config
 from reporter.errors import ConfigError
+from reporter.theme import Theme
 
 # Re-exported: config is where callers have always found them.
 from reporter.vocabulary import BUILTIN_DIMENSIONS as BUILTIN_DIMENSIONS
@@ -113,6 +115,13 @@ class Watch:
 
 
 @dataclass(frozen=True)
+class WorkbookOptions:
+    """``[workbook]``: finance's own template to fill beside sales-report.xlsx (absolute)."""
+
+    template: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration. ``source`` is the file it came from (None = defaults)."""
 
@@ -126,6 +135,8 @@ class Config:
     outbox: str = "outbox"
     ledger: str | None = None
     watch: Watch = field(default_factory=Watch)
+    theme: Theme = field(default_factory=Theme)
+    workbook: WorkbookOptions = field(default_factory=WorkbookOptions)
     source: str | None = None
 
     def to_record(self) -> dict[str, Any]:
@@ -143,6 +154,8 @@ _SECTIONS: dict[str, type] = {
     "briefings": Briefings,
     "email": Email,
     "watch": Watch,
+    "theme": Theme,
+    "workbook": WorkbookOptions,
 }
 
 
@@ -283,10 +296,43 @@ def from_mapping(data: Mapping[str, Any], where: str = "config") -> Config:
         outbox=_expect(data.get("outbox", "outbox"), str, "outbox", where),
         ledger=data.get("ledger"),
         watch=_build(Watch, "watch", data.get("watch", {}), where),
+        theme=theme_config.from_mapping(data.get("theme", {}), where, _folder(where)),
+        workbook=_workbook(data.get("workbook", {}), where),
         source=where if where != "config" else None,
     )
     _validate(config, where)
     return config
+
+
+def _folder(where: str) -> Path:
+    """The folder relative paths in the config file are relative to."""
+    return Path(where).resolve().parent if where != "config" else Path.cwd()
+
+
+def _workbook(data: Any, where: str) -> WorkbookOptions:
+    options: WorkbookOptions = _build(
+        WorkbookOptions, "workbook", _expect(data, dict, "[workbook]", where), where
+    )
+    if options.template is None:
+        return options
+    path = (_folder(where) / Path(options.template).expanduser()).resolve()
+    if path.suffix.lower() != ".xlsx":
+        raise ConfigError(
+            f"{where}: [workbook] template {options.template!r} is not an .xlsx workbook",
+            hint="save the template in Excel as Excel Workbook (.xlsx)",
+        )
+    if not path.is_file():
+        raise ConfigError(
+            f"{where}: [workbook] template {options.template!r} not found (looked for {path})",
+            hint="check the path; a relative path is relative to the config file's folder",
+        )
+    if path.name.lower() == "sales-report.xlsx":
+        raise ConfigError(
+            f"{where}: [workbook] template is called sales-report.xlsx, the name of the"
+            " workbook reporter writes",
+            hint="rename the template (the filled copy is written under the template's own name)",
+        )
+    return WorkbookOptions(template=str(path))
 
 
 def _validate(config: Config, where: str) -> None:

@@ -9,6 +9,7 @@ that has one is complete.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -43,6 +44,7 @@ class RunResult:
     metrics: Path
     briefings: dict[str, Path] = field(default_factory=dict)  # segment value → PDF
     delivery: Path | None = None  # delivery.json, once written
+    template: Path | None = None  # finance's template filled ([workbook] template)
 
 
 def check(inputs: Sequence[Path], config: Config) -> Dataset:
@@ -114,7 +116,7 @@ def run(
         ) from None
     try:
         pdfs = _write_all(staging, report, briefing_reports, dataset, config, say)
-        _publish(staging, out_dir)
+        _publish(staging, out_dir, config)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     result = RunResult(
@@ -123,6 +125,7 @@ def run(
         report=report,
         briefing_reports=briefing_reports,
         workbook=out_dir / WORKBOOK_NAME,
+        template=out_dir / name if (name := template_name(config)) else None,
         metrics=out_dir / METRICS_NAME,
         briefings={seg: out_dir / BRIEFINGS_DIR / p.name for seg, p in pdfs.items()},
     )
@@ -148,13 +151,32 @@ def _write_all(
     pdfs = render_briefings(staging, briefing_reports, report, dataset, config, say)
     say(f"writing {METRICS_NAME}")
     write_metrics(staging / METRICS_NAME, report, dataset, config, briefing_reports)
+    _fill_template(staging, config, say)
     return pdfs
 
 
-def _publish(staging: Path, out_dir: Path) -> None:
+def template_name(config: Config) -> str | None:
+    """The file name the filled ``[workbook] template`` gets in the output folder."""
+    return Path(config.workbook.template).name if config.workbook.template else None
+
+
+def _fill_template(staging: Path, config: Config, say: Progress) -> None:
+    """Fill finance's template from the metrics.json just written: the very same figures."""
+    name = template_name(config)
+    if name is None or config.workbook.template is None:
+        return
+    from reporter.write.template import fill_template
+
+    say(f"filling {name}")
+    metrics = json.loads((staging / METRICS_NAME).read_text(encoding="utf-8"))
+    fill_template(Path(config.workbook.template), metrics, staging / name)
+
+
+def _publish(staging: Path, out_dir: Path, config: Config) -> None:
     """Move staged outputs into ``out_dir``; each replace is atomic."""
     try:
-        for name in (WORKBOOK_NAME, METRICS_NAME):
+        filled = [n for n in [template_name(config)] if n]
+        for name in (WORKBOOK_NAME, METRICS_NAME, *filled):
             os.replace(staging / name, out_dir / name)
         replace_dir(staging / BRIEFINGS_DIR, out_dir / BRIEFINGS_DIR)
     except PermissionError as exc:

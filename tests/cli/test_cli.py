@@ -145,7 +145,6 @@ def test_templates_copies_the_built_ins_and_keeps_existing_files(runner, tmp_pat
         "base.html.j2",
         "briefing.css",
         "briefing.html.j2",
-        "charts.css",
         "charts.html.j2",
     }
     again = invoke(runner, "templates", dest)

@@ -87,5 +87,6 @@ def built(result: RunResult) -> list[str]:
         f"win-rate window: {shown.mode}",
         f"Wrote:  {result.workbook}",
         f"        {result.metrics}",
+        *([f"        {result.template}"] if result.template else []),
         f"        {len(result.briefings)} briefing(s) in {result.out_dir / 'briefings'}",
     ]

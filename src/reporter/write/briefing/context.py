@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from reporter.config import Config
 from reporter.metrics.report import Change, Headline, Report
@@ -267,6 +268,12 @@ def footer(report: Report, dataset: Dataset, config: Config) -> dict[str, Any]:
     }
 
 
+def _comparison(segments: pd.DataFrame, segment: str, config: Config) -> dict[str, Any]:
+    chart = charts.comparison_svg(segments, segment, config.theme)
+    # Vega-Lite escaped every label inside the SVG; Markup only stops Jinja escaping it twice
+    return {"svg": Markup(chart.svg), "shown": chart.shown, "hidden": chart.hidden}
+
+
 def build_context(
     report: Report, overall: Report, dataset: Dataset, config: Config
 ) -> dict[str, Any]:
@@ -301,8 +308,8 @@ def build_context(
         "new_customers": new_customers(report, currency, limit),
         "loss_reasons": loss_reasons(report, limit),
         "pipeline": pipeline(report, currency, config.briefings.top_reps),
-        "trend": charts.trend_chart(report.trend),
+        "trend": {"svg": Markup(charts.trend_svg(report.trend, config.theme))},
         "trend_rows": trend_rows(report, currency),
-        "comparison": charts.comparison_chart(comparison, str(segment)),
+        "comparison": _comparison(comparison, str(segment), config),
         "footer": footer(report, dataset, config),
     }

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from look_helpers import filled_sample, quarter_reps, sample_metrics
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table
 
 from reporter.errors import TemplateError
-from reporter.write.template_fill import MISSING, NO_ROWS, fill_template
+from reporter.write.template.fill import MISSING, NO_ROWS, fill_template
+from support.template import filled_sample, quarter_reps, sample_metrics
 
 METRICS = {
     "period": {"label": "FY2026 Q3", "start": "2026-07-01", "end": "2026-09-30"},

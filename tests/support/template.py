@@ -1,4 +1,4 @@
-"""Helpers shared by the tests of issue 15 (theme, charts, template filling).
+"""The sample finance template filled from a real build of the samples (tests/write).
 
 Not a conftest.py: a second module called ``conftest`` would shadow tests/conftest.py for
 the test modules that import from it. The samples are built once per test session.
@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from reporter.write.template_fill import fill_template
+from reporter.write.template.fill import fill_template
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "samples" / "brand" / "finance-template.xlsx"

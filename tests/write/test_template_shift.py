@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reporter.write.template_shift import Shift, shift_formula, shift_ref
+from reporter.write.template.shift import Shift, shift_formula, shift_ref
 
 # 3 rows inserted under row 5 of sheet "Data": rows 6.. move to 9..
 SHIFT = Shift("Data", after=5, count=3)

@@ -6,7 +6,7 @@ cell text (``"Sales {{ period.label }}"``). A cell holding ``{{ table: rep_bonus
 — or an Excel table or defined name called ``rep_bonuses`` — receives the rows: rows are
 inserted below so what is under the table moves down, and every formula, defined name,
 Excel table, chart series and conditional format that covers the table's row grows with
-it (:mod:`reporter.write.template_shift`). The rest of the workbook (styles, charts,
+it (:mod:`reporter.write.template.shift`). The rest of the workbook (styles, charts,
 names, print set-up) is kept as it is.
 
 Everything is checked before anything is written: an unknown name, filter or column is a
@@ -34,8 +34,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reporter.errors import TemplateError
 from reporter.files import atomic_path
-from reporter.write import template_names as names
-from reporter.write.template_shift import CannotMove, insert_rows
+from reporter.write.template import names
+from reporter.write.template.shift import CannotMove, insert_rows
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _TABLE = re.compile(r"^\s*table\s*:(.*)$", re.DOTALL | re.IGNORECASE)

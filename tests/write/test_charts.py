@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from reporter.theme import DEFAULT, Theme
-from reporter.write.charts import comparison_svg, rep_bars_svg, trend_svg
+from reporter.write.briefing.charts import comparison_svg, rep_bars_svg, trend_svg
 
 
 def axes(svg: str) -> list[list[str]]:

@@ -9,7 +9,8 @@ import subprocess
 
 import openpyxl
 import pytest
-from look_helpers import filled_sample, quarter_reps, sample_metrics
+
+from support.template import filled_sample, quarter_reps, sample_metrics
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = [
