@@ -1,7 +1,7 @@
 """The figures a run is recorded with, read from the metrics core's report (never recomputed).
 
 Long format, one :class:`Figure` per (quarter, dimension, segment, figure): per rep
-(dimension ``rep``) the won opportunities, won amount and lost opportunities of
+(dimension ``rep``) the won opportunities, won amount, lost opportunities and win rate of
 ``won_opportunities_by_rep`` and the won customers of ``won_customers_by_quarter``; per
 segment dimension (and ``all``) the won customers. Every quarter in the data is covered.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 REP = "rep"
-REP_FIGURES = ("won_opportunities", "won_amount", "lost_opportunities")
+REP_FIGURES = ("won_opportunities", "won_amount", "lost_opportunities", "win_rate")
 WON_CUSTOMERS = "won_customers"
 # The figures a restatement is explained for: what bonuses and account planning are paid on.
 BONUS_FIGURES = ("won_opportunities", "won_amount", WON_CUSTOMERS)

@@ -21,7 +21,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -67,7 +67,9 @@ CREATE TABLE IF NOT EXISTS runs (
     config        TEXT NOT NULL,
     config_sha256 TEXT NOT NULL,
     deal_set      INTEGER NOT NULL REFERENCES deal_sets (id),
-    deals         INTEGER NOT NULL
+    deals         INTEGER NOT NULL,
+    currency      TEXT,
+    restatements  TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS figures (
     run       INTEGER NOT NULL REFERENCES runs (id),
@@ -106,7 +108,8 @@ BEGIN SELECT RAISE(ABORT, 'recorded deals cannot be changed'); END;
 
 
 _RUN_COLUMNS = (
-    "id, started, recorded, source, period, out_dir, inputs, inputs_sha256, config_sha256, deals"
+    "id, started, recorded, source, period, out_dir, inputs, inputs_sha256, config_sha256, deals,"
+    " currency, restatements"
 )
 
 
@@ -128,6 +131,8 @@ class Run:
     inputs_sha256: str
     config_sha256: str
     deals: int
+    currency: str | None = None  # the amounts' one currency, None when unknown or mixed
+    restatements: list[dict[str, Any]] = field(default_factory=list)  # as in metrics.json
 
 
 @dataclass(frozen=True)
@@ -237,8 +242,11 @@ class HistoryStore:
         source: str = "build",
         out_dir: str | None = None,
         started: str | None = None,
+        currency: str | None = None,
+        restatements: Sequence[dict[str, Any]] = (),
     ) -> int:
-        """Record one build: its inputs, config, deals and figures. Returns the run id."""
+        """Record one build: its inputs, config, deals, figures and the restatements it found
+        (records as in metrics.json). Returns the run id."""
         with paused_gc():
             digests = [d.digest() for d in deals]
         set_hash = hashlib.blake2b(b"".join(sorted(digests)), digest_size=16).digest()
@@ -248,8 +256,8 @@ class HistoryStore:
             deal_set = self._deal_set(set_hash, deals, digests)
             cur = self._db.execute(
                 "INSERT INTO runs (started, recorded, source, period, out_dir, inputs,"
-                " inputs_sha256, config, config_sha256, deal_set, deals)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " inputs_sha256, config, config_sha256, deal_set, deals, currency, restatements)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     started or now_utc(),
                     now_utc(),
@@ -262,6 +270,8 @@ class HistoryStore:
                     hashlib.sha256(config_text.encode()).hexdigest(),
                     deal_set,
                     len(deals),
+                    currency,
+                    json.dumps(list(restatements), default=str),
                 ),
             )
             run = int(cur.lastrowid or 0)
@@ -521,6 +531,7 @@ class HistoryStore:
 def _run(row: Sequence[Any]) -> Run:
     values = list(row)
     values[6] = json.loads(values[6])  # inputs
+    values[11] = json.loads(values[11])  # restatements
     return Run(*values)
 
 

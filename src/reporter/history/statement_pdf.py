@@ -1,0 +1,128 @@
+"""One PDF statement per rep, from the Jinja template ``statement.html.j2`` like the briefings.
+
+Same template folders, escaping, stylesheet and PDF renderer as the briefings; each figure is
+formatted by the briefings' formatting functions, so a statement and a briefing print the
+same number the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from reporter.config import Config
+from reporter.errors import TemplateError
+from reporter.history.statements import Statement
+from reporter.write import briefing_format as fmt
+from reporter.write.atomic import atomic_dir
+from reporter.write.briefing_render import Job, render_pdf
+from reporter.write.briefing_slug import inside, unique_slugs
+from reporter.write.pdf import ASSETS, environment, stylesheets, template_dirs
+
+TEMPLATE = "statement.html.j2"
+FIGURE_NAMES = {
+    "won_opportunities": "won opportunities",
+    "won_amount": "won amount",
+    "won_customers": "won customers",
+}
+
+
+def context(s: Statement) -> dict[str, Any]:
+    """Everything the template shows, formatted as text."""
+    cur = s.currency
+    f = s.figures
+    return {
+        "rep": s.rep,
+        "quarter": s.quarter,
+        "dates": f"{s.start} to {s.end}",
+        "closed": s.closed,
+        "basis": s.basis,
+        "tiles": [
+            {"label": "Won opportunities", "value": fmt.integer(f["won_opportunities"])},
+            {"label": "Won amount", "value": fmt.money(f["won_amount"], cur)},
+            {"label": "Won customers", "value": fmt.integer(f["won_customers"])},
+            {"label": "Lost opportunities", "value": fmt.integer(f["lost_opportunities"])},
+            {"label": "Win rate", "value": fmt.percent(f["win_rate"])},
+        ],
+        "deals": [
+            {
+                "id": d.opportunity_id,
+                "account": d.account or fmt.DASH,
+                "close_date": d.close_date or fmt.DASH,
+                "amount": fmt.money(d.amount, cur),
+                "new_customer": "yes" if d.new_customer else "",
+            }
+            for d in s.deals
+        ],
+        "restatements": [_restatement(r, cur) for r in s.restatements],
+        "run": s.run,
+        "inputs": [
+            {"path": Path(str(i.get("path", ""))).name, "sha": str(i.get("sha256", ""))[:12]}
+            for i in s.inputs
+        ],
+    }
+
+
+def _restatement(r: dict[str, Any], currency: str | None) -> dict[str, Any]:
+    money = r["figure"] == "won_amount"
+
+    def show(value: Any) -> str:
+        return fmt.money(value, currency) if money else fmt.integer(value)
+
+    diff = r["difference"]
+    return {
+        "quarter": r["quarter"],
+        "figure": FIGURE_NAMES.get(r["figure"], r["figure"]),
+        "frozen": show(r["frozen"]),
+        "now": show(r["now"]),
+        "difference": ("+" if diff > 0 else "") + show(diff),
+        "deals": [
+            {"id": d["opportunity_id"], "what": d["what_changed"], "effect": show(d["effect"])}
+            for d in r["deals"]
+        ],
+    }
+
+
+def render_html(s: Statement, env: jinja2.Environment) -> str:
+    """One rep's statement as HTML text."""
+    try:
+        return env.get_template(TEMPLATE).render(s=context(s))
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(
+            f"statement template {exc.name!r} not found",
+            hint="copy it from the built-in templates/ folder into your templates folder",
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"statement template {TEMPLATE}: {exc}") from None
+
+
+def write_statements(
+    folder: Path,
+    statements: list[Statement],
+    config: Config,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Path]:
+    """Write one PDF per rep into ``folder`` (replaced whole, all or nothing)."""
+    dirs = template_dirs(config)
+    env = environment(dirs)
+    css = stylesheets(dirs, config)
+    slugs = unique_slugs({s.rep: s for s in statements})
+    out: dict[str, Path] = {}
+    with atomic_dir(Path(folder)) as tmp:
+        for n, s in enumerate(statements, start=1):
+            job = Job(
+                segment=s.rep,
+                html=render_html(s, env),
+                stylesheets=css,
+                base_url=dirs[0].as_uri() + "/",
+                assets=tuple(str(d / ASSETS) for d in dirs),
+                target=str(inside(tmp, slugs[s.rep])),
+            )
+            render_pdf(job)
+            out[s.rep] = Path(folder) / Path(job.target).name
+            if progress is not None:
+                progress(f"statement {n}/{len(statements)}: {s.rep}")
+    return out
