@@ -19,7 +19,6 @@ from reporter.history.diff import Restatement
 from reporter.history.figures import Figure, figures_from_tables
 from reporter.history.records import to_record
 from reporter.history.store import HistoryStore, now_utc
-from reporter.metrics.report import Report
 from reporter.model import Dataset
 
 HISTORY_NAME = "history.sqlite3"
@@ -71,20 +70,24 @@ class Pending:
 
 
 def compare_build(
-    report: Report,
+    path: Path,
+    period: OpenQuarter,
+    won_opportunities_by_rep: pd.DataFrame,
+    won_customers_by_quarter: pd.DataFrame,
     enriched: pd.DataFrame,
     dataset: Dataset,
     config: Config,
-    out_dir: Path,
     currency: str | None = None,
 ) -> Pending:
-    """Compare this build with the store (closed quarters, the last run); record nothing yet."""
+    """Compare this build with the store at ``path`` (closed quarters, the open ``period``
+    against the last run); record nothing yet.
+
+    The two tables are the metrics core's (``Report`` fields of the same names), ``enriched``
+    the core's enriched opportunities: the store keeps exactly the deals behind them.
+    """
     started = now_utc()
-    path = history_path(config, out_dir)
     deals = deals_from_enriched(enriched, config.briefings.by)
-    figures = figures_from_tables(report.won_opportunities_by_rep, report.won_customers_by_quarter)
-    quarter = report.period.quarter
-    period = OpenQuarter(quarter.label, quarter.start.isoformat(), quarter.end.isoformat())
+    figures = figures_from_tables(won_opportunities_by_rep, won_customers_by_quarter)
     with HistoryStore(path) as store:
         found = compare(store, deals, figures, period)
     return Pending(
@@ -92,7 +95,7 @@ def compare_build(
         deals=deals,
         figures=figures,
         restatements=found,
-        period=quarter.label,
+        period=period.label,
         inputs=[i.to_record() for i in dataset.inputs],
         config=config.to_record(),
         currency=currency,
