@@ -134,6 +134,7 @@ class Config:
     email: Email | None = None
     outbox: str = "outbox"
     ledger: str | None = None
+    history: str | None = None
     watch: Watch = field(default_factory=Watch)
     theme: Theme = field(default_factory=Theme)
     workbook: WorkbookOptions = field(default_factory=WorkbookOptions)
@@ -295,6 +296,7 @@ def from_mapping(data: Mapping[str, Any], where: str = "config") -> Config:
         email=email,
         outbox=_expect(data.get("outbox", "outbox"), str, "outbox", where),
         ledger=data.get("ledger"),
+        history=_expect(data.get("history"), (str, type(None)), "history", where),
         watch=_build(Watch, "watch", data.get("watch", {}), where),
         theme=theme_config.from_mapping(data.get("theme", {}), where, _folder(where)),
         workbook=_workbook(data.get("workbook", {}), where),

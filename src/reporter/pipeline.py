@@ -16,13 +16,19 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reporter.config import Config
 from reporter.deliver.manifest import MANIFEST_NAME, from_result
 from reporter.deliver.manifest import write as write_manifest
 from reporter.errors import InputError, OutputError
 from reporter.files import replace_dir
+from reporter.history.diff import Restatement
 from reporter.metrics.report import Report
+
+if TYPE_CHECKING:
+    from reporter.history.record import Pending
+    from reporter.metrics import Reports
 from reporter.model import Dataset
 
 Progress = Callable[[str], None]
@@ -45,6 +51,8 @@ class RunResult:
     briefings: dict[str, Path] = field(default_factory=dict)  # segment value → PDF
     delivery: Path | None = None  # delivery.json, once written
     template: Path | None = None  # finance's template filled ([workbook] template)
+    history: Path | None = None  # the history store this build was recorded in
+    restatements: tuple[Restatement, ...] = ()  # what changed since closing / the last run
 
 
 def check(inputs: Sequence[Path], config: Config) -> Dataset:
@@ -58,14 +66,19 @@ def compute_all(
     dataset: Dataset, config: Config, period: str | None = None
 ) -> tuple[Report, dict[str, Report]]:
     """The company-wide report and one report per briefing segment, for one period."""
-    from reporter.metrics import Settings, run
+    reports = _compute(dataset, config, period)
+    return reports.company, reports.segments
+
+
+def _compute(dataset: Dataset, config: Config, period: str | None) -> Reports:
+    from reporter.metrics import Settings
+    from reporter.metrics import run as metrics
 
     _require_closed_deals(dataset)
     by = config.briefings.by
-    reports = run(
+    return metrics(
         dataset.opportunities, Settings.of(config), period=period, targets=dataset.targets, by=by
     )
-    return reports.company, reports.segments
 
 
 def _require_closed_deals(dataset: Dataset) -> None:
@@ -96,15 +109,29 @@ def run(
     out_dir: Path,
     period: str | None = None,
     progress: Progress | None = None,
+    *,
+    history: Path | None = None,
+    source: str = "build",
 ) -> RunResult:
     """Build every output for ``inputs`` into ``out_dir``: workbook, briefings, metrics.json
     (atomically, all or nothing), then ``delivery.json``. ``reporter build`` and the
-    folder watcher both call this."""
+    folder watcher both call this.
+
+    Before writing, the figures are compared with the history store (``history``, default
+    :func:`reporter.history.record.history_path`): the restatements go into every output.
+    Once the outputs are published the run is recorded there (``source``: build or watch).
+    """
+    from reporter.history.record import history_path
+
     say = progress or (lambda _msg: None)
     say(f"reading {len(inputs)} input(s)")
     dataset = check(inputs, config)
     say(f"computing metrics over {len(dataset.opportunities):,} opportunities")
-    report, briefing_reports = compute_all(dataset, config, period)
+    reports = _compute(dataset, config, period)
+    store = history or history_path(config, Path(out_dir))
+    say(f"comparing with the history in {store}")
+    pending = _compare(reports, dataset, config, store)
+    report, briefing_reports = _with_restatements(reports, pending.restatements)
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -128,9 +155,48 @@ def run(
         template=out_dir / name if (name := template_name(config)) else None,
         metrics=out_dir / METRICS_NAME,
         briefings={seg: out_dir / BRIEFINGS_DIR / p.name for seg, p in pdfs.items()},
+        history=store,
+        restatements=report.restatements,
     )
+    say("recording the run in the history store")
+    pending.record(source=source, out_dir=out_dir)
     say(f"writing {MANIFEST_NAME}")
     return replace(result, delivery=write_manifest(from_result(result, config)))
+
+
+def _compare(reports: Reports, dataset: Dataset, config: Config, store: Path) -> Pending:
+    from reporter.history.compare import OpenQuarter
+    from reporter.history.record import compare_build
+    from reporter.write.briefing.context import currency_of
+
+    company = reports.company
+    quarter = company.period.quarter
+    assert reports.enriched is not None  # metrics.run always returns it
+    return compare_build(
+        store,
+        OpenQuarter(quarter.label, quarter.start.isoformat(), quarter.end.isoformat()),
+        company.won_opportunities_by_rep,
+        company.won_customers_by_quarter,
+        reports.enriched,
+        dataset,
+        config,
+        currency=currency_of(dataset),
+    )
+
+
+def _with_restatements(
+    reports: Reports, found: list[Restatement]
+) -> tuple[Report, dict[str, Report]]:
+    """The reports carrying the restatements: all of them company-wide, and each segment's
+    briefing those with a deal in that segment."""
+    from reporter.history.records import for_segment
+
+    company = replace(reports.company, restatements=tuple(found))
+    segments = {
+        seg: replace(r, restatements=tuple(for_segment(found, seg)))
+        for seg, r in reports.segments.items()
+    }
+    return company, segments
 
 
 def _write_all(

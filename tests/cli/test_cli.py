@@ -146,6 +146,8 @@ def test_templates_copies_the_built_ins_and_keeps_existing_files(runner, tmp_pat
         "briefing.css",
         "briefing.html.j2",
         "charts.html.j2",
+        "restatements.html.j2",
+        "statement.html.j2",
     }
     again = invoke(runner, "templates", dest)
     assert again.exit_code == 0

@@ -8,9 +8,9 @@ from pypdf import PdfReader
 
 from reporter.config import Config
 from reporter.history.figures import Figure
-from reporter.history.statement_pdf import write_statements
 from reporter.history.statements import statements
 from reporter.history.store import HistoryError, HistoryStore
+from reporter.write.statements import write_statements
 
 Q3 = "FY2026 Q3"
 START, END = "2026-07-01", "2026-09-30"

@@ -1,4 +1,5 @@
-"""The command line: ``reporter build | check | templates | watch | send | status``.
+"""The command line: ``reporter build | check | templates | watch | send | status | close |
+reopen | history | statements``.
 
 Parses arguments, shows progress, renders what the library returns, turns errors into exit
 codes; no business logic lives here (see ``reporter.pipeline`` and ``reporter.deliver``).
@@ -13,10 +14,11 @@ from __future__ import annotations
 # Importing the command modules registers their commands on the group.
 from reporter.cli import build as _build
 from reporter.cli import deliver as _deliver
+from reporter.cli import history as _history
 from reporter.cli.app import cli
 
 __all__ = ["cli", "main"]
-_COMMANDS = (_build, _deliver)
+_COMMANDS = (_build, _deliver, _history)
 
 
 def main() -> None:

@@ -93,7 +93,9 @@ config_option = click.option(
 )
 debug_option = click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 strict_option = click.option(
-    "--strict", is_flag=True, help="Exit with code 1 when any row was quarantined."
+    "--strict",
+    is_flag=True,
+    help="Exit with code 1 when any row was quarantined (build: or a closed quarter was restated).",
 )
 inputs_argument = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 

@@ -48,13 +48,17 @@ def build(
     """
 
     def action() -> int:
+        from reporter.cli.history import restatement_lines
         from reporter.pipeline import run
 
         config = load_config(config_path)
         result = run(list(inputs), config, out_dir, period=period, progress=progress(quiet))
         for line in render.summary(result.dataset, config) + render.built(result):
             click.echo(line)
-        return _exit_code(result.dataset, strict)
+        restated, code = restatement_lines(result, strict)
+        for line in restated:
+            click.echo(line)
+        return _exit_code(result.dataset, strict) or code
 
     guard(debug, action)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
@@ -30,13 +31,17 @@ def watch(inbox: Path, config_path: Path | None, out_dir: Path, once: bool, debu
 
     def action() -> int:
         from reporter.deliver.watch import watch as run_watch
+        from reporter.history.record import history_path
         from reporter.pipeline import run
 
         log_to_stderr(debug)
         config = load_config(config_path)
         if inbox.is_dir():  # otherwise run_watch explains what is wrong
             click.echo(f"Watching {inbox} → {out_dir}/runs (Ctrl-C to stop)", err=True)
-        stats = run_watch(inbox, config, out_dir, build=run, once=once)
+        # Every run folder's build records into the one store beside the ledger in OUT.
+        history = history_path(config, out_dir)
+        build = functools.partial(run, history=history, source="watch")
+        stats = run_watch(inbox, config, out_dir, build=build, once=once)
         click.echo(
             f"Built {stats.built}, already processed {stats.duplicates},"
             f" failed {stats.failed}, resumed {stats.resumed}.",

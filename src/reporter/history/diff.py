@@ -45,6 +45,7 @@ class DealChange:
     kinds: tuple[str, ...]  # codes: see CHANGE_KINDS
     changes: tuple[str, ...]  # the same, in words with the before and after values
     effect: float  # this deal's share of the difference
+    segments: tuple[str, ...] = ()  # its briefing segment then and now (one if unchanged)
 
     @property
     def what(self) -> str:
@@ -170,6 +171,7 @@ def explain(
     for oid, old, new, was, now_adds in sorted(moved, key=lambda m: _natural(m[0])):
         changes = describe(old, new, basis)
         account = (new or old).account  # type: ignore[union-attr]
+        segments = tuple(dict.fromkeys(d.segment for d in (old, new) if d and d.segment))
         for key in set(was) | set(now_adds):
             effect = now_adds.get(key, 0.0) - was.get(key, 0.0)
             if abs(effect) >= TOLERANCE:
@@ -180,6 +182,7 @@ def explain(
                         kinds=tuple(k for k, _ in changes),
                         changes=tuple(w for _, w in changes),
                         effect=effect,
+                        segments=segments,
                     )
                 )
     keys = set(effects) | {

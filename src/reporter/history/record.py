@@ -27,9 +27,8 @@ HISTORY_NAME = "history.sqlite3"
 def history_path(config: Config, out_dir: Path) -> Path:
     """``history`` from config (relative = inside ``out_dir``); by default beside the
     delivery ledger: the ledger's folder when ``ledger`` is set, else ``<out>/history.sqlite3``."""
-    configured = getattr(config, "history", None)
-    if configured:
-        path = Path(configured).expanduser()
+    if config.history:
+        path = Path(config.history).expanduser()
         return path if path.is_absolute() else Path(out_dir) / path
     if config.ledger:
         ledger = Path(config.ledger).expanduser()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from reporter.history.diff import CLOSED, Restatement
@@ -94,6 +95,17 @@ def summary_line(restatements: Sequence[Restatement]) -> str:
         else:
             parts.append(f"{quarter} ({kind}): figures of {len(reps)} rep(s) differ, no deal named")
     return "Restatements: " + "; ".join(parts)
+
+
+def for_segment(restatements: Sequence[Restatement], segment: str) -> list[Restatement]:
+    """The restatements with a deal in ``segment`` (then or now), keeping only those deals:
+    what one segment's briefing shows."""
+    out = []
+    for r in restatements:
+        deals = tuple(d for d in r.deals if segment in d.segments)
+        if deals:
+            out.append(replace(r, deals=deals))
+    return out
 
 
 def closed_restated(restatements: Sequence[Restatement]) -> list[Restatement]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from reporter.history.diff import Restatement
 from reporter.quarters import Quarter
 
 REP_COLUMNS = (
@@ -187,3 +188,6 @@ class Report:
     dimensions: tuple[str, ...]
     settings: dict[str, Any] = field(default_factory=dict)
     segment: tuple[str, str] | None = None  # (dimension, value) for a briefing's report
+    # Filled by the pipeline from the history store: closed quarters vs their frozen figures,
+    # the open quarter vs the last run (a briefing's: those with a deal in its segment).
+    restatements: tuple[Restatement, ...] = ()

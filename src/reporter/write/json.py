@@ -15,6 +15,7 @@ import pandas as pd
 from reporter import __version__
 from reporter.config import Config
 from reporter.files import atomic_path
+from reporter.history.records import to_record
 from reporter.metrics.report import Report
 from reporter.model import Dataset
 
@@ -73,6 +74,7 @@ def report_document(report: Report) -> dict[str, Any]:
         "loss_reasons": records(report.loss_reasons),
         "pipeline": records(report.pipeline),
         "won_deals": records(report.won_deals),
+        "restatements": [plain(to_record(r)) for r in report.restatements],
     }
 
 

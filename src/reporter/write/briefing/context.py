@@ -15,10 +15,12 @@ import pandas as pd
 from markupsafe import Markup
 
 from reporter.config import Config
+from reporter.history.records import to_record
 from reporter.metrics.report import Change, Headline, Report
 from reporter.model import Dataset
 from reporter.write.briefing import charts
 from reporter.write.briefing import format as fmt
+from reporter.write.briefing.restatements import restatement_rows
 
 FOOTER_INPUTS = 3
 LOWER_IS_BETTER = frozenset({"cycle_days_median"})  # a shorter cycle is good news
@@ -312,4 +314,5 @@ def build_context(
         "trend_rows": trend_rows(report, currency),
         "comparison": _comparison(comparison, str(segment), config),
         "footer": footer(report, dataset, config),
+        "restatements": restatement_rows(map(to_record, report.restatements), currency),
     }

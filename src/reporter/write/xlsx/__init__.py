@@ -1,7 +1,8 @@
 """``sales-report.xlsx``: the finance workbook, written with XlsxWriter.
 
 Sheets, in order: Summary, Rep Bonuses, Won Customers, New Customers, Win Rate by Segment,
-Loss Reasons, Pipeline, Won Deals, Data Quality, Definitions (see ``docs/workbook.md``).
+Loss Reasons, Pipeline, Won Deals, Restatements, Data Quality, Definitions (see
+``docs/workbook.md``).
 The writer formats what the :class:`Report` holds and never computes a metric; derived
 cells are live formulas saved with the reported value.
 """
@@ -25,6 +26,7 @@ from reporter.model import Dataset
 from reporter.write.xlsx import sheets
 from reporter.write.xlsx.cells import EXCEL_MAX_ROWS, Cells, Styles, money_format
 from reporter.write.xlsx.definitions import write_definitions
+from reporter.write.xlsx.restatements import restatements
 from reporter.write.xlsx.summary import write_summary
 from reporter.write.xlsx.table import write_table_sheets
 
@@ -44,6 +46,7 @@ SHEETS = (
     "Loss Reasons",
     "Pipeline",
     "Won Deals",
+    "Restatements",
     "Data Quality",
     "Definitions",
 )
@@ -125,6 +128,7 @@ def _fill(
         sheets.loss_reasons(report),
         sheets.pipeline(report),
         sheets.won_deals(report),
+        restatements(report),
     )
     for table in tables:
         write_table_sheets(

@@ -15,19 +15,15 @@ import jinja2
 
 from reporter.config import Config
 from reporter.errors import TemplateError
+from reporter.files import atomic_dir
 from reporter.history.statements import Statement
-from reporter.write import briefing_format as fmt
-from reporter.write.atomic import atomic_dir
-from reporter.write.briefing_render import Job, render_pdf
-from reporter.write.briefing_slug import inside, unique_slugs
-from reporter.write.pdf import ASSETS, environment, stylesheets, template_dirs
+from reporter.write.briefing import ASSETS, environment, stylesheets, template_dirs
+from reporter.write.briefing import format as fmt
+from reporter.write.briefing.render import Job, render_pdf
+from reporter.write.briefing.restatements import restatement_rows
+from reporter.write.briefing.slug import inside, unique_slugs
 
 TEMPLATE = "statement.html.j2"
-FIGURE_NAMES = {
-    "won_opportunities": "won opportunities",
-    "won_amount": "won amount",
-    "won_customers": "won customers",
-}
 
 
 def context(s: Statement) -> dict[str, Any]:
@@ -57,31 +53,11 @@ def context(s: Statement) -> dict[str, Any]:
             }
             for d in s.deals
         ],
-        "restatements": [_restatement(r, cur) for r in s.restatements],
+        "restatements": restatement_rows(s.restatements, cur),
         "run": s.run,
         "inputs": [
             {"path": Path(str(i.get("path", ""))).name, "sha": str(i.get("sha256", ""))[:12]}
             for i in s.inputs
-        ],
-    }
-
-
-def _restatement(r: dict[str, Any], currency: str | None) -> dict[str, Any]:
-    money = r["figure"] == "won_amount"
-
-    def show(value: Any) -> str:
-        return fmt.money(value, currency) if money else fmt.integer(value)
-
-    diff = r["difference"]
-    return {
-        "quarter": r["quarter"],
-        "figure": FIGURE_NAMES.get(r["figure"], r["figure"]),
-        "frozen": show(r["frozen"]),
-        "now": show(r["now"]),
-        "difference": ("+" if diff > 0 else "") + show(diff),
-        "deals": [
-            {"id": d["opportunity_id"], "what": d["what_changed"], "effect": show(d["effect"])}
-            for d in r["deals"]
         ],
     }
 

@@ -1,0 +1,203 @@
+"""``reporter close``, ``reopen``, ``history`` and ``statements``: the quarter-close commands.
+
+They find the history store the way ``build`` does (``history`` in config.toml, else
+``history.sqlite3`` beside the ledger in ``--out``), so give them the same ``--out`` and
+``--config`` as the builds. See docs/closing.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from reporter.cli.app import cli, config_option, debug_option, guard, load_config, out_option
+
+if TYPE_CHECKING:
+    from reporter.config import Config
+    from reporter.history.diff import Restatement
+    from reporter.history.store import ClosedQuarter, HistoryStore, Run
+    from reporter.pipeline import RunResult
+    from reporter.quarters import Quarter
+
+store_out = out_option("The output folder of the builds (the history store is found there).")
+period_argument = click.argument("period")
+
+
+def _open(config: Config, out_dir: Path) -> HistoryStore:
+    from reporter.history.record import history_path
+    from reporter.history.store import HistoryStore
+
+    return HistoryStore(history_path(config, out_dir))
+
+
+def _quarter(period: str, config: Config) -> Quarter:
+    from reporter.quarters import parse_quarter
+
+    return parse_quarter(period, config.periods.fiscal_year_start_month)
+
+
+@cli.command()
+@period_argument
+@config_option
+@store_out
+@debug_option
+def close(period: str, config_path: Path | None, out_dir: Path, debug: bool) -> None:
+    """Freeze PERIOD's bonus figures (e.g. FY2026Q3) as the latest build computed them.
+
+    Later builds compare the quarter with these frozen figures and explain every
+    difference deal by deal (the Restatements sheet, `restatements` in metrics.json).
+    """
+
+    def action() -> int:
+        config = load_config(config_path)
+        quarter = _quarter(period, config)
+        with _open(config, out_dir) as store:
+            closing = store.close_quarter(
+                quarter.label, quarter.start.isoformat(), quarter.end.isoformat()
+            )
+            run = store.run(closing.run)
+        for line in closed_lines(closing, run):
+            click.echo(line)
+        return 0
+
+    guard(debug, action)
+
+
+@cli.command()
+@period_argument
+@click.option("--reason", required=True, help="Why the quarter is reopened (kept in the store).")
+@config_option
+@store_out
+@debug_option
+def reopen(period: str, reason: str, config_path: Path | None, out_dir: Path, debug: bool) -> None:
+    """Reopen a closed PERIOD, recording why; its frozen figures stay in the history."""
+
+    def action() -> int:
+        config = load_config(config_path)
+        quarter = _quarter(period, config)
+        with _open(config, out_dir) as store:
+            closing = store.reopen(quarter.label, reason)
+        click.echo(
+            f"Reopened {closing.quarter} (closed {closing.closed_at} by {closing.closed_by}): "
+            f"{closing.reason}"
+        )
+        click.echo(f"Close it again with: reporter close {quarter.key} --out {out_dir}")
+        return 0
+
+    guard(debug, action)
+
+
+@cli.command()
+@config_option
+@store_out
+@click.option("--runs", "limit", default=20, show_default=True, help="How many runs to list.")
+@debug_option
+def history(config_path: Path | None, out_dir: Path, limit: int, debug: bool) -> None:
+    """List the recorded builds and the closed quarters."""
+
+    def action() -> int:
+        config = load_config(config_path)
+        with _open(config, out_dir) as store:
+            lines = history_lines(
+                store.path, store.runs(limit), store.closed_quarters(include_reopened=True)
+            )
+        for line in lines:
+            click.echo(line)
+        return 0
+
+    guard(debug, action)
+
+
+@cli.command()
+@period_argument
+@config_option
+@out_option("Output folder of the builds; statements go to OUT/statements/.")
+@debug_option
+def statements(period: str, config_path: Path | None, out_dir: Path, debug: bool) -> None:
+    """Write one PDF statement per rep for PERIOD: won deals, bonus figures, restatements.
+
+    A closed quarter states its frozen figures; otherwise the latest build's.
+    """
+
+    def action() -> int:
+        from reporter.history.statements import statements as collect
+        from reporter.write.statements import write_statements
+
+        config = load_config(config_path)
+        quarter = _quarter(period, config)
+        with _open(config, out_dir) as store:
+            found = collect(
+                store, quarter.label, quarter.start.isoformat(), quarter.end.isoformat()
+            )
+        folder = out_dir / "statements"
+        pdfs = write_statements(folder, found, config)
+        basis = "frozen figures" if found and found[0].closed else "latest build, not closed"
+        click.echo(f"Wrote:  {len(pdfs)} statement(s) for {quarter.label} ({basis}) in {folder}")
+        return 0
+
+    guard(debug, action)
+
+
+def closed_lines(closing: ClosedQuarter, run: Run | None) -> list[str]:
+    """What `reporter close` says: the quarter, who, from which build, the frozen totals."""
+    reps = {f.segment for f in closing.figures if f.dimension == "rep"}
+    total = {
+        name: sum(
+            f.value or 0 for f in closing.figures if f.dimension == "rep" and f.figure == name
+        )
+        for name in ("won_opportunities", "won_amount")
+    }
+    inputs = ", ".join(Path(str(i.get("path", ""))).name for i in (run.inputs if run else []))
+    return [
+        f"Closed {closing.quarter} ({closing.start} to {closing.end}) by {closing.closed_by}"
+        f" at {closing.closed_at}",
+        f"Frozen: figures of run {closing.run}"
+        + (f" (built {run.recorded}, inputs {inputs or '—'})" if run else "")
+        + f": {len(reps)} rep(s), {total['won_opportunities']:,.0f} won opportunities,"
+        f" won amount {total['won_amount']:,.2f}",
+        "Every later build explains each difference from these figures (Restatements sheet).",
+    ]
+
+
+def history_lines(path: Path, runs: list[Run], closings: list[ClosedQuarter]) -> list[str]:
+    """What `reporter history` prints: runs newest first, then every closing."""
+    lines = [f"History: {path}"]
+    if not runs:
+        lines.append("No build recorded yet.")
+    else:
+        lines.append(
+            f"{'run':>5}  {'recorded (UTC)':<25} {'source':<6} {'period':<10} "
+            f"{'deals':>8}  restated  inputs"
+        )
+    for r in runs:
+        names = ", ".join(Path(str(i.get("path", ""))).name for i in r.inputs) or "—"
+        lines.append(
+            f"{r.id:>5}  {r.recorded:<25} {r.source:<6} {r.period or '—':<10} {r.deals:>8,}"
+            f"  {len(r.restatements):>8}  {names}"
+        )
+    lines.append("")
+    if not closings:
+        lines.append("No quarter closed yet (reporter close PERIOD).")
+    for c in closings:
+        state = (
+            f"reopened {c.reopened_at} by {c.reopened_by}: {c.reason}" if not c.active else "closed"
+        )
+        lines.append(
+            f"{c.quarter}: closed {c.closed_at} by {c.closed_by} from run {c.run} — {state}"
+        )
+    return lines
+
+
+def restatement_lines(result: RunResult, strict: bool) -> tuple[list[str], int]:
+    """The build's restatement summary line, and exit code 1 when ``strict`` and a closed
+    quarter's figure moved."""
+    from reporter.history.records import closed_restated, summary_line
+
+    lines = [summary_line(result.restatements)]
+    moved: list[Restatement] = closed_restated(result.restatements)
+    if moved:
+        quarters = ", ".join(dict.fromkeys(r.quarter for r in moved))
+        lines.append(f"        closed quarter(s) restated: {quarters} — see the Restatements sheet")
+    return lines, 1 if strict and moved else 0
