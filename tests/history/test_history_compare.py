@@ -61,7 +61,8 @@ def test_closed_quarter_and_open_quarter_are_each_compared(tmp_path):
     assert record_["deals"][0]["changes"] == ["close date moved into the quarter"]
     rows = sheet_rows(got)
     assert len(rows) == 4
-    assert rows[1]["compared_with"].startswith("frozen: closed ")
+    assert rows[1]["compared_with"].startswith("frozen figures, closed ")
+    assert rows[3]["compared_with"].startswith("last run 1 (")
 
 
 def test_the_open_quarter_needs_an_earlier_run(tmp_path):

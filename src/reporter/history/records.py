@@ -55,7 +55,7 @@ def sheet_rows(restatements: Sequence[Restatement]) -> list[dict[str, Any]]:
     for r in restatements:
         head = {
             "quarter": r.quarter,
-            "compared_with": f"{'frozen' if r.basis == CLOSED else 'last run'}: {r.note}",
+            "compared_with": f"frozen figures, {r.note}" if r.basis == CLOSED else r.note,
             "rep": r.rep,
             "figure": r.figure,
             "frozen": r.frozen,

@@ -47,7 +47,6 @@ def restatements(report: Report) -> Table:
         )
     columns = (
         Col("quarter", "Quarter", TEXT),
-        Col("compared_with", "Compared with", TEXT),
         Col("rep", "Rep", TEXT),
         Col("figure", "Figure", TEXT),
         Col("frozen_count", "Frozen (count)", INT),
@@ -61,5 +60,6 @@ def restatements(report: Report) -> Table:
         Col("effect_count", "Deal's effect (count)", INT),
         Col("effect_money", "Deal's effect (amount)", MONEY),
         Col("what_changed", "What changed", TEXT),
+        Col("compared_with", "Compared with", TEXT),
     )
     return Table(SHEET, columns, rows)
