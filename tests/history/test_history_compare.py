@@ -90,3 +90,15 @@ def test_sheet_rows_keep_a_difference_no_deal_explains():
     assert summary_line([r]) == (
         "Restatements: FY2026 Q3 (closed, frozen): figures of 1 rep(s) differ, no deal named"
     )
+
+
+def test_a_briefing_gets_the_restatements_with_a_deal_in_its_segment():
+    from reporter.history.diff import CLOSED, DealChange, Restatement
+    from reporter.history.records import for_segment
+
+    moved = DealChange("M", "Acme", ("owner changed",), ("owner Ann → Bob",), -1.0, ("West",))
+    crossed = DealChange("X", "Beta", ("added",), ("added",), 1.0, ("West", "East"))
+    r = Restatement(Q3, CLOSED, "Ann", "won_opportunities", 2.0, 2.0, (moved, crossed))
+    assert [d.opportunity_id for d in for_segment([r], "West")[0].deals] == ["M", "X"]
+    assert [d.opportunity_id for d in for_segment([r], "East")[0].deals] == ["X"]
+    assert for_segment([r], "North") == []
