@@ -25,6 +25,7 @@ from reporter.errors import OutputError, ReporterError, TemplateError
 from reporter.files import atomic_dir
 from reporter.metrics.report import Report
 from reporter.model import Dataset
+from reporter.write.briefing.branding import theme_css
 from reporter.write.briefing.context import build_context
 from reporter.write.briefing.render import Done, Job, render_pdf
 from reporter.write.briefing.slug import inside, unique_slugs
@@ -103,11 +104,13 @@ def environment(dirs: Sequence[Path]) -> jinja2.Environment:
 
 
 def stylesheets(dirs: Sequence[Path], config: Config) -> tuple[str, ...]:
-    """The briefing CSS (first folder that has it) followed by the configured paper size."""
+    """The briefing CSS (first folder that has it), the [theme]'s colours, the paper size."""
     for folder in dirs:
         css = folder / STYLESHEET
         if css.is_file():
-            return (css.read_text(encoding="utf-8"), PAPER[config.briefings.paper])
+            themed = theme_css(config.theme)
+            paper = PAPER[config.briefings.paper]
+            return (css.read_text(encoding="utf-8"), *([themed] if themed else []), paper)
     raise TemplateError(f"no {STYLESHEET} in {', '.join(map(str, dirs))}")
 
 

@@ -18,7 +18,7 @@ from reporter.config import Config
 from reporter.history.records import to_record
 from reporter.metrics.report import Change, Headline, Report
 from reporter.model import Dataset
-from reporter.write.briefing import charts
+from reporter.write.briefing import branding, charts
 from reporter.write.briefing import format as fmt
 from reporter.write.briefing.restatements import restatement_rows
 
@@ -315,4 +315,5 @@ def build_context(
         "comparison": _comparison(comparison, str(segment), config),
         "footer": footer(report, dataset, config),
         "restatements": restatement_rows(map(to_record, report.restatements), currency),
+        "theme": branding.context(config.theme),
     }
