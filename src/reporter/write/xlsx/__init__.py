@@ -24,6 +24,7 @@ from reporter.files import atomic_path
 from reporter.metrics.report import Report
 from reporter.model import Dataset
 from reporter.write.xlsx import sheets
+from reporter.write.xlsx.branding import print_header
 from reporter.write.xlsx.cells import EXCEL_MAX_ROWS, Cells, Styles, money_format
 from reporter.write.xlsx.definitions import write_definitions
 from reporter.write.xlsx.restatements import restatements
@@ -102,7 +103,7 @@ def _fill(
     max_rows: int,
 ) -> None:
     codes = currencies(dataset)
-    styles = Styles(workbook, money_format(codes))
+    styles = Styles(workbook, money_format(codes), theme=config.theme)
     cells = Cells(styles, workbook_name=name)
     label = report.period.label
     footer = f"Sales report {label} · {report.period.mode}"
@@ -144,3 +145,4 @@ def _fill(
     write_definitions(
         definitions, cells, report, dataset, config, currency=currency, paper=paper, footer=footer
     )
+    print_header(workbook, config.theme)

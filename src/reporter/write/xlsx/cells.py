@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from reporter.errors import OutputError
 from reporter.quality import KEPT_AS_IS, Issue
+from reporter.theme import LEGACY, Theme
 
 EXCEL_MAX_CHARS = 32_767
 EXCEL_MAX_ROWS = 1_048_576
@@ -170,6 +171,7 @@ class Styles:
 
     workbook: Workbook
     money: str = DEFAULT_MONEY
+    theme: Theme = field(default_factory=Theme)
     _cache: dict[tuple[Any, ...], Format] = field(default_factory=dict)
 
     def cell(
@@ -202,6 +204,11 @@ class Styles:
             self._cache[key] = self.workbook.add_format(props)
         return self._cache[key]
 
+    def _title_colour(self) -> dict[str, str]:
+        """A themed workbook's titles are in its primary colour; the default stays black."""
+        palette = self.theme.palette
+        return {} if palette == LEGACY else {"font_color": palette.primary}
+
     def named(self, name: str) -> Format:
         """Formats that are not data cells: header, title, subtitle, section, note, wrap."""
         key = ("named", name)
@@ -209,12 +216,12 @@ class Styles:
             props = {
                 "header": {
                     "bold": True,
-                    "bg_color": "#D9E1F2",
+                    "bg_color": self.theme.palette.header_fill,
                     "bottom": 1,
                     "valign": "top",
                     "text_wrap": True,
                 },
-                "title": {"bold": True, "font_size": 14},
+                "title": {"bold": True, "font_size": 14, **self._title_colour()},
                 "subtitle": {"font_color": "#404040"},
                 "section": {"bold": True, "font_size": 12},
                 "note": {"italic": True, "font_color": "#595959"},

@@ -11,6 +11,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from reporter.metrics.report import Report
+from reporter.write.xlsx.branding import add_logo
 from reporter.write.xlsx.cells import DAYS, INT, MONEY, PCT, TEXT, Cells, as_number
 from reporter.write.xlsx.sheets import records
 from reporter.write.xlsx.table import (
@@ -118,7 +119,11 @@ def write_summary(
     ws.freeze_panes(FROZEN_ROWS, 0)
     setup_sheet(ws, FROZEN_ROWS - 1, widths, paper=paper, footer_label=title, one_page=True)
     if trend_rows:
-        _charts(workbook, ws, header, len(trend_rows), trend_end + 2)
+        _charts(
+            workbook, ws, header, len(trend_rows), trend_end + 2, cells.styles.theme.palette.series
+        )
+    # beside the headline table (columns A-E), clear of the long subtitle line
+    add_logo(ws, cells.styles.theme, top, len(widths) - 2)
 
 
 def _write_headline(ws: Worksheet, cells: Cells, header: int, report: Report) -> int:
@@ -195,8 +200,13 @@ def _add_table(
     )
 
 
-def _charts(workbook: Workbook, ws: Worksheet, header: int, n: int, at_row: int) -> None:
-    """Won opportunities (columns) with win rate (line), and won amount, per quarter."""
+def _charts(
+    workbook: Workbook, ws: Worksheet, header: int, n: int, at_row: int, series: tuple[str, ...]
+) -> None:
+    """Won opportunities (columns) with win rate (line), and won amount, per quarter.
+
+    ``series`` are the three series colours, from the [theme] palette.
+    """
     sheet = ws.get_name().replace("'", "''")
     first, last = header + 1, header + n
 
@@ -209,7 +219,7 @@ def _charts(workbook: Workbook, ws: Worksheet, header: int, n: int, at_row: int)
             "name": "Won opportunities",
             "categories": ref(0),
             "values": ref(1),
-            "fill": {"color": "#4472C4"},
+            "fill": {"color": series[0]},
         }
     )
     line = workbook.add_chart({"type": "line"})
@@ -220,7 +230,7 @@ def _charts(workbook: Workbook, ws: Worksheet, header: int, n: int, at_row: int)
             "values": ref(4),
             "y2_axis": True,
             "marker": {"type": "circle"},
-            "line": {"color": "#C00000"},
+            "line": {"color": series[1]},
         }
     )
     wins.combine(line)
@@ -232,7 +242,7 @@ def _charts(workbook: Workbook, ws: Worksheet, header: int, n: int, at_row: int)
 
     amount = workbook.add_chart({"type": "column"})
     amount.add_series(
-        {"name": "Won amount", "categories": ref(0), "values": ref(2), "fill": {"color": "#70AD47"}}
+        {"name": "Won amount", "categories": ref(0), "values": ref(2), "fill": {"color": series[2]}}
     )
     amount.set_title({"name": "Won amount (bookings)"})
     amount.set_y_axis({"num_format": "#,##0", "min": 0})
