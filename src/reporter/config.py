@@ -27,7 +27,14 @@ class Outcomes:
     """Stage names per outcome, matched case- and punctuation-insensitively."""
 
     won: tuple[str, ...] = ("Closed Won", "Closed-Won", "Close-won", "Won", "closedwon")
-    lost: tuple[str, ...] = ("Closed Lost", "Closed-Lost", "Lost", "closedlost", "No Decision")
+    lost: tuple[str, ...] = (
+        "Closed Lost",
+        "Closed-Lost",
+        "Lost",
+        "closedlost",
+        "No Decision",
+        "Closed-Lost to Competition",  # Zoho CRM's default
+    )
     excluded: tuple[str, ...] = ("Duplicate",)
     # Known open stages: open like any unlisted stage, but not reported as unknown.
     open: tuple[str, ...] = (
@@ -38,6 +45,7 @@ class Outcomes:
         "Needs Analysis",
         "Value Proposition",
         "Id. Decision Makers",
+        "Identify Decision Makers",
         "Perception Analysis",
         "Demo",
         "Proposal",
@@ -54,9 +62,25 @@ class Outcomes:
 
 @dataclass(frozen=True)
 class Periods:
-    """Fiscal calendar: the month (1-12) a fiscal year starts in."""
+    """Fiscal calendar: the month (1-12) a fiscal year starts in; how to read 03/04/2025."""
 
     fiscal_year_start_month: int = 1
+    # "day-first" or "month-first" for date columns that nothing in their file decides.
+    date_order: str | None = None
+
+
+DATE_ORDERS = ("day-first", "month-first")
+MISSING_RATES = ("stop", "counts-only")
+
+
+@dataclass(frozen=True)
+class Currency:
+    """Reporting currency, exchange rates (reporting units per one unit) and what to do
+    when amounts are in currencies without a rate."""
+
+    reporting: str | None = None
+    rates: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    missing_rates: str = "stop"
 
 
 @dataclass(frozen=True)
@@ -128,6 +152,7 @@ class Config:
     columns: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     outcomes: Outcomes = field(default_factory=Outcomes)
     periods: Periods = field(default_factory=Periods)
+    currency: Currency = field(default_factory=Currency)
     win_rate: WinRate = field(default_factory=WinRate)
     segments: Segments = field(default_factory=Segments)
     briefings: Briefings = field(default_factory=Briefings)
@@ -150,6 +175,7 @@ class Config:
 _SECTIONS: dict[str, type] = {
     "outcomes": Outcomes,
     "periods": Periods,
+    "currency": Currency,
     "win_rate": WinRate,
     "segments": Segments,
     "briefings": Briefings,
@@ -260,6 +286,22 @@ def _recipients(data: Any, where: str) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType(out)
 
 
+def _currency(data: Any, where: str) -> Currency:
+    _expect(data, dict, "[currency]", where)
+    fields_data = dict(data)
+    rates_data = fields_data.pop("rates", {})
+    _expect(rates_data, dict, "[currency.rates]", where)
+    rates: dict[str, float] = {}
+    for code, rate in rates_data.items():
+        value = float(_expect(rate, (int, float), f"[currency.rates] {code}", where))
+        if value <= 0:
+            raise ConfigError(f"{where}: [currency.rates] {code} must be above 0, not {rate!r}")
+        rates[str(code).upper()] = value
+    built = _build(Currency, "currency", fields_data, where)
+    reporting = built.reporting.upper() if built.reporting else None
+    return Currency(reporting, MappingProxyType(rates), built.missing_rates)
+
+
 def from_mapping(data: Mapping[str, Any], where: str = "config") -> Config:
     """Build and validate a :class:`Config` from parsed TOML (a dict)."""
     top = [f.name for f in fields(Config) if f.name != "source"]
@@ -290,6 +332,7 @@ def from_mapping(data: Mapping[str, Any], where: str = "config") -> Config:
         columns=MappingProxyType(dict(columns)),
         outcomes=_build(Outcomes, "outcomes", data.get("outcomes", {}), where),
         periods=_build(Periods, "periods", data.get("periods", {}), where),
+        currency=_currency(data.get("currency", {}), where),
         win_rate=_build(WinRate, "win_rate", data.get("win_rate", {}), where),
         segments=_build(Segments, "segments", data.get("segments", {}), where),
         briefings=briefings,
@@ -340,6 +383,16 @@ def _workbook(data: Any, where: str) -> WorkbookOptions:
 def _validate(config: Config, where: str) -> None:
     if not 1 <= config.periods.fiscal_year_start_month <= 12:
         raise ConfigError(f"{where}: [periods] fiscal_year_start_month must be 1-12")
+    if config.periods.date_order not in (None, *DATE_ORDERS):
+        raise ConfigError(
+            f"{where}: [periods] date_order must be 'day-first' or 'month-first', "
+            f"not {config.periods.date_order!r}"
+        )
+    if config.currency.missing_rates not in MISSING_RATES:
+        raise ConfigError(
+            f"{where}: [currency] missing_rates must be 'stop' or 'counts-only', "
+            f"not {config.currency.missing_rates!r}"
+        )
     if config.win_rate.mode not in ("snapshot", "cohort"):
         raise ConfigError(
             f"{where}: [win_rate] mode must be 'snapshot' or 'cohort', not {config.win_rate.mode!r}"

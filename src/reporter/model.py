@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from reporter.quality import QUARANTINED, Issue
+from reporter.quality import BONUS_RISK, QUARANTINED, Issue
 from reporter.vocabulary import DATE, NUMBER, TEXT, columns_of
 from reporter.vocabulary import OPPORTUNITY_COLUMNS as OPPORTUNITY_COLUMNS
 from reporter.vocabulary import OUTCOMES as OUTCOMES
@@ -79,6 +79,14 @@ class Dataset:
     issues: tuple[Issue, ...] = ()
     inputs: tuple[InputFile, ...] = ()
     extra_dimensions: tuple[str, ...] = ()
+    # The one currency every amount is in (ISO code, e.g. "USD"), for labels; None when the
+    # data never say, or when amounts were refused (mixed currencies, counts only).
+    currency: str | None = None
+
+    @property
+    def bonus_risks(self) -> tuple[Issue, ...]:
+        """Issues that put a rep's bonus at risk (severity ``bonus-risk``), in input order."""
+        return tuple(i for i in self.issues if i.severity == BONUS_RISK)
 
     @property
     def quarantined(self) -> int:

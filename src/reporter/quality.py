@@ -24,6 +24,11 @@ TREATED_AS_OPEN = "treated as open"
 # How bad it is: an ERROR row is left out of the figures, a WARNING value is blank or may
 # be wrong, a NOTE changes nothing counted (skipped blank rows, merged copies, ignored sheets).
 ERROR, WARNING, NOTE = "error", "warning", "note"
+# A risk to what a rep is paid: a won deal that may be miscounted (a won-looking unknown
+# stage, a won deal quarantined, dated in the future, or whose amount was refused). Listed
+# first by the CLI summary and the Data Quality sheet; ``--strict`` fails on it. Codes
+# marked ``when_won`` carry it on won deals only; ``Issue.severity`` says per issue.
+BONUS_RISK = "bonus-risk"
 
 
 @dataclass(frozen=True)
@@ -40,10 +45,16 @@ class Code:
     problem: str
     action: str
     variants: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # True: on a won deal this issue is a bonus risk (the reader sets Issue.severity).
+    when_won: bool = False
 
 
 def _code(title: str, severity: str, problem: str, action: str, **variants: str) -> Code:
     return Code(title, severity, problem, action, MappingProxyType(variants))
+
+
+def _won_risk(title: str, severity: str, problem: str, action: str) -> Code:
+    return Code(title, severity, problem, action, when_won=True)
 
 
 # Stable codes. Add new ones; never rename (tests and other tools match on them).
@@ -56,9 +67,8 @@ REGISTRY: Mapping[str, Code] = MappingProxyType({
     ),
     "conflicting-duplicate": _code(
         "Same opportunity id seen again with different values; one copy kept", WARNING,
-        "same opportunity id as {kept}, but {fields} differ",
-        "kept the copy at {kept} (closed before open, then latest close date, then the later "
-        "copy); this copy not counted",
+        "same opportunity id as {kept}, but the copies differ: {fields}",
+        "kept the copy at {kept}, the newer information ({why}); this copy not counted",
     ),
     "missing-amount": _code(
         "Won or lost opportunity has no amount; counted, adds nothing to amounts", WARNING,
@@ -69,29 +79,29 @@ REGISTRY: Mapping[str, Code] = MappingProxyType({
         "Identical row seen again (no id column); later copy merged into the first", NOTE,
         "row identical to {first}", MERGED,
     ),
-    "bad-amount": _code("Amount is not a number", WARNING, "not a number", KEPT),
+    "bad-amount": _won_risk("Amount is not a number", WARNING, "not a number", KEPT),
     "negative-amount": _code("Amount is negative", WARNING, "amount is negative", KEPT_AS_IS),
     "bad-date": _code("Date could not be read", WARNING, "not a date", KEPT),
     "ambiguous-date": _code(
-        "Date text could be day-first or month-first", WARNING,
+        "Date text could be day-first or month-first; decided from the file or config", NOTE,
         "dates like this could be month/day or day/month; no value in the column decides",
-        "read as month/day (US); use real Excel dates or YYYY-MM-DD to be sure",
+        "read {order}, as {why}",
     ),
     "date-order": _code(
         "Close date is before created date", WARNING,
         "close date is before the created date {created}", KEPT_AS_IS,
     ),
-    "future-close-date": _code(
+    "future-close-date": _won_risk(
         "Won or lost opportunity has a close date after today", WARNING,
         "{outcome} opportunity closes in the future; a typo would move the default reporting "
         "period",
         KEPT_AS_IS,
     ),
-    "missing-close-date": _code(
+    "missing-close-date": _won_risk(
         "Won or lost opportunity has no close date", ERROR,
         "{outcome} opportunity has no readable close date", QUARANTINED,
     ),
-    "missing-owner": _code(
+    "missing-owner": _won_risk(
         "Opportunity has no owner", ERROR, "no owner (rep) to credit", QUARANTINED
     ),
     "missing-stage": _code(
@@ -106,7 +116,7 @@ REGISTRY: Mapping[str, Code] = MappingProxyType({
         "Won/closed flag is not a yes/no value", WARNING,
         "not a yes/no value; the stage decides this row", KEPT,
     ),
-    "excel-error": _code(
+    "excel-error": _won_risk(
         "Cell holds an Excel error (#DIV/0!, #REF!, #N/A ...)", WARNING,
         "cell holds the Excel error {error}", KEPT,
     ),
@@ -119,7 +129,8 @@ REGISTRY: Mapping[str, Code] = MappingProxyType({
         "{value!r} is not in the accounts table", KEPT_AS_IS,
     ),
     "unmatched-owner": _code(
-        "Owner not found in the reps table", NOTE, "{value!r} is not in the reps table", KEPT_AS_IS
+        "Owner not found in the reps table", NOTE, "{value!r} is not in the reps table", KEPT_AS_IS,
+        users="owner id {value!r} is not in the user table, so it is shown as the id",
     ),
     "missing-dimension": _code(
         "A configured segment dimension is not a column of the data", WARNING,
@@ -159,6 +170,24 @@ REGISTRY: Mapping[str, Code] = MappingProxyType({
         "note or footer row", SKIPPED,
     ),
     "bad-number": _code("Number could not be read", WARNING, "not a number", KEPT),
+    "won-looking-stage": _code(
+        "Stage looks like a win but is in no outcome list; counted as open", BONUS_RISK,
+        "stage {value!r} looks like a win but is not in the won, lost or excluded lists; "
+        "{rep}'s deal of {amount} counts as open",
+        "treated as open; if it is a win, add it to [outcomes] won in config.toml",
+    ),
+    "deleted-record": _code(
+        "Record deleted or archived in the CRM; not counted", NOTE,
+        "deleted in the CRM ({column} is set)", "row excluded (not counted)",
+    ),
+    "other-crm-object": _code(
+        "CRM export of another object (history, line items, contacts ...); set aside", NOTE,
+        "{what}, not opportunities", "set aside (not read)",
+    ),
+    "unconverted-amount": _won_risk(
+        "Amount in a currency that cannot be converted; not summed", WARNING,
+        "amount {shown} {currency}: {why}", "amount not summed (counts only)",
+    ),
     "sheet-split": _code(
         "Table longer than an Excel sheet allows continued on another sheet", NOTE,
         "{table}: {rows:,} rows do not fit on one sheet",
@@ -182,10 +211,14 @@ class Issue:
     value: Any
     problem: str
     action: str
+    # "" → the code's registered severity; BONUS_RISK when the reader found a won deal at risk.
+    severity: str = ""
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
             raise ValueError(f"unknown issue code {self.code!r}")
+        if not self.severity:
+            object.__setattr__(self, "severity", REGISTRY[self.code].severity)
 
     @classmethod
     def make(

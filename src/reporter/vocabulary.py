@@ -93,20 +93,20 @@ FIELDS: tuple[Field, ...] = (
     )),
     Field("outcome", TEXT, read=False),
     Field("amount", NUMBER, (
-        "Amount", "Opportunity Amount", "Deal Amount", "Amount (converted)", "Total Amount",
-        "Deal Value", "Value", "Bookings",
+        "Amount", "Opportunity Amount", "Deal Amount", "Total Amount", "Deal Value", "Value",
+        "Bookings",
     )),
     Field("currency", TEXT, (
         "Opportunity Currency", "Currency", "CurrencyIsoCode", "Currency ISO Code",
-        "Currency Code", "Deal Currency", "deal_currency_code",
+        "Currency Code", "Deal Currency", "deal_currency_code", "Amount Currency",
     )),
     Field("created_date", DATE, (
         "Created Date", "CreatedDate", "Create Date", "createdate", "Opportunity Created Date",
-        "Date Created", "Created On", "Created",
+        "Date Created", "Created On", "Created", "Created Time",
     )),
     Field("close_date", DATE, (
         "Close Date", "CloseDate", "closedate", "Closed Date", "Date Closed", "Closed On",
-        "Expected Close Date",
+        "Closing Date", "Expected Close Date",
     )),
     Field("type", TEXT, ("Type", "Opportunity Type", "Deal Type", "dealtype", "Business Type")),
     Field("lead_source", TEXT, (
@@ -142,6 +142,26 @@ FIELDS: tuple[Field, ...] = (
           column=False),
     Field("quarter", TEXT,
           ("Fiscal Quarter", "Quarter", "FiscalQuarter", "Fiscal Period", "Period"), column=False),
+    # A Salesforce report's amount in the corporate currency: preferred to Amount when both
+    # are there (the reader moves it into ``amount``, with its own currency column).
+    Field("amount_converted", NUMBER, (
+        "Amount (converted)", "Opportunity Amount (converted)", "Total Amount (converted)",
+        "Converted Amount",
+    ), column=False),
+    Field("currency_converted", TEXT, (
+        "Amount (converted) Currency", "Opportunity Amount (converted) Currency",
+        "Converted Amount Currency",
+    ), column=False),
+    # When the CRM last changed the record: between two copies of a deal the newer wins.
+    Field("last_modified", DATE, (
+        "LastModifiedDate", "Last Modified Date", "Modified Time", "Last Modified",
+        "Last Modified Time", "Modified Date", "Date Modified", "hs_lastmodifieddate",
+        "last_modified_date", "SystemModstamp",
+    ), column=False),
+    # Deleted (Salesforce "Export All", Fivetran) or archived (HubSpot) records: left out.
+    Field("is_deleted", FLAG, (
+        "IsDeleted", "Is Deleted", "is_deleted", "Deleted", "Archived", "_fivetran_deleted",
+    ), column=False),
     # The Salesforce AccountId key: resolved to an account name, never a column or a config key.
     Field("account_id", TEXT, ("AccountId", "Account ID", "account_id", "Account 18 ID"),
           read=False, column=False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -43,6 +44,8 @@ def test_report_rows_are_canonical(report: Dataset) -> None:
     ]  # fmt: skip
     assert frame["owner"].tolist()[:2] == ["Ana Lopez", "Ana Lopez"]  # padding collapsed
     assert frame["amount"].tolist() == [12500.0, 8000.0, 3000.0, 4200.5, 3000.0, 5000.0, 12500.0]
+    # "$12,500.00" and "USD 3,000" name the currency; plain numbers beside them follow it
+    assert report.currency == "USD"
     assert frame["close_date"].tolist() == [
         day("2024-02-10"),  # real date
         day("2024-03-05"),  # ISO text
@@ -217,10 +220,13 @@ def test_data_loader_flags_decide() -> None:
 def test_ambiguous_and_day_first_dates() -> None:
     data = load("ambiguous_and_day_first_dates.csv")
     frame = data.opportunities
-    assert frame["close_date"].tolist() == [day("2024-03-04"), day("2024-05-06")]
+    # Close Date (03/04/2024, 05/06/2024) decides nothing by itself; Created Date's
+    # 25/12/2023 makes the file day-first: 3 April and 5 June, not 4 March and 6 May.
+    assert frame["close_date"].tolist() == [day("2024-04-03"), day("2024-06-05")]
     assert frame["created_date"].tolist() == [day("2023-12-25"), day("2024-02-01")]
     ambiguous = [i for i in data.issues if i.code == "ambiguous-date"]
     assert [(i.column, i.row, i.value) for i in ambiguous] == [("Close Date", 2, "03/04/2024")]
+    assert "day-first" in ambiguous[0].action and "'Created Date'" in ambiguous[0].action
     assert ("bad-date", None, 4) in triples(data)
     assert ("missing-close-date", None, 4) in triples(data)
 
@@ -268,9 +274,21 @@ def test_totals_label_in_id_column_and_footer_note(tmp_path: Path) -> None:
     assert data.quarantined == 0
 
 
-def test_conflicting_duplicate_keeps_the_closed_copy_whatever_the_file_order() -> None:
-    first = FIXTURES / "export_2026-01_deal7_open.csv"
-    later = FIXTURES / "export_2026-03_deal7_won.csv"
+def _aged(tmp_path: Path, older: str, newer: str) -> tuple[Path, Path]:
+    """Copies of two exports, ``newer`` saved a day after ``older``."""
+    out = []
+    for name, stamp in ((older, 1_767_225_600), (newer, 1_767_312_000)):  # 1 and 2 Jan 2026
+        target = tmp_path / name
+        target.write_bytes((FIXTURES / name).read_bytes())
+        os.utime(target, (stamp, stamp))
+        out.append(target)
+    return out[0], out[1]
+
+
+def test_conflicting_duplicate_keeps_the_newer_files_copy_whatever_the_order(
+    tmp_path: Path,
+) -> None:
+    first, later = _aged(tmp_path, "export_2026-01_deal7_open.csv", "export_2026-03_deal7_won.csv")
     for order in ([first, later], [later, first]):
         data = load_dataset(order, Config())
         deal = data.opportunities.set_index("opportunity_id").loc["7"]
@@ -280,8 +298,18 @@ def test_conflicting_duplicate_keeps_the_closed_copy_whatever_the_file_order() -
         assert len(conflicts) == 1
         assert conflicts[0].file == first.name
         assert conflicts[0].column == "amount, close_date, outcome, stage"
+        # both values are reported: open 100 in the older file, won 120 in the newer
+        assert "'Negotiation' → 'Closed Won'" in conflicts[0].problem
+        assert "100 → 120" in conflicts[0].problem
         same = [i for i in data.issues if i.code == "duplicate-opportunity"]
         assert [i.value for i in same] == ["8"]
+
+
+def test_a_newer_file_that_reopens_a_deal_makes_it_open(tmp_path: Path) -> None:
+    # the same two exports, but the one with deal 7 open is the newer file now
+    won, reopened = _aged(tmp_path, "export_2026-03_deal7_won.csv", "export_2026-01_deal7_open.csv")
+    data = load_dataset([won, reopened], Config())
+    assert data.opportunities.set_index("opportunity_id").loc["7", "outcome"] == "open"
 
 
 def test_closed_deal_without_amount_is_noted_once() -> None:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from trust_support import FIXTURES, bonus_risks, issues, load, report, run_cli, won_by_rep
 
-PHASE2 = pytest.mark.xfail(strict=True, reason="issue 9 input side: not implemented yet")
 TYPOS = "sf_report_stage_typos_closed_wno_won_pending.csv"
 AT_RISK = "sf_report_won_deals_no_owner_no_date_bad_amount_future.csv"
 
@@ -26,7 +24,6 @@ def test_won_looking_typos_do_not_count_as_won():
     }
 
 
-@PHASE2
 def test_won_looking_stages_are_a_bonus_risk_naming_rep_and_amount():
     data = load(TYPOS)
     assert bonus_risks(data) == {("won-looking-stage", 3), ("won-looking-stage", 4)}
@@ -37,7 +34,6 @@ def test_won_looking_stages_are_a_bonus_risk_naming_rep_and_amount():
     assert [i.value for i in issues(data, "unknown-stage")] == ["Qualificaton"]
 
 
-@PHASE2
 def test_strict_fails_on_a_bonus_risk():
     result = run_cli("check", FIXTURES / TYPOS, "--strict")
     assert result.exit_code == 1, result.output
@@ -55,7 +51,6 @@ def test_won_deals_at_risk_are_left_out_of_the_counts():
     assert figures[("Cara Diaz", "FY2025 Q1")] == (0, None, 1)
 
 
-@PHASE2
 def test_won_deals_at_risk_are_each_flagged():
     data = load(AT_RISK)
     assert bonus_risks(data) == {
@@ -68,7 +63,6 @@ def test_won_deals_at_risk_are_each_flagged():
     assert not {row for _, row in bonus_risks(data)} & {2, 7}
 
 
-@PHASE2
 def test_a_future_won_deal_sets_neither_data_through_nor_the_period():
     period = report(load(AT_RISK)).period
     # latest closed outcome dated no later than today: Cara's loss on 25 Mar 2025

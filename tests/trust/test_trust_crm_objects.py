@@ -6,13 +6,9 @@ calendar quarters (fiscal year starts in January).
 
 from __future__ import annotations
 
-import pytest
 from trust_support import codes, issues, load, won_by_rep
 
-PHASE2 = pytest.mark.xfail(strict=True, reason="issue 9 input side: not implemented yet")
 
-
-@PHASE2
 def test_data_loader_export_all_drops_deleted_joins_users_sets_objects_aside():
     data = load("dataloader_export_all_deleted_history_lineitems_contacts_users")
     # Opportunity.csv: 0001 won 30,000 (Ana), 0002 won 20,000 (Ben), 0003 won 24,120,000
@@ -31,7 +27,6 @@ def test_data_loader_export_all_drops_deleted_joins_users_sets_objects_aside():
     assert data.currency == "USD"
 
 
-@PHASE2
 def test_fivetran_is_deleted_and_user_table():
     data = load("fivetran_salesforce_opportunity_is_deleted_and_user")
     # F00001 Dee won 15,000; F00002 Dee won 24,120,000 is_deleted; F00003 Eli lost 4,000;
@@ -43,7 +38,6 @@ def test_fivetran_is_deleted_and_user_table():
     assert [(i.file, i.row) for i in issues(data, "deleted-record")] == [("opportunity.csv", 3)]
 
 
-@PHASE2
 def test_hubspot_archived_deals_and_owner_ids_joined_to_owner_names():
     data = load("hubspot_deals_archived_owner_ids_and_owners")
     # 9001 Fay won 12,000; 9002 Gus won 7,500 ARCHIVED; 9003 Gus lost; 9004 Gus won 3,000;

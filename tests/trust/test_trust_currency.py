@@ -11,12 +11,10 @@ from trust_support import FIXTURES, amounts, codes, issues, load, run_cli, won_b
 
 from reporter.errors import InputError
 
-PHASE2 = pytest.mark.xfail(strict=True, reason="issue 9 input side: not implemented yet")
 MIXED = "sf_report_opportunity_currency_eur_usd_jpy.csv"
 RATES = {"currency": {"reporting": "USD", "rates": {"EUR": 1.10, "JPY": 0.0065}}}
 
 
-@PHASE2
 def test_config_rates_convert_each_row_to_the_reporting_currency():
     data = load(MIXED, config=RATES)
     # Ana: €10,000 × 1.10 + $20,000 = 11,000 + 20,000 = 31,000 (not 30,000 raw).
@@ -30,7 +28,6 @@ def test_config_rates_convert_each_row_to_the_reporting_currency():
     assert data.currency == "USD"
 
 
-@PHASE2
 def test_salesforce_dated_conversion_rates_file_applies_the_rate_of_the_close_date():
     # DatedConversionRate holds units of the currency per 1 USD (Salesforce's convention):
     # EUR 0.80 from 1 Jan, 0.90 from 1 Mar 2025; JPY 150.
@@ -48,7 +45,6 @@ def test_salesforce_dated_conversion_rates_file_applies_the_rate_of_the_close_da
     assert data.currency == "USD"
 
 
-@PHASE2
 def test_mixed_currencies_without_rates_stop_naming_them_and_the_fix():
     with pytest.raises(InputError) as caught:
         load(MIXED)
@@ -60,7 +56,6 @@ def test_mixed_currencies_without_rates_stop_naming_them_and_the_fix():
     assert "Traceback" not in result.output and "EUR" in result.output
 
 
-@PHASE2
 def test_counts_only_keeps_won_counts_and_sums_no_amount():
     config = {"currency": {"missing_rates": "counts-only"}}
     data = load(MIXED, config=config)
@@ -75,7 +70,6 @@ def test_counts_only_keeps_won_counts_and_sums_no_amount():
     assert codes(data)["unconverted-amount"] == 5  # every row's amount was refused
 
 
-@PHASE2
 def test_converted_amount_column_is_preferred_and_labels_the_currency():
     data = load("sf_report_amount_and_amount_converted.xlsx")
     # Amount (converted): Ana 11,000 + 5,000 = 16,000 (raw Amount would add €10k + £4k).
@@ -86,7 +80,6 @@ def test_converted_amount_column_is_preferred_and_labels_the_currency():
     assert data.currency == "USD"
 
 
-@PHASE2
 def test_one_currency_by_symbol_is_summed_and_labelled():
     data = load("rep_tracker_euro_sign_amounts_decimal_comma.csv")
     # Jonas: 12.000,00 € + 3.500,50 € = 15,500.50; Lea: 8.000,00 € won, 1.200,00 € lost
@@ -97,7 +90,6 @@ def test_one_currency_by_symbol_is_summed_and_labelled():
     assert data.currency == "EUR"
 
 
-@PHASE2
 def test_dollar_and_euro_signs_in_one_column_are_never_summed():
     name = "rep_tracker_dollar_and_euro_sign_amounts.csv"
     with pytest.raises(InputError) as caught:
@@ -111,7 +103,6 @@ def test_dollar_and_euro_signs_in_one_column_are_never_summed():
     }
 
 
-@PHASE2
 def test_rates_sheet_in_the_workbook_is_recognised_by_its_columns():
     config = {"currency": {"reporting": "USD"}}
     data = load("tracker_deals_with_fx_rates_sheet.xlsx", config=config)

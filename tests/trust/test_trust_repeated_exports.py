@@ -13,7 +13,6 @@ from datetime import datetime
 import pytest
 from trust_support import FIXTURES, issues, load, outcome_of, won_by_rep
 
-PHASE2 = pytest.mark.xfail(strict=True, reason="issue 9 input side: not implemented yet")
 MARCH = "dataloader_opportunity_exported_2025-03-01.csv"
 APRIL = "dataloader_opportunity_exported_2025-04-02.csv"
 U1, U2 = "005Ec000004oBPNIA2", "005Ec000004oBPOIA2"
@@ -29,7 +28,6 @@ EXPECTED = {
 }
 
 
-@PHASE2
 @pytest.mark.parametrize(
     "order", [(MARCH, APRIL), (APRIL, MARCH)], ids=["oldest-first", "newest-first"]
 )
@@ -60,7 +58,6 @@ def _aged_copies(tmp_path, newer: str, older: str):
 A, B = "hubspot_deals_no_last_modified_a.csv", "hubspot_deals_no_last_modified_b.csv"
 
 
-@PHASE2
 @pytest.mark.parametrize(
     ("newer", "older", "expected", "open_id"),
     [

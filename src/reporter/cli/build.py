@@ -118,4 +118,6 @@ def templates(dest: Path, debug: bool) -> None:
 
 
 def _exit_code(dataset: Dataset, strict: bool) -> int:
-    return 1 if strict and dataset.quarantined else 0
+    # --strict fails on quarantined rows and on every risk to a bonus (a won-looking stage,
+    # a won deal dated in the future or with its amount refused).
+    return 1 if strict and (dataset.quarantined or dataset.bonus_risks) else 0

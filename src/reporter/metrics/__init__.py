@@ -135,8 +135,14 @@ def enrich(opportunities: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 
 def _data_through(enriched: pd.DataFrame) -> date | None:
-    """The latest close date of a won or lost opportunity (how far the data reach)."""
+    """The latest close date of a won or lost opportunity (how far the data reach).
+
+    A close date after today is a typo or a forecast, never how far the data reach (the
+    reader flags it); it counts only when every closed deal is dated in the future.
+    """
     closed = enriched.loc[enriched["outcome"].isin(CLOSED), "close_date"].dropna()
+    past = closed[closed <= pd.Timestamp(date.today())]
+    closed = past if not past.empty else closed
     return None if closed.empty else closed.max().date()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -51,8 +52,14 @@ def data_quarters(enriched: pd.DataFrame, start_month: int) -> list[Quarter]:
 
 
 def choose_period(enriched: pd.DataFrame, start_month: int) -> Quarter:
-    """The latest quarter with closed outcomes."""
-    quarters = data_quarters(enriched, start_month)
+    """The latest quarter with closed outcomes dated no later than today.
+
+    A deal dated in the future (a typo such as 2052 for 2025) is flagged by the reader and
+    never becomes the period; only when every closed deal is in the future is one used.
+    """
+    today = pd.Timestamp(date.today())
+    past = enriched[enriched["close_date"].le(today)]
+    quarters = data_quarters(past, start_month) or data_quarters(enriched, start_month)
     if not quarters:
         raise InputError(
             "no won or lost opportunity with a close date in the data, so there is no "

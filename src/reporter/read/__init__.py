@@ -15,18 +15,29 @@ from pathlib import Path
 import pandas as pd
 
 from reporter.config import Config
-from reporter.errors import NoOpportunitiesTable, UnreadableFile
+from reporter.errors import InputError, NoOpportunitiesTable, UnreadableFile
 from reporter.model import Dataset, InputFile, coerce_types
 from reporter.quality import Issue
+from reporter.read import currency as money
 from reporter.read.csvfile import read_csv
 from reporter.read.excel import read_workbook
 from reporter.read.headers import alias_index
-from reporter.read.opportunities import OpportunityBuilder, Record, dedupe
+from reporter.read.opportunities import OpportunityBuilder, Record, dedupe, record_issue
 from reporter.read.outcome import OutcomeRules
 from reporter.read.reference import Joiner, References, size_band
+from reporter.read.risks import flag_bonus_risks
 from reporter.read.sniff import sniff
-from reporter.read.tables import OPPORTUNITIES, Table, Unrecognised, read_table
+from reporter.read.tables import (
+    OPPORTUNITIES,
+    RatesTable,
+    SetAside,
+    Table,
+    Unrecognised,
+    UserTable,
+    read_table,
+)
 from reporter.read.targets import targets_frame
+from reporter.read.users import rename_owners
 from reporter.vocabulary import BUILTIN_DIMENSIONS, OPPORTUNITY_COLUMNS, UNKNOWN
 
 __all__ = ["INPUT_SUFFIXES", "input_files", "load_dataset"]
@@ -72,9 +83,12 @@ def _read_bytes(path: Path) -> bytes:
         ) from None
 
 
+Other = SetAside | UserTable | RatesTable
+
+
 def _read_file(
     path: Path, config: Config, extras: tuple[str, ...], issues: list[Issue]
-) -> tuple[list[Table], list[Unrecognised], InputFile]:
+) -> tuple[list[Table], list[Unrecognised], list[Other], InputFile]:
     data = _read_bytes(path)
     display = path.name
     kind = sniff(path, data[:8192])
@@ -86,17 +100,74 @@ def _read_file(
     index = alias_index(config.columns)
     tables: list[Table] = []
     unrecognised: list[Unrecognised] = []
+    others: list[Other] = []
     for raw in sheets:
-        result = read_table(raw, index, extras, issues)
+        result = read_table(raw, index, extras, issues, config.periods.date_order)
         if isinstance(result, Table):
             tables.append(result)
         elif isinstance(result, Unrecognised):
             unrecognised.append(result)
             issues.append(_ignored(result))
+        elif isinstance(result, SetAside):
+            issues.append(
+                Issue.make("other-crm-object", file=raw.file, sheet=raw.sheet, what=result.what)
+            )
+            others.append(result)
+        elif result is not None:
+            others.append(result)
     sheet_names = tuple(t.raw.sheet for t in tables if t.raw.sheet is not None)
     rows = sum(len(t.rows) for t in tables)
     digest = hashlib.sha256(data).hexdigest()
-    return tables, unrecognised, InputFile(str(path), digest, rows, sheet_names)
+    return tables, unrecognised, others, InputFile(str(path), digest, rows, sheet_names)
+
+
+def _file_age(path: Path) -> int | None:
+    """The file's modification time to the second (copies within a second tie)."""
+    try:
+        return int(path.stat().st_mtime)
+    except OSError:
+        return None
+
+
+def _rates(config: Config, others: Sequence[Other]) -> money.Rates:
+    """Config rates first; a rates sheet or file adds the currencies config does not name."""
+    rates = money.config_rates(config.currency.reporting, config.currency.rates)
+    configured = set(rates.by_currency)
+    for table in others:
+        if not isinstance(table, RatesTable):
+            continue
+        rates.sources.append(table.raw.where)
+        for rate in table.rates:
+            if rate.currency not in configured:
+                rates.add(rate)
+        if rates.reporting is None and table.corporate is not None:
+            rates.reporting = table.corporate
+    return rates
+
+
+def _convert(
+    records: list[Record], config: Config, others: Sequence[Other], issues: list[Issue]
+) -> str | None:
+    """Amounts in one currency (see read/currency.py); the currency's code, or None."""
+
+    def refuse(record: Record, why: str) -> None:
+        issues.append(
+            record_issue(
+                "unconverted-amount",
+                record,
+                column="amount",
+                value=record["amount"],
+                shown=money.fmt_amount(record["amount"]),
+                currency=record.get("currency") or money.NO_CURRENCY,
+                why=why,
+            )
+        )
+
+    counts_only = config.currency.missing_rates == money.COUNTS_ONLY
+    try:
+        return money.convert(records, _rates(config, others), counts_only, refuse)
+    except money.MixedCurrencies as exc:
+        raise InputError(str(exc), hint=exc.hint) from None
 
 
 def _headers_text(headers: Sequence[str], limit: int = 12) -> str:
@@ -187,12 +258,18 @@ def load_dataset(paths: list[Path], config: Config) -> Dataset:
     issues: list[Issue] = []
     tables: list[Table] = []
     unrecognised: list[Unrecognised] = []
+    others: list[Other] = []
     inputs: list[InputFile] = []
+    ages: dict[int, int | None] = {}
     for path in files:
-        file_tables, file_unrecognised, input_file = _read_file(path, config, extras, issues)
+        file_tables, file_unrecognised, file_others, input_file = _read_file(
+            path, config, extras, issues
+        )
         tables += file_tables
         unrecognised += file_unrecognised
+        others += file_others
         inputs.append(input_file)
+        ages.update({id(t): _file_age(path) for t in file_tables})
     opportunity_tables = [t for t in tables if t.kind == OPPORTUNITIES]
     if not opportunity_tables:
         raise _no_opportunities(paths, files, unrecognised, tables)
@@ -204,18 +281,22 @@ def load_dataset(paths: list[Path], config: Config) -> Dataset:
         )
     _check_extra_dimensions(opportunity_tables, extras, issues)
     builder = OpportunityBuilder(OutcomeRules(config.outcomes), issues)
-    records = [r for t in opportunity_tables for r in builder.records(t)]
+    records = [r for t in opportunity_tables for r in builder.records(t, ages[id(t)])]
+    rename_owners(records, [o for o in others if isinstance(o, UserTable)], issues)
     records = dedupe(records, issues)
+    currency = _convert(records, config, others, issues)
     joiner = Joiner(References.from_tables(tables), extras, issues)
     bands = config.segments.company_size_bands
     for record in records:
         joiner.join(record)
         if record.get("company_size") is None:
             record["company_size"] = size_band(record.get("employees"), bands)
+    targets = targets_frame(tables, config.periods.fiscal_year_start_month, issues)
     return Dataset(
         opportunities=_frame(records, extras),
-        targets=targets_frame(tables, config.periods.fiscal_year_start_month, issues),
-        issues=tuple(issues),
+        targets=targets,
+        issues=tuple(flag_bonus_risks(issues, builder.won_cells)),
         inputs=tuple(inputs),
         extra_dimensions=extras,
+        currency=currency,
     )

@@ -11,14 +11,20 @@ from typing import Any
 
 from reporter.model import OPPORTUNITY_COLUMNS
 from reporter.quality import Issue
+from reporter.read import recency
+from reporter.read.currency import fmt_amount
 from reporter.read.outcome import OutcomeRules
 from reporter.read.tables import Table
-from reporter.vocabulary import ACCOUNT_ID, LOST, WON, normalise
+from reporter.read.won_looking import looks_won
+from reporter.vocabulary import ACCOUNT_ID, LOST, OPEN, WON, normalise
 
-_CARRIED = frozenset(OPPORTUNITY_COLUMNS) | {ACCOUNT_ID}
+_CARRIED = frozenset(OPPORTUNITY_COLUMNS) | {ACCOUNT_ID, recency.STAMP}
 # Fields that say nothing about the deal itself, left out when comparing rows for sameness.
-_NOT_CONTENT = frozenset({"opportunity_id", "source_file", "source_sheet", "source_row"})
+_NOT_CONTENT = frozenset(
+    {"opportunity_id", "source_file", "source_sheet", "source_row", *recency.ORDERING}
+)
 Record = dict[str, Any]
+Cell = tuple[str, str | None, int | None]
 
 
 def where(record: Record) -> str:
@@ -26,6 +32,17 @@ def where(record: Record) -> str:
     sheet = record["source_sheet"]
     place = record["source_file"] if sheet is None else f"{record['source_file']}, sheet {sheet!r}"
     return f"{place}, row {record['source_row']}"
+
+
+def record_issue(code: str, record: Record, **values: Any) -> Issue:
+    """An issue placed at a record's file, sheet and row (``values`` fill the templates)."""
+    return Issue.make(
+        code,
+        file=record["source_file"],
+        sheet=record["source_sheet"],
+        row=record["source_row"],
+        **values,
+    )
 
 
 def synthetic_id(table: Table, row: int) -> str:
@@ -44,10 +61,18 @@ class OpportunityBuilder:
         self._flag_rows: set[tuple[Any, ...]] = set()
         self._flag_count = -1
         self._unknown_stages: set[str] = set()
+        self._read = 0
+        # Every won row (quarantined ones too) → (rep, amount as written), for bonus risks.
+        self.won_cells: dict[Cell, tuple[str | None, str | None]] = {}
 
-    def records(self, table: Table) -> list[Record]:
-        """Every countable row of ``table`` (quarantined rows are left out, with an issue)."""
-        fields = [f for f in table.values if f in _CARRIED or f in ("is_won", "is_closed")]
+    def records(self, table: Table, file_age: int | None = None) -> list[Record]:
+        """Every countable row of ``table`` (quarantined rows are left out, with an issue).
+
+        ``file_age`` (the file's modification time, in seconds) orders copies of one deal
+        from different files when they carry no last-modified stamp.
+        """
+        flags = ("is_won", "is_closed", "is_deleted")
+        fields = [f for f in table.values if f in _CARRIED or f in flags]
         has_won, has_closed = "is_won" in table.values, "is_closed" in table.values
         out: list[Record] = []
         for i, row in enumerate(table.rows):
@@ -56,6 +81,11 @@ class OpportunityBuilder:
                 record[name] = cells[i]
             record["source_file"], record["source_sheet"] = table.raw.file, table.raw.sheet
             record["source_row"] = row
+            record[recency.FILE_AGE], record[recency.ORDER] = file_age, self._read
+            self._read += 1
+            if record.pop("is_deleted", None):
+                self._issue(table, record, "deleted-record", "is_deleted", True)
+                continue
             record["synthetic"] = not record.get("opportunity_id")
             if record["synthetic"]:
                 record["opportunity_id"] = synthetic_id(table, row)
@@ -68,6 +98,8 @@ class OpportunityBuilder:
                 has_closed,
             )
             record["outcome"] = decision.outcome
+            if decision.outcome == WON:
+                self._won(record)
             if decision.unknown_stage and stage is not None:
                 self._unknown(table, record, stage)
             if decision.conflicting:
@@ -106,8 +138,27 @@ class OpportunityBuilder:
             )
         )
 
+    def _won(self, record: Record) -> None:
+        amount, code = record.get("amount"), record.get("currency")
+        shown = None if amount is None else fmt_amount(amount) + (f" {code}" if code else "")
+        cell = (record["source_file"], record["source_sheet"], record["source_row"])
+        self.won_cells[cell] = (record.get("owner"), shown)
+
     def _unknown(self, table: Table, record: Record, stage: str) -> None:
         key = normalise(stage)
+        if record["outcome"] == OPEN and looks_won(key, self.rules.won_keys):
+            # Every row, not once per stage: each is a deal a rep may expect a bonus on.
+            amount = record.get("amount")
+            self._issue(
+                table,
+                record,
+                "won-looking-stage",
+                "stage",
+                stage,
+                rep=record.get("owner") or "no owner",
+                amount="no amount" if amount is None else fmt_amount(amount),
+            )
+            return
         if key in self._unknown_stages:
             return
         self._unknown_stages.add(key)
@@ -162,9 +213,10 @@ def dedupe(records: list[Record], issues: list[Issue]) -> list[Record]:
     """One record per opportunity id (or, without ids, per identical row).
 
     Identical copies are merged into the first. Copies of one id that disagree (an old
-    export where the deal was open beside a newer one where it is won) keep the most
-    advanced copy, closed before open, then the latest close date, then the later copy,
-    and the disagreement is reported field by field (``conflicting-duplicate``).
+    export where the deal was won beside a newer one where it was re-opened) keep the newest
+    information (see read/recency.py: last-modified stamp, else the newer file, else the
+    order given), and the disagreement is reported with both values
+    (``conflicting-duplicate``).
     """
     position: dict[Any, int] = {}
     out: list[Record] = []
@@ -193,19 +245,18 @@ def dedupe(records: list[Record], issues: list[Issue]) -> list[Record]:
                 )
             )
             continue
-        winner = record if _rank(record) >= _rank(kept) else kept
+        winner = record if recency.is_newer(record, kept) else kept
         loser = kept if winner is record else record
         out[index] = winner
         issues.append(
-            Issue.make(
+            record_issue(
                 "conflicting-duplicate",
-                file=loser["source_file"],
-                sheet=loser["source_sheet"],
-                row=loser["source_row"],
+                loser,
                 column=", ".join(differing),
                 value=loser["opportunity_id"],
                 kept=where(winner),
-                fields=", ".join(differing),
+                fields=recency.change_list(winner, loser, differing),
+                why=recency.why_newer(winner, loser),
             )
         )
     return out
@@ -214,8 +265,3 @@ def dedupe(records: list[Record], issues: list[Issue]) -> list[Record]:
 def _differences(a: Record, b: Record) -> list[str]:
     ignore = _NOT_CONTENT | {"synthetic"}
     return sorted(k for k in a.keys() | b.keys() if k not in ignore and a.get(k) != b.get(k))
-
-
-def _rank(record: Record) -> tuple[bool, Any]:
-    close = record.get("close_date")
-    return (record["outcome"] in (WON, LOST), close.toordinal() if close is not None else 0)

@@ -37,6 +37,11 @@ class OutcomeRules:
             for name in names:
                 self._stages[normalise(name)] = outcome
 
+    @property
+    def won_keys(self) -> tuple[str, ...]:
+        """The won stage names, normalised (to spot won-looking typos)."""
+        return tuple(key for key, outcome in self._stages.items() if outcome == WON)
+
     def of_stage(self, stage: str | None) -> str | None:
         """The outcome a stage name stands for, or None when it is in no list."""
         return self._stages.get(normalise(stage)) if stage else None

@@ -12,9 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reporter.errors import MissingColumn
+from reporter.errors import InputError, MissingColumn
 from reporter.quality import Issue
+from reporter.read import currency as money
 from reporter.read import values as v
+from reporter.read.crm_objects import crm_object, user_columns
+from reporter.read.dates import UndecidableDates, decide_orders, parse_timestamp
 from reporter.read.headers import (
     ACCOUNT_ID,
     AliasIndex,
@@ -27,8 +30,8 @@ from reporter.vocabulary import TARGET_KEYS, normalise
 
 OPPORTUNITIES, ACCOUNTS, REPS, TARGETS = "opportunities", "accounts", "reps", "targets"
 AMOUNT_FIELDS = {"amount": "bad-amount", "target": "bad-target", "employees": "bad-number"}
-DATE_FIELDS = ("created_date", "close_date", "customer_since")
-FLAG_FIELDS = ("is_won", "is_closed")
+DATE_FIELDS = ("created_date", "close_date", "customer_since", "last_modified")
+FLAG_FIELDS = ("is_won", "is_closed", "is_deleted")
 # Fields a targets table may be keyed by, in the order they are preferred.
 SEGMENT_FIELDS = tuple(d.source for d in TARGET_KEYS)
 ACCOUNT_ATTRIBUTES = {"industry", "employees", "company_size", "customer_since"}
@@ -60,6 +63,31 @@ class Unrecognised:
 
     raw: RawSheet
     headers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A CRM export of another object (stage history, line items, contacts…): not read."""
+
+    raw: RawSheet
+    what: str
+
+
+@dataclass(frozen=True)
+class UserTable:
+    """A user / owner table: owner id → the person's name."""
+
+    raw: RawSheet
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RatesTable:
+    """An exchange-rates sheet or file (reporting units per unit; see read/currency.py)."""
+
+    raw: RawSheet
+    rates: tuple[money.Rate, ...]
+    corporate: str | None
 
 
 def classify(fields: set[str], segment_extras: Iterable[str] = ()) -> str | None:
@@ -101,14 +129,25 @@ def check_required(raw: RawSheet, colmap: dict[str, int], headers: list[str]) ->
 
 
 def read_table(
-    raw: RawSheet, index: AliasIndex, extras: tuple[str, ...], issues: list[Issue]
-) -> Table | Unrecognised | None:
-    """Classify and extract one sheet. None for a sheet with no cells at all."""
+    raw: RawSheet,
+    index: AliasIndex,
+    extras: tuple[str, ...],
+    issues: list[Issue],
+    date_order: str | None = None,
+) -> Table | Unrecognised | SetAside | UserTable | RatesTable | None:
+    """Classify and extract one sheet. None for a sheet with no cells at all.
+
+    ``date_order`` (``[periods] date_order``) reads date columns nothing in the file decides.
+    """
     header_at = find_header(raw.rows, index)
     if header_at is None:
         return None
     header = raw.rows[header_at]
+    other = _other_table(raw, header_at)
+    if other is not None:
+        return other
     colmap = map_columns(header, index)
+    _prefer_converted(colmap)
     extra_cols = _extra_columns(header, extras)
     kind = classify(set(colmap), extra_cols)
     if kind is None:
@@ -122,8 +161,44 @@ def read_table(
     headers = {f: str(header[c]).strip() for f, c in colmap.items()}
     table = Table(kind, raw, headers)
     _extract(table, header_at, colmap, extra_cols, issues)
-    _parse(table, issues)
+    _parse(table, issues, date_order)
     return table
+
+
+def _other_table(raw: RawSheet, header_at: int) -> SetAside | UserTable | RatesTable | None:
+    """A user table, a rates table or another CRM object, recognised by its headers."""
+    header = raw.rows[header_at]
+    body = raw.rows[header_at + 1 :]
+    users = user_columns(header)
+    if users is not None:
+        names: dict[str, str] = {}
+        for row in body:
+            key, name = v.clean_text(_cell(row, users.id)), users.display(row)
+            if key is not None and name is not None:
+                names.setdefault(key, name)
+        return UserTable(raw, names)
+    what = crm_object(header)
+    if what is not None:
+        return SetAside(raw, what)
+    layout = money.rates_layout(header)
+    if layout is not None:
+        rates, corporate, _ = money.table_rates(layout, body, v.parse_date, v.parse_amount)
+        if rates:
+            return RatesTable(raw, tuple(rates), corporate)
+    return None
+
+
+def _prefer_converted(colmap: dict[str, int]) -> None:
+    """Salesforce's ``Amount (converted)`` (one currency) beats ``Amount`` (each deal's own).
+
+    The converted amount takes its own currency column, never the original one.
+    """
+    if "amount_converted" not in colmap:
+        return
+    colmap["amount"] = colmap.pop("amount_converted")
+    colmap.pop("currency", None)
+    if "currency_converted" in colmap:
+        colmap["currency"] = colmap.pop("currency_converted")
 
 
 def _extra_columns(header: list[Any], extras: tuple[str, ...]) -> dict[str, int]:
@@ -226,18 +301,46 @@ def _checked_cell(
     return None
 
 
-def _parse(table: Table, issues: list[Issue]) -> None:
+def _parse(table: Table, issues: list[Issue], date_order: str | None = None) -> None:
     """Turn each column's cells into typed values, reporting cells that cannot be read."""
-    for f, cells in table.values.items():
+    currencies = _currencies(table)
+    orders = _date_orders(table, date_order)
+    for f, cells in list(table.values.items()):
         header = table.headers[f]
         if f in AMOUNT_FIELDS:
             table.values[f] = _parse_amounts(table, header, cells, AMOUNT_FIELDS[f], issues)
         elif f in DATE_FIELDS:
-            table.values[f] = _parse_dates(table, header, cells, issues)
+            table.values[f] = _parse_dates(table, header, cells, orders[header], issues)
         elif f in FLAG_FIELDS:
             table.values[f] = _parse_flags(table, header, cells, issues)
         elif f != "quarter":
             table.values[f] = [v.clean_text(c) for c in cells]
+    if currencies is not None:
+        table.values["currency"] = currencies
+
+
+def _currencies(table: Table) -> list[str | None] | None:
+    """Each row's currency: the currency column, else a symbol or code in the amount text."""
+    amounts = table.values.get("amount")
+    marked = money.label_cells(amounts) if amounts is not None else None
+    column = table.values.get("currency")
+    if column is None:
+        if marked is not None:
+            table.headers.setdefault("currency", table.headers["amount"])
+        return marked
+    codes = [money.code_of(c) for c in column]
+    if marked is None:
+        return codes
+    return [code or mark for code, mark in zip(codes, marked, strict=True)]
+
+
+def _date_orders(table: Table, configured: str | None) -> dict[str, tuple[bool, str | None]]:
+    """Day-first or not for each date column, decided on the whole table (see read/dates)."""
+    columns = {table.headers[f]: table.values[f] for f in DATE_FIELDS if f in table.values}
+    try:
+        return decide_orders(columns, configured)
+    except UndecidableDates as exc:
+        raise InputError(f"{table.raw.where}: {exc}", hint=exc.hint) from None
 
 
 def _parse_amounts(
@@ -254,9 +357,15 @@ def _parse_amounts(
     return out
 
 
-def _parse_dates(table: Table, header: str, cells: list[Any], issues: list[Issue]) -> list[Any]:
-    day_first, ambiguous = v.day_first_column(cells)
-    if ambiguous:
+def _parse_dates(
+    table: Table,
+    header: str,
+    cells: list[Any],
+    order: tuple[bool, str | None],
+    issues: list[Issue],
+) -> list[Any]:
+    day_first, why = order
+    if why is not None:
         sample = next(c for c in cells if isinstance(c, str) and v.NUMERIC_DATE.match(c.strip()))
         issues.append(
             _issue(
@@ -265,12 +374,15 @@ def _parse_dates(table: Table, header: str, cells: list[Any], issues: list[Issue
                 table.rows[cells.index(sample)],
                 header,
                 sample,
+                order="day-first" if day_first else "month-first",
+                why=why,
             )
         )
+    parse = parse_timestamp if header == table.headers.get("last_modified") else v.parse_date
     out: list[Any] = []
     for number, cell in zip(table.rows, cells, strict=True):
         try:
-            out.append(v.parse_date(cell, day_first, table.raw.date1904))
+            out.append(parse(cell, day_first, table.raw.date1904))
         except ValueError:
             issues.append(_issue(table, "bad-date", number, header, cell))
             out.append(None)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from reporter.vocabulary import is_missing
@@ -137,6 +138,8 @@ NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})(?:$|[T\s,
 _SERIAL_TEXT = re.compile(r"^\d{4,5}(\.\d+)?$")
 _NAMED_FORMATS = (
     "%d %b %Y",
+    "%d %b, %Y",  # Zoho CRM: "15 Apr, 2021 00:02:00" (the time is split off first)
+    "%d %B, %Y",
     "%d %B %Y",
     "%d-%b-%Y",
     "%d-%b-%y",
@@ -165,6 +168,30 @@ def excel_serial(serial: float, date1904: bool = False) -> date:
     return _EXCEL_1900 + timedelta(days=whole if whole > 60 else whole + 1)
 
 
+# A time of day after a date: "00:02:00", "12:02 AM", "T10:00:00.000Z", "08:55 PM +0000".
+_TIME_OF_DAY = re.compile(
+    r"(?:[\sT]+|,\s*)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([AaPp]\.?\s?[Mm]\.?)?"
+    r"\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?\s*$"
+)
+
+
+def split_time(text: str) -> tuple[str, time | None]:
+    """``"15 Apr, 2021 00:02:00"`` → (``"15 Apr, 2021"``, 00:02). No time → (text, None)."""
+    match = _TIME_OF_DAY.search(text)
+    if not match:
+        return text, None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    second = int(match.group(3) or 0)
+    meridiem = (match.group(4) or "").replace(".", "").replace(" ", "").lower()
+    if meridiem == "pm" and hour < 12:
+        hour += 12
+    elif meridiem == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59 or second > 59:
+        return text, None
+    return text[: match.start()].strip(), time(hour, minute, second)
+
+
 def _year(text: str) -> int:
     year = int(text)
     if len(text) == 2:
@@ -172,14 +199,17 @@ def _year(text: str) -> int:
     return year
 
 
-def day_first_column(values: list[Any]) -> tuple[bool, bool]:
-    """Decide ``dd/mm`` vs ``mm/dd`` for a column of text dates → (day_first, ambiguous).
+DAY_FIRST, MONTH_FIRST, AMBIGUOUS = "day-first", "month-first", "ambiguous"
 
-    Day-first only when some value has a first part above 12 and none a second part above
-    12. ``ambiguous`` is True when month-first was assumed without any evidence, although
-    some value (like 03/04/2024) reads differently either way.
+
+def order_evidence(values: Sequence[Any]) -> str | None:
+    """What a column's numeric text dates say: day-first, month-first, ambiguous or nothing.
+
+    A first part above 12 (``25/03``) is day-first evidence, a second part above 12
+    (``03/25``) month-first; month-first wins when both appear. ``ambiguous``: some value
+    (like 03/04/2024) reads differently either way and nothing decides.
     """
-    day_first_seen = month_first_seen = undecided = False
+    day = month = undecided = False
     for value in values:
         if not isinstance(value, str):
             continue
@@ -188,14 +218,22 @@ def day_first_column(values: list[Any]) -> tuple[bool, bool]:
             continue
         first, second = int(match.group(1)), int(match.group(2))
         if first > 12 >= second:
-            day_first_seen = True
+            day = True
         elif second > 12 >= first:
-            month_first_seen = True
+            month = True
         elif first != second:
             undecided = True
-    day_first = day_first_seen and not month_first_seen
-    ambiguous = undecided and not day_first_seen and not month_first_seen
-    return day_first, ambiguous
+    if month:
+        return MONTH_FIRST
+    if day:
+        return DAY_FIRST
+    return AMBIGUOUS if undecided else None
+
+
+def day_first_column(values: list[Any]) -> tuple[bool, bool]:
+    """Decide ``dd/mm`` vs ``mm/dd`` for one column alone → (day_first, ambiguous)."""
+    evidence = order_evidence(values)
+    return evidence == DAY_FIRST, evidence == AMBIGUOUS
 
 
 EARLIEST = date(1900, 1, 1)
@@ -246,7 +284,7 @@ def _parse_date_text(text: str, day_first: bool, date1904: bool) -> date:
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     if _SERIAL_TEXT.match(text):
         return excel_serial(float(text), date1904)
-    head = _SPACE.sub(" ", text.split("T")[0])
+    head = _SPACE.sub(" ", split_time(text)[0].split("T")[0])
     for fmt in _NAMED_FORMATS:
         try:
             return datetime.strptime(head, fmt).date()
