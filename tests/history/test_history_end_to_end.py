@@ -91,6 +91,7 @@ def test_close_then_four_edits_are_restated_deal_by_deal(runner, tmp_path):
     assert "Closed FY2026 Q3 (2026-07-01 to 2026-09-30)" in closed.output
     # Ann, Bob, and Cy (who only created deals in Q3): 3 reps; D1+D2+D3+D4 = 3,300.
     assert "3 rep(s), 4 won opportunities, won amount 3,300.00" in closed.output
+    assert "Warning" not in closed.output  # the data reach past the end of Q3
     again = invoke(runner, "close", "FY2026Q3", "--out", out)
     assert again.exit_code == 2 and "already closed" in again.output
 

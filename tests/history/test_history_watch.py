@@ -41,3 +41,5 @@ def test_watch_records_into_the_store_beside_the_ledger(runner, tmp_path):
     closed = runner.invoke(cli, ["close", "FY2026Q3", "--out", str(out), "--config", str(config)])
     assert closed.exit_code == 0, closed.output
     assert "1 won opportunities, won amount 1,000.00" in closed.output
+    # The data stop on 2026-08-05, before Q3 ends: closing says it freezes a quarter to date.
+    assert "reach only 2026-08-05, before FY2026 Q3 ends on 2026-09-30" in closed.output

@@ -58,8 +58,19 @@ def close(period: str, config_path: Path | None, out_dir: Path, debug: bool) -> 
                 quarter.label, quarter.start.isoformat(), quarter.end.isoformat()
             )
             run = store.run(closing.run)
+            closed = [
+                d.close_date for d in store.deals(closing.run) if d.outcome in ("won", "lost")
+            ]
         for line in closed_lines(closing, run):
             click.echo(line)
+        through = max((d for d in closed if d), default=None)
+        if through is None or through < closing.end:
+            click.secho(
+                f"Warning: the data of run {closing.run} reach only {through or '—'}, before "
+                f"{closing.quarter} ends on {closing.end}: this freezes a quarter to date. "
+                f'If that was not meant: reporter reopen {quarter.key} --reason "…"',
+                fg="yellow",
+            )
         return 0
 
     guard(debug, action)
