@@ -1,0 +1,255 @@
+"""How big is each sheet of a workbook really? Measured by streaming its XML, before any parser.
+
+A native reader (calamine) allocates a dense grid from the first to the last cell it meets:
+one cell at ``XFD1048576`` asks for 17 billion cells (512 GB) and aborts the process; one at
+``CZ1048576`` takes 4.4 GB. Memory follows the *position* of the last cell, not the size of
+the file. So before any parser sees an .xlsx, every worksheet part is inflated in chunks (never
+whole) and scanned for its declared ``<dimension>``, the largest row and column any cell
+names, and how many cells it holds. A sheet whose grid would be far larger than its cells
+(a stray formatted cell far away) is *sparse* and is read without a dense grid
+(:mod:`reporter.read.sparse`); a sheet with more cells than the limit, or a part that inflates
+beyond what its header declared or beyond the byte cap, is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from reporter.errors import UnreadableFile
+
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384
+
+_CHUNK = 4 * 1024 * 1024
+_HEAD = 64 * 1024
+# The namespace prefix is free: the .NET Open XML SDK writes <x:c r="A1">.
+_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
+_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref="([^"]{1,40})"')
+_RANGE_END = re.compile(r"^\$?([A-Za-z]{1,3})?\$?(\d{1,7})?$")
+# Only cell references are ` r="<letters><digits>"`; rows are ` r="<digits>"`.
+_CELL_COLUMN = re.compile(rb'\sr="\$?([A-Z]{1,3})\$?\d')
+_ROW_NUMBER = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="(\d{1,9})"')
+_CELL_NUMBER = re.compile(rb'\sr="\$?[A-Z]{1,3}\$?(\d{1,9})"')
+
+WORKSHEET_TYPE = "/worksheet"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one untrusted file may make reporter do (``[limits]`` in config.toml).
+
+    The defaults admit every workbook Excel can save at a realistic export width (a
+    1,048,575-row × 12-column export is 12.6 million cells and 674 MB of sheet XML) and refuse
+    what no export is: positions far beyond the data, bombs, runaway parsers.
+    """
+
+    max_cells: int = 50_000_000  # cells present in one sheet
+    max_grid_cells: int = 30_000_000  # rows × columns a dense reader may allocate for one sheet
+    sparse_factor: int = 8  # grid larger than this many times the cells present → sparse read
+    max_unpacked_mb: int = 4096  # all parts of one workbook, inflated
+    max_ratio: int = 200  # inflated ÷ packed size of one part (above 1 MB)
+    memory_mb: int = 3072  # address space of the process that parses one file
+    cpu_seconds: int = 300  # CPU time of that process
+    wall_seconds: int = 600  # wall time of that process
+
+    @property
+    def max_unpacked_bytes(self) -> int:
+        """``max_unpacked_mb`` in bytes."""
+        return self.max_unpacked_mb * 1024 * 1024
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class SheetExtent:
+    """What one worksheet part holds: its declared range and what its cells really name."""
+
+    part: str
+    declared_rows: int
+    declared_columns: int
+    max_row: int
+    max_column: int
+    cells: int
+    unpacked: int
+
+    @property
+    def grid(self) -> int:
+        """Cells a dense reader would allocate: the larger of the declared and the real range."""
+        rows = max(self.declared_rows, self.max_row)
+        columns = max(self.declared_columns, self.max_column)
+        return rows * columns
+
+    def is_sparse(self, limits: Limits) -> bool:
+        """True when a dense grid would be too big, or much bigger than the cells present."""
+        if self.grid > limits.max_grid_cells:
+            return True
+        return self.grid > max(limits.sparse_factor * self.cells, 1_000_000)
+
+
+def column_number(letters: str | bytes) -> int:
+    """``"A"`` → 1, ``"XFD"`` → 16384."""
+    text = letters.decode() if isinstance(letters, bytes) else letters
+    number = 0
+    for char in text.upper():
+        number = number * 26 + (ord(char) - 64)
+    return number
+
+
+def _declared(ref: str) -> tuple[int, int]:
+    """``"A1:XFD1048576"`` → (1048576, 16384); nonsense → (0, 0)."""
+    rows = columns = 0
+    for end in ref.split(":"):
+        match = _RANGE_END.match(end.strip())
+        if not match:
+            return 0, 0
+        letters, digits = match.groups()
+        if letters:
+            columns = max(columns, column_number(letters))
+        if digits:
+            rows = max(rows, int(digits))
+    return rows, columns
+
+
+def _too_large(display: str, why: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"{display}: the workbook is damaged or too large ({why})",
+        hint="open it in Excel, delete what lies beyond the table (select the empty rows and "
+        "columns, Delete), save it again; or raise the limit in config.toml [limits]",
+    )
+
+
+def worksheet_parts(archive: zipfile.ZipFile) -> list[str]:
+    """Names of the worksheet parts of an .xlsx (chart sheets and dialogs excluded)."""
+    names = set(archive.namelist())
+    parts = sorted(n for n in names if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n))
+    return parts
+
+
+def scan_part(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, budget: int
+) -> SheetExtent:
+    """Stream one worksheet part, at most ``budget`` inflated bytes; never holds it whole."""
+    declared = (0, 0)
+    max_row = max_column = cells = unpacked = 0
+    letters: set[bytes] = set()
+    carry = b""
+    prefix: bytes | None = None
+    with archive.open(info) as stream:
+        while True:
+            block = stream.read(_CHUNK)
+            if not block:
+                break
+            unpacked += len(block)
+            if unpacked > budget:
+                raise _too_large(display, f"its sheet data unpacks beyond {budget // 2**20:,} MB")
+            text = carry + block
+            if prefix is None:
+                root = _ROOT.search(text[:_HEAD])
+                if root is None and len(text) < _HEAD:
+                    carry = text
+                    continue
+                prefix = (root.group(1) + b":") if root and root.group(1) else b""
+                dimension = _DIMENSION.search(text[:_HEAD])
+                if dimension:
+                    declared = _declared(dimension.group(1).decode("ascii", "replace"))
+            # Scan up to the last complete tag; the rest waits for the next block.
+            cut = text.rfind(b">") + 1
+            body, carry = text[:cut], text[cut:]
+            if len(carry) > _CHUNK:  # no '>' in a whole block: not XML a parser would accept
+                raise _too_large(display, f"{info.filename} is not well-formed XML")
+            cells += body.count(b"<" + (prefix or b"") + b"c ")
+            cells += body.count(b"<" + (prefix or b"") + b"c>")
+            letters.update(_CELL_COLUMN.findall(body))
+            rows = _ROW_NUMBER.findall(body)
+            if rows:
+                max_row = max(max_row, *map(int, rows))
+    if letters:
+        max_column = max(column_number(x) for x in letters)
+        if not max_row:
+            max_row = _last_cell_row(archive, info)
+    return SheetExtent(
+        info.filename, declared[0], declared[1], max_row, max_column, cells, unpacked
+    )
+
+
+def _last_cell_row(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """Rows without ``r`` (allowed) leave only the cells to tell; rare, so a second pass."""
+    best = 0
+    with archive.open(info) as stream:
+        carry = b""
+        while block := stream.read(_CHUNK):
+            text = carry + block
+            cut = text.rfind(b">") + 1
+            for digits in _CELL_NUMBER.findall(text[:cut]):
+                best = max(best, int(digits))
+            carry = text[cut:]
+    return best
+
+
+def check_packing(display: str, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Refuse a zip whose declared sizes are a bomb: total too large, or one part too dense."""
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_unpacked_bytes:
+        raise _too_large(
+            display,
+            f"it would unpack to {total / 2**20:,.0f} MB, over the "
+            f"{limits.max_unpacked_mb:,} MB limit; possibly a zip bomb",
+        )
+    for info in infos:
+        if info.file_size > 2**20 and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise _too_large(
+                display,
+                f"{info.filename} unpacks to over {limits.max_ratio} times its packed size; "
+                "possibly a zip bomb",
+            )
+
+
+def measure_workbook(
+    path: Path, display: str, limits: Limits = DEFAULT_LIMITS
+) -> dict[str, SheetExtent]:
+    """Every worksheet part of an .xlsx → its extent; raises for bombs and oversize sheets.
+
+    Raises :class:`~reporter.errors.UnreadableFile` ("damaged or too large", the file named)
+    for a zip that cannot be opened, declared sizes that make a bomb, a part that inflates
+    beyond the byte cap or its declared size, or a sheet with more cells than
+    ``limits.max_cells``. Sparse sheets are returned, not refused: the caller reads them
+    without a dense grid.
+    """
+    extents: dict[str, SheetExtent] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            check_packing(display, infos, limits)
+            budget = limits.max_unpacked_bytes
+            by_name = {info.filename: info for info in infos}
+            for part in worksheet_parts(archive):
+                extent = scan_part(archive, by_name[part], display, budget)
+                budget -= extent.unpacked
+                if extent.cells > limits.max_cells:
+                    raise _too_large(
+                        display,
+                        f"{part} holds {extent.cells:,} cells, over the {limits.max_cells:,} limit",
+                    )
+                extents[part] = extent
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,  # a compression method zipfile lacks
+        RuntimeError,  # an encrypted zip member
+    ) as exc:
+        raise UnreadableFile(
+            f"{display}: the workbook is damaged or incomplete ({exc})",
+            hint="if the file was still being copied, wait and try again; else save it again",
+        ) from None
+    return extents

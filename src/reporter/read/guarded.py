@@ -1,0 +1,66 @@
+"""One workbook's raw sheets, read the safe way: bounds first, sparse when needed, in a child.
+
+``read_guarded`` is what the reader calls for every untrusted workbook: it measures each
+sheet (:mod:`reporter.read.bounds`), reads sparse sheets cell by cell
+(:mod:`reporter.read.sparse`) and the rest with the fast native reader, all inside a
+limited child process (:mod:`reporter.read.isolate`) so that a crash is one failed file.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from reporter.quality import Issue
+from reporter.read.bounds import DEFAULT_LIMITS, Limits, measure_workbook
+from reporter.read.isolate import is_panic, run_contained
+from reporter.read.raw import RawSheet
+
+Sheets = tuple[list[RawSheet], list[Issue]]
+
+
+def read_bounded(path: Path, display: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> Sheets:
+    """In this process: refuse bombs and oversize sheets, then read dense or sparse."""
+    from reporter.read.excel import _hidden, _read_xlrd, read_workbook
+
+    if kind == "xlsx":
+        extents = measure_workbook(path, display, limits)
+        if any(e.is_sparse(limits) for e in extents.values()):
+            return _read_sparse(path, display, _hidden)
+    try:
+        return read_workbook(path, display, kind)
+    except BaseException as exc:
+        # pyo3's PanicException is a BaseException: ``except Exception`` in the reader misses
+        # it. The pure-Python readers take a value calamine panics on (a date of -1e17) as
+        # the number it is, for the normaliser to report.
+        if not is_panic(exc):
+            raise
+    if kind == "xlsx":
+        return _read_sparse(path, display, _hidden)
+    return _read_xlrd(path, display)
+
+
+def _read_sparse(path: Path, display: str, hidden: object) -> Sheets:
+    from reporter.read.sparse import read_sparse
+
+    with zipfile.ZipFile(path) as archive:
+        entries, by_name = read_sparse(archive, display)
+    issues: list[Issue] = []
+    sheets: list[RawSheet] = []
+    for entry in entries:
+        if not entry.worksheet:
+            continue
+        if entry.state != "visible":
+            issues.append(hidden(display, entry.name))  # type: ignore[operator]
+        elif entry.name in by_name:
+            sheets.append(by_name[entry.name])
+    return sheets, issues
+
+
+def read_guarded(
+    path: Path, display: str, kind: str, limits: Limits = DEFAULT_LIMITS, contain: bool = True
+) -> Sheets:
+    """:func:`read_bounded` in a limited child process (``contain=False``: in this one)."""
+    if not contain:
+        return read_bounded(path, display, kind, limits)
+    return run_contained(read_bounded, (path, display, kind, limits), display, limits)
