@@ -27,13 +27,11 @@ EXCEL_COLUMNS = 16_384
 _CHUNK = 4 * 1024 * 1024
 _HEAD = 64 * 1024
 # The namespace prefix is free: the .NET Open XML SDK writes <x:c r="A1">.
-_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref="([^"]{1,40})"')
 _RANGE_END = re.compile(r"^\$?([A-Za-z]{1,3})?\$?(\d{1,7})?$")
-# Only cell references are ` r="<letters><digits>"`; rows are ` r="<digits>"`.
-_CELL_COLUMN = re.compile(rb'\sr="\$?([A-Z]{1,3})\$?\d')
-_ROW_NUMBER = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="(\d{1,9})"')
-_CELL_NUMBER = re.compile(rb'\sr="\$?[A-Z]{1,3}\$?(\d{1,9})"')
+# Cell references are r="<letters><digits>"; rows are r="<digits>".
+_CELL_REF = re.compile(rb'r="\$?([A-Z]{1,3})\$?(\d{1,9})"')
+_ROW_NUMBER = re.compile(rb'<?(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="(\d{1,9})"')
 
 WORKSHEET_TYPE = "/worksheet"
 
@@ -74,7 +72,7 @@ class SheetExtent:
     declared_columns: int
     max_row: int
     max_column: int
-    cells: int
+    cells: int  # cell and row references: a close upper bound on the cells
     unpacked: int
 
     @property
@@ -130,30 +128,82 @@ def worksheet_parts(archive: zipfile.ZipFile) -> list[str]:
     return parts
 
 
+def _beyond(max_column: int, max_row: int) -> re.Pattern[bytes]:
+    """A reference with a column right of ``max_column`` or more row digits than ``max_row``.
+
+    Searching only for what would raise the maxima lets the regex engine skip the millions
+    of ordinary references at the speed of its literal search; a full ``findall`` is 10x
+    slower on a 1,048,575-row sheet.
+    """
+    letters = _letters(max_column) if max_column else ""
+    wider = [f"[A-Z]{{{len(letters) + 1},3}}"] if len(letters) < 3 else []
+    for i, char in enumerate(letters):
+        if char != "Z":
+            rest = len(letters) - i - 1
+            tail = f"[A-Z]{{{rest}}}" if rest else ""
+            wider.append(f"{letters[:i]}[{chr(ord(char) + 1)}-Z]{tail}")
+    if not letters:
+        wider = ["[A-Z]{1,3}"]
+    digits = len(str(max_row)) + 1 if max_row else 1
+    pattern = f'r="\\$?(?:(?:{"|".join(wider)})\\$?[0-9]|[A-Z]{{1,3}}\\$?[0-9]{{{digits},}})'
+    return re.compile(pattern.encode())
+
+
+def _letters(number: int) -> str:
+    out = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+class _Scan:
+    """Running maxima over the blocks of one part."""
+
+    def __init__(self) -> None:
+        self.max_row = 0
+        self.max_column = 0
+        self.cells = 0
+        self.pattern = _beyond(0, 0)
+
+    def feed(self, body: bytes) -> None:
+        self.cells += body.count(b' r="')
+        at = 0
+        while match := self.pattern.search(body, at):
+            ref = _CELL_REF.match(body, match.start())
+            at = match.end()
+            if ref is None:
+                continue
+            self.max_column = max(self.max_column, column_number(ref.group(1)))
+            self.max_row = max(self.max_row, int(ref.group(2)))
+            self.pattern = _beyond(self.max_column, self.max_row)
+        # Rows come in order in any file a program wrote; the last one is the largest.
+        last = body.rfind(b"<row ")
+        if last < 0:
+            last = body.rfind(b":row ")
+        if last >= 0:
+            row = _ROW_NUMBER.match(body, last - 1 if body[last - 1 : last] == b"<" else last)
+            if row:
+                self.max_row = max(self.max_row, int(row.group(1)))
+
+
 def scan_part(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, budget: int
 ) -> SheetExtent:
     """Stream one worksheet part, at most ``budget`` inflated bytes; never holds it whole."""
     declared = (0, 0)
-    max_row = max_column = cells = unpacked = 0
-    letters: set[bytes] = set()
+    unpacked = 0
+    scan = _Scan()
     carry = b""
-    prefix: bytes | None = None
+    head = True
     with archive.open(info) as stream:
-        while True:
-            block = stream.read(_CHUNK)
-            if not block:
-                break
+        while block := stream.read(_CHUNK):
             unpacked += len(block)
             if unpacked > budget:
                 raise _too_large(display, f"its sheet data unpacks beyond {budget // 2**20:,} MB")
             text = carry + block
-            if prefix is None:
-                root = _ROOT.search(text[:_HEAD])
-                if root is None and len(text) < _HEAD:
-                    carry = text
-                    continue
-                prefix = (root.group(1) + b":") if root and root.group(1) else b""
+            if head:
+                head = False
                 dimension = _DIMENSION.search(text[:_HEAD])
                 if dimension:
                     declared = _declared(dimension.group(1).decode("ascii", "replace"))
@@ -162,33 +212,16 @@ def scan_part(
             body, carry = text[:cut], text[cut:]
             if len(carry) > _CHUNK:  # no '>' in a whole block: not XML a parser would accept
                 raise _too_large(display, f"{info.filename} is not well-formed XML")
-            cells += body.count(b"<" + (prefix or b"") + b"c ")
-            cells += body.count(b"<" + (prefix or b"") + b"c>")
-            letters.update(_CELL_COLUMN.findall(body))
-            rows = _ROW_NUMBER.findall(body)
-            if rows:
-                max_row = max(max_row, *map(int, rows))
-    if letters:
-        max_column = max(column_number(x) for x in letters)
-        if not max_row:
-            max_row = _last_cell_row(archive, info)
+            scan.feed(body)
     return SheetExtent(
-        info.filename, declared[0], declared[1], max_row, max_column, cells, unpacked
+        info.filename,
+        declared[0],
+        declared[1],
+        scan.max_row,
+        scan.max_column,
+        scan.cells,
+        unpacked,
     )
-
-
-def _last_cell_row(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    """Rows without ``r`` (allowed) leave only the cells to tell; rare, so a second pass."""
-    best = 0
-    with archive.open(info) as stream:
-        carry = b""
-        while block := stream.read(_CHUNK):
-            text = carry + block
-            cut = text.rfind(b">") + 1
-            for digits in _CELL_NUMBER.findall(text[:cut]):
-                best = max(best, int(digits))
-            carry = text[cut:]
-    return best
 
 
 def check_packing(display: str, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -235,7 +268,8 @@ def measure_workbook(
                 if extent.cells > limits.max_cells:
                     raise _too_large(
                         display,
-                        f"{part} holds {extent.cells:,} cells, over the {limits.max_cells:,} limit",
+                        f"{part} holds about {extent.cells:,} cells, "
+                        f"over the {limits.max_cells:,} limit",
                     )
                 extents[part] = extent
     except (
