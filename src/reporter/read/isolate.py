@@ -26,7 +26,7 @@ import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from reporter import errors
 from reporter.errors import ReporterError, UnreadableFile
@@ -164,7 +164,7 @@ def run_contained(
             process.join()
         if reply is None:
             raise damaged(display, _death(process.exitcode, _tail(log.name), limits))
-    return _unwrap(reply, display)
+    return cast(T, _unwrap(reply, display))
 
 
 def _receive(
