@@ -146,6 +146,31 @@ class WorkbookOptions:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Bounds on what one untrusted input file may make reporter do (README "Limits").
+
+    The defaults admit every workbook Excel can save at a realistic export width (a
+    1,048,575-row × 12-column export is 12.6 million cells and 674 MB of sheet XML) and
+    refuse what no export is: far-away cells, zip bombs, runaway parsers.
+    """
+
+    contain: bool = True  # parse each workbook in a child process with the limits below
+    memory_mb: int = 3072  # address space of that process
+    cpu_seconds: int = 300  # CPU time of that process
+    wall_seconds: int = 600  # wall time of that process
+    max_cells: int = 50_000_000  # cells in one sheet
+    max_grid_cells: int = 30_000_000  # rows × columns a dense reader may allocate for a sheet
+    sparse_factor: int = 8  # a grid this many times larger than its cells is read sparsely
+    max_unpacked_mb: int = 4096  # all parts of one workbook, inflated
+    max_ratio: int = 200  # inflated ÷ packed size of one part over 1 MB
+
+    @property
+    def max_unpacked_bytes(self) -> int:
+        """``max_unpacked_mb`` in bytes."""
+        return self.max_unpacked_mb * 1024 * 1024
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration. ``source`` is the file it came from (None = defaults)."""
 
@@ -163,6 +188,7 @@ class Config:
     watch: Watch = field(default_factory=Watch)
     theme: Theme = field(default_factory=Theme)
     workbook: WorkbookOptions = field(default_factory=WorkbookOptions)
+    limits: Limits = field(default_factory=Limits)
     source: str | None = None
 
     def to_record(self) -> dict[str, Any]:
@@ -183,6 +209,7 @@ _SECTIONS: dict[str, type] = {
     "watch": Watch,
     "theme": Theme,
     "workbook": WorkbookOptions,
+    "limits": Limits,
 }
 
 
@@ -343,6 +370,7 @@ def from_mapping(data: Mapping[str, Any], where: str = "config") -> Config:
         watch=_build(Watch, "watch", data.get("watch", {}), where),
         theme=theme_config.from_mapping(data.get("theme", {}), where, _folder(where)),
         workbook=_workbook(data.get("workbook", {}), where),
+        limits=_build(Limits, "limits", data.get("limits", {}), where),
         source=where if where != "config" else None,
     )
     _validate(config, where)
@@ -406,6 +434,10 @@ def _validate(config: Config, where: str) -> None:
         )
     if config.briefings.paper not in ("A4", "Letter"):
         raise ConfigError(f"{where}: [briefings] paper must be 'A4' or 'Letter'")
+    for f in fields(Limits):
+        value = getattr(config.limits, f.name)
+        if f.type == "int" and value < 1:
+            raise ConfigError(f"{where}: [limits] {f.name} must be 1 or more")
 
 
 def load(path: str | Path | None) -> Config:

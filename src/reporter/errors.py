@@ -68,3 +68,12 @@ class TemplateError(ReporterError):
 
 class DeliveryError(ReporterError):
     """Email or the ledger failed in a way that needs a person."""
+
+
+def is_panic(exc: BaseException) -> bool:
+    """True for pyo3's ``PanicException``: a Rust library (calamine) panicked.
+
+    It derives from ``BaseException``, so ``except Exception`` misses it; every place that
+    runs a native reader in-process catches ``BaseException`` and asks this.
+    """
+    return type(exc).__name__ == "PanicException"

@@ -150,6 +150,17 @@ REGISTRY: Mapping[str, Code] = MappingProxyType({
         "Hidden sheet not read", NOTE,
         "hidden sheet; not read (unhide it in Excel to include it)", IGNORED,
     ),
+    "ignored-file": _code(
+        "File in a folder input not read: a link out of the folder, or not a regular file",
+        WARNING, "{why}", IGNORED,
+    ),
+    "formula-not-computed": _code(
+        "Formula saved by a program that does not calculate; its stored result is not trusted",
+        WARNING,
+        "formula saved by a program that does not calculate (stored result {value}, not "
+        "trusted); open the workbook in Excel and save it to compute it",
+        KEPT,
+    ),
     "bad-target": _code(
         "Target row could not be read", WARNING, "target is not a number", KEPT,
         quarter="quarter not readable (write it like FY2026 Q3)",

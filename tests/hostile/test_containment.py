@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from hostile_corpus import CLOSE_DATE, FIXTURES, write_xlsx
 
+from reporter.config import Limits
 from reporter.errors import EncryptedFile, UnreadableFile
-from reporter.read.bounds import Limits, column_number, measure_workbook, scan_part
+from reporter.read.bounds import column_number, measure_workbook, scan_part
 from reporter.read.guarded import read_guarded
 from reporter.read.isolate import ContainedBug, run_contained
 from reporter.read.sparse import SparseWorkbook, is_date_format

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import click
 
 from reporter import __version__
-from reporter.errors import ReporterError
+from reporter.errors import ReporterError, is_panic
+from reporter.printable import PrintableArgs, printable, printable_lines
 
 if TYPE_CHECKING:  # config pulls in pandas; `reporter --help` must stay instant
     from reporter.config import Config
@@ -45,22 +46,41 @@ def guard(debug: bool, action: Callable[[], int]) -> None:
     except ReporterError as exc:
         if debug:
             traceback.print_exc()
-        click.secho(f"Error: {exc.format()}", fg="red", err=True)
+        click.secho(f"Error: {printable_lines(exc.format())}", fg="red", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
     except Exception as exc:
+        _internal(debug, exc)
+    except BaseException as exc:
+        # pyo3's PanicException (a Rust reader's panic) derives from BaseException: it is
+        # the input's doing, not ours, but it must never end as a traceback and exit 1.
+        if not is_panic(exc):
+            raise
         if debug:
             traceback.print_exc()
         click.secho(
-            f"Internal error: {type(exc).__name__}: {exc}\n"
-            "  This is a bug in reporter. Run again with --debug and send the output.",
+            f"Error: a file reader failed on damaged input ({printable(str(exc))[:200]})\n"
+            "  Fix: open the workbooks in Excel and save them again; keep [limits] contain "
+            "= true in config.toml so the message names the file",
             fg="red",
             err=True,
         )
-        sys.exit(3)
+        sys.exit(2)
     sys.exit(code)
+
+
+def _internal(debug: bool, exc: Exception) -> None:
+    if debug:
+        traceback.print_exc()
+    click.secho(
+        f"Internal error: {type(exc).__name__}: {printable_lines(str(exc))}\n"
+        "  This is a bug in reporter. Run again with --debug and send the output.",
+        fg="red",
+        err=True,
+    )
+    sys.exit(3)
 
 
 def progress(quiet: bool) -> Callable[[str], None]:
@@ -68,7 +88,7 @@ def progress(quiet: bool) -> Callable[[str], None]:
 
     def say(message: str) -> None:
         if not quiet:
-            click.echo(f"  … {message}", err=True)
+            click.echo(f"  … {printable(message)}", err=True)
 
     return say
 
@@ -79,6 +99,8 @@ def log_to_stderr(debug: bool) -> None:
         level=logging.DEBUG if debug else logging.INFO,
         format="%(asctime)s %(levelname)-7s %(message)s",
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(PrintableArgs())
     # Libraries' progress chatter would bury the watcher's own one line per file.
     for noisy in ("watchdog", "weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

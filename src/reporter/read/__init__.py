@@ -15,13 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from reporter.config import Config
-from reporter.errors import InputError, NoOpportunitiesTable, UnreadableFile
+from reporter.errors import InputError, NoOpportunitiesTable
 from reporter.model import Dataset, InputFile, coerce_types
 from reporter.quality import Issue
 from reporter.read import currency as money
 from reporter.read.csvfile import read_csv
-from reporter.read.excel import read_workbook
+from reporter.read.guarded import read_guarded
 from reporter.read.headers import alias_index
+from reporter.read.inputs import INPUT_SUFFIXES, Skipped, expand, read_regular
 from reporter.read.opportunities import OpportunityBuilder, Record, dedupe, record_issue
 from reporter.read.outcome import OutcomeRules
 from reporter.read.reference import Joiner, References, size_band
@@ -42,45 +43,13 @@ from reporter.vocabulary import BUILTIN_DIMENSIONS, OPPORTUNITY_COLUMNS, UNKNOWN
 
 __all__ = ["INPUT_SUFFIXES", "input_files", "load_dataset"]
 
-# .xlsb is listed so a user who drops one is told to re-save it, not silently ignored.
-INPUT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".xlsb")
-
-
-def is_ignorable(path: Path) -> bool:
-    """Excel/LibreOffice lock files, Office temp files and hidden files."""
-    name = path.name
-    return name.startswith(("~$", ".~lock.", ".")) or name.lower().endswith(".tmp")
-
 
 def input_files(paths: Sequence[Path]) -> list[Path]:
-    """Files to read: files as given, folders expanded (sorted, not recursive)."""
-    out: list[Path] = []
+    """Files to read: files as given, folders expanded (sorted, not recursive, no links out)."""
     for path in map(Path, paths):
         if path.name.startswith("~$"):
             raise _lock_file_error([path])
-        if path.is_dir():
-            out.extend(
-                child
-                for child in sorted(path.iterdir())
-                if child.is_file()
-                and child.suffix.lower() in INPUT_SUFFIXES
-                and not is_ignorable(child)
-            )
-        else:
-            out.append(path)
-    return out
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableFile(f"{path}: no such file", hint="check the path") from None
-    except OSError as exc:
-        raise UnreadableFile(
-            f"{path}: cannot be read ({exc.strerror})",
-            hint="check the file permissions, or close it in the program that has it open",
-        ) from None
+    return expand(paths)[0]
 
 
 Other = SetAside | UserTable | RatesTable
@@ -89,13 +58,14 @@ Other = SetAside | UserTable | RatesTable
 def _read_file(
     path: Path, config: Config, extras: tuple[str, ...], issues: list[Issue]
 ) -> tuple[list[Table], list[Unrecognised], list[Other], InputFile]:
-    data = _read_bytes(path)
+    data = read_regular(path, config.limits.max_unpacked_bytes)
     display = path.name
-    kind = sniff(path, data[:8192])
+    kind = sniff(path, data[:8192], config.limits)
     if kind == "csv":
         sheets = [read_csv(data, display)]
     else:
-        sheets, sheet_issues = read_workbook(path, display, kind)
+        # Parsed in a limited child process: a native crash is one failed file.
+        sheets, sheet_issues = read_guarded(path, display, kind, config.limits)
         issues.extend(sheet_issues)
     index = alias_index(config.columns)
     tables: list[Table] = []
@@ -170,6 +140,10 @@ def _convert(
         raise InputError(str(exc), hint=exc.hint) from None
 
 
+def _skipped(entry: Skipped) -> Issue:
+    return Issue.make("ignored-file", file=entry.path.name, value=entry.path.name, why=entry.why)
+
+
 def _headers_text(headers: Sequence[str], limit: int = 12) -> str:
     shown = ", ".join(headers[:limit]) or "no headers"
     return shown + (f", … ({len(headers)} in all)" if len(headers) > limit else "")
@@ -191,19 +165,31 @@ def _no_opportunities(
     files: Sequence[Path],
     unrecognised: Sequence[Unrecognised],
     tables: Sequence[Table],
+    issues: Sequence[Issue],
 ) -> NoOpportunitiesTable:
     if not files:
         locks = [f for p in map(Path, paths) if p.is_dir() for f in sorted(p.glob("~$*"))]
         if locks:
             return _lock_file_error(locks)
+        folders = ", ".join(str(p) for p in paths)
         return NoOpportunitiesTable(
-            "no input files: the folder has no .xlsx, .xlsm, .xls or .csv files",
+            f"no input files: {folders} has no .xlsx, .xlsm, .xls or .csv files",
             hint="put the sales workbooks in the folder, or name the files on the command line",
+        )
+    hidden = [i for i in issues if i.code == "hidden-sheet"]
+    if hidden:
+        names = ", ".join(f"{i.file}, sheet {i.sheet!r}" for i in hidden)
+        return NoOpportunitiesTable(
+            f"no opportunities table found in the visible sheets; hidden sheets were not read: "
+            f"{names}",
+            hint="if the opportunities are on a hidden sheet, unhide it in Excel (right-click "
+            "a sheet tab > Unhide…), save, and run again",
         )
     seen = [f"{u.raw.where} (headers: {_headers_text(u.headers)})" for u in unrecognised]
     seen += [f"{t.raw.where} (read as a {t.kind} table)" for t in tables]
+    empty = ", ".join(Path(f).name for f in files)
     return NoOpportunitiesTable(
-        "no opportunities table found in " + ("; ".join(seen) or "the inputs (all empty)"),
+        "no opportunities table found in " + ("; ".join(seen) or f"{empty} (nothing in it)"),
         hint="an opportunities table needs a stage (or IsWon) column, an owner column and a "
         'close date column; name yours in config.toml [columns], e.g. stage = "Deal Status"',
     )
@@ -253,7 +239,10 @@ def load_dataset(paths: list[Path], config: Config) -> Dataset:
     (corrupt, encrypted, unsupported, no opportunities table, a required column missing).
     Problems with single rows and cells are returned as ``Dataset.issues``.
     """
-    files = input_files(paths)
+    for path in map(Path, paths):
+        if path.name.startswith("~$"):
+            raise _lock_file_error([path])
+    files, skipped = expand(paths)
     extras = tuple(d for d in config.segments.dimensions if d not in BUILTIN_DIMENSIONS)
     issues: list[Issue] = []
     tables: list[Table] = []
@@ -261,6 +250,7 @@ def load_dataset(paths: list[Path], config: Config) -> Dataset:
     others: list[Other] = []
     inputs: list[InputFile] = []
     ages: dict[int, int | None] = {}
+    issues += [_skipped(s) for s in skipped]
     for path in files:
         file_tables, file_unrecognised, file_others, input_file = _read_file(
             path, config, extras, issues
@@ -272,7 +262,7 @@ def load_dataset(paths: list[Path], config: Config) -> Dataset:
         ages.update({id(t): _file_age(path) for t in file_tables})
     opportunity_tables = [t for t in tables if t.kind == OPPORTUNITIES]
     if not opportunity_tables:
-        raise _no_opportunities(paths, files, unrecognised, tables)
+        raise _no_opportunities(paths, files, unrecognised, tables, issues)
     if not any(t.rows for t in opportunity_tables):
         where = ", ".join(t.raw.where for t in opportunity_tables)
         raise NoOpportunitiesTable(

@@ -19,6 +19,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from reporter.config import Limits
 from reporter.errors import UnreadableFile
 
 EXCEL_ROWS = 1_048_576
@@ -34,30 +35,6 @@ _CELL_REF = re.compile(rb'r="\$?([A-Z]{1,3})\$?(\d{1,9})"')
 _ROW_NUMBER = re.compile(rb'<?(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="(\d{1,9})"')
 
 WORKSHEET_TYPE = "/worksheet"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what one untrusted file may make reporter do (``[limits]`` in config.toml).
-
-    The defaults admit every workbook Excel can save at a realistic export width (a
-    1,048,575-row × 12-column export is 12.6 million cells and 674 MB of sheet XML) and refuse
-    what no export is: positions far beyond the data, bombs, runaway parsers.
-    """
-
-    max_cells: int = 50_000_000  # cells present in one sheet
-    max_grid_cells: int = 30_000_000  # rows × columns a dense reader may allocate for one sheet
-    sparse_factor: int = 8  # grid larger than this many times the cells present → sparse read
-    max_unpacked_mb: int = 4096  # all parts of one workbook, inflated
-    max_ratio: int = 200  # inflated ÷ packed size of one part (above 1 MB)
-    memory_mb: int = 3072  # address space of the process that parses one file
-    cpu_seconds: int = 300  # CPU time of that process
-    wall_seconds: int = 600  # wall time of that process
-
-    @property
-    def max_unpacked_bytes(self) -> int:
-        """``max_unpacked_mb`` in bytes."""
-        return self.max_unpacked_mb * 1024 * 1024
 
 
 DEFAULT_LIMITS = Limits()

@@ -150,11 +150,12 @@ def _flag_xlsx_cells(path: Path, sheets: list[RawSheet]) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             parts, date1904 = _sheet_parts(archive)
+            uncomputed = not_calculated(archive.read("xl/workbook.xml"))
             for sheet in sheets:
                 sheet.date1904 = date1904
                 part = parts.get(sheet.sheet or "")
                 if part:
-                    sheet.flags = _scan_sheet_xml(archive.read(part))
+                    sheet.flags = _scan_sheet_xml(archive.read(part), uncomputed)
     except Exception:
         # The flags are a courtesy; calamine already read the values.
         return
@@ -167,8 +168,17 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def _scan_sheet_xml(xml: bytes) -> dict[tuple[int, int], tuple[str, str]]:
-    """Error cells and formulas without a saved value, by (row index, column index)."""
+def not_calculated(workbook_xml: bytes) -> bool:
+    """Whether the workbook asks Excel to calculate every formula on opening.
+
+    Programs that write formulas without calculating them (xlsxwriter and most libraries)
+    set ``fullCalcOnLoad`` and store 0 as every result; Excel itself never saves it.
+    """
+    return re.search(rb'fullCalcOnLoad="(?:1|true)"', workbook_xml) is not None
+
+
+def _scan_sheet_xml(xml: bytes, uncomputed: bool = False) -> dict[tuple[int, int], tuple[str, str]]:
+    """Error cells, formulas without a saved value, and uncalculated formulas' zeros."""
     flags: dict[tuple[int, int], tuple[str, str]] = {}
     if b't="e"' not in xml and b"<f" not in xml:
         return flags
@@ -190,6 +200,8 @@ def _scan_sheet_xml(xml: bytes) -> dict[tuple[int, int], tuple[str, str]]:
         ):
             # A text formula may legitimately have saved an empty string.
             flags[key] = ("formula-no-value", "formula without a saved value")
+        elif uncomputed and value is not None and value.group(1) in (b"0", b"0.0"):
+            flags[key] = ("formula-not-computed", "0")
     return flags
 
 

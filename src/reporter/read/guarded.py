@@ -11,9 +11,11 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from reporter.config import Limits
+from reporter.errors import is_panic
 from reporter.quality import Issue
-from reporter.read.bounds import DEFAULT_LIMITS, Limits, measure_workbook
-from reporter.read.isolate import is_panic, run_contained
+from reporter.read.bounds import DEFAULT_LIMITS, measure_workbook
+from reporter.read.isolate import run_contained
 from reporter.read.raw import RawSheet
 
 Sheets = tuple[list[RawSheet], list[Issue]]
@@ -57,10 +59,8 @@ def _read_sparse(path: Path, display: str, hidden: object) -> Sheets:
     return sheets, issues
 
 
-def read_guarded(
-    path: Path, display: str, kind: str, limits: Limits = DEFAULT_LIMITS, contain: bool = True
-) -> Sheets:
-    """:func:`read_bounded` in a limited child process (``contain=False``: in this one)."""
-    if not contain:
+def read_guarded(path: Path, display: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> Sheets:
+    """:func:`read_bounded` in a limited child process (``limits.contain`` false: in this one)."""
+    if not limits.contain:
         return read_bounded(path, display, kind, limits)
     return run_contained(read_bounded, (path, display, kind, limits), display, limits)

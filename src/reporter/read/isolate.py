@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from reporter import errors
-from reporter.errors import ReporterError, UnreadableFile
-from reporter.read.bounds import DEFAULT_LIMITS, Limits
+from reporter.config import Limits
+from reporter.errors import ReporterError, UnreadableFile, is_panic
+from reporter.read.bounds import DEFAULT_LIMITS
 
 T = TypeVar("T")
 
@@ -44,11 +45,6 @@ _HINT = (
 
 class ContainedBug(RuntimeError):
     """reporter's own code failed in the child: a bug (exit 3), with the child's traceback."""
-
-
-def is_panic(exc: BaseException) -> bool:
-    """True for pyo3's ``PanicException`` (a Rust panic surfacing in Python)."""
-    return type(exc).__name__ == "PanicException"
 
 
 def damaged(display: str, why: str) -> UnreadableFile:

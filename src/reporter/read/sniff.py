@@ -10,25 +10,22 @@ import io
 import zipfile
 from pathlib import Path
 
+from reporter.config import Limits
 from reporter.errors import EncryptedFile, UnreadableFile, UnsupportedFormat
+from reporter.read.bounds import check_packing
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
-# A real sales workbook is a few MB unzipped; sheet XML compresses 5-20x. Far beyond that is
-# a decompression bomb, which calamine would expand into memory without any bound.
-MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
-MAX_RATIO = 200
-RATIO_FLOOR_BYTES = 1024 * 1024
-
 RESAVE = "open it in Excel and save it as an Excel Workbook (.xlsx)"
 
 
-def sniff(path: Path, head: bytes) -> str:
+def sniff(path: Path, head: bytes, limits: Limits | None = None) -> str:
     """Return ``"xlsx"``, ``"xls"`` or ``"csv"`` for ``path`` whose first bytes are ``head``.
 
-    Raises an :class:`~reporter.errors.InputError` subclass for anything unusable.
+    Raises an :class:`~reporter.errors.InputError` subclass for anything unusable, including
+    a zip whose declared sizes make a bomb under ``limits`` (default: the built-in limits).
     """
     name = path.name
     suffix = path.suffix.lower()
@@ -37,7 +34,7 @@ def sniff(path: Path, head: bytes) -> str:
     if suffix == ".xlsb":
         raise UnsupportedFormat(f"{name}: Excel binary workbooks (.xlsb) are not read", hint=RESAVE)
     if head.startswith(ZIP_MAGIC) or head.startswith(b"PK"):
-        return _zip_kind(path)
+        return _zip_kind(path, limits or Limits())
     if head.startswith(OLE2_MAGIC):
         _check_not_encrypted(path)
         return "xls"
@@ -75,7 +72,7 @@ def _looks_like_text(head: bytes) -> bool:
     return control <= len(head) // 100
 
 
-def _zip_kind(path: Path) -> str:
+def _zip_kind(path: Path, limits: Limits) -> str:
     name = path.name
     try:
         with zipfile.ZipFile(path) as archive:
@@ -96,28 +93,8 @@ def _zip_kind(path: Path) -> str:
             f"{name}: a zip file that is not an Excel workbook (no xl/workbook.xml)",
             hint="give reporter .xlsx, .xlsm, .xls or .csv files",
         )
-    _check_not_bomb(name, infos)
+    check_packing(name, infos, limits)
     return "xlsx"
-
-
-def _check_not_bomb(name: str, infos: list[zipfile.ZipInfo]) -> None:
-    total = sum(info.file_size for info in infos)
-    too_big = total > MAX_UNZIPPED_BYTES
-    too_dense = any(
-        info.file_size > RATIO_FLOOR_BYTES
-        and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-        for info in infos
-    )
-    if too_big or too_dense:
-        why = (
-            f"would unpack to {total / 2**20:,.0f} MB"
-            if too_big
-            else f"has a part that unpacks over {MAX_RATIO} times its packed size"
-        )
-        raise UnreadableFile(
-            f"{name}: the workbook {why}, far beyond any real sales workbook (possibly a zip bomb)",
-            hint="check where the file came from; export the data again",
-        )
 
 
 def _check_not_encrypted(path: Path) -> None:

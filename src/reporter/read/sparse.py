@@ -68,7 +68,11 @@ class SparseWorkbook:
 
     def _workbook(self) -> tuple[list[SheetEntry], bool]:
         names = set(self.archive.namelist())
-        workbook = _parse(self.archive.read("xl/workbook.xml"))
+        from reporter.read.excel import not_calculated
+
+        data = self.archive.read("xl/workbook.xml")
+        self.uncomputed = not_calculated(data)
+        workbook = _parse(data)
         pr = workbook.find(f"{_MAIN}workbookPr")
         date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
         targets: dict[str | None, tuple[str, str]] = {}
@@ -198,6 +202,8 @@ class SparseWorkbook:
         if raw is None or (raw == "" and kind != "str"):
             flag = ("formula-no-value", "formula without a saved value") if has_formula else None
             return None, flag
+        if has_formula and self.uncomputed and kind in ("n", "") and raw in ("0", "0.0"):
+            return "", ("formula-not-computed", "0")
         if kind == "s":
             index = _int(raw, -1)
             return (self.strings[index] if 0 <= index < len(self.strings) else ""), None

@@ -28,7 +28,7 @@ from reporter.deliver.send import deliver
 from reporter.deliver.transports import make_transport
 from reporter.deliver.watch import inbox as ib
 from reporter.deliver.watch.lock import InboxLock
-from reporter.errors import DeliveryError, ReporterError, UnreadableFile
+from reporter.errors import DeliveryError, ReporterError, UnreadableFile, is_panic
 
 log = logging.getLogger("reporter.deliver")
 
@@ -37,6 +37,8 @@ Build = Callable[[Sequence[Path], Config, Path], object]
 
 # A file modified this recently that fails to open is probably still arriving.
 YOUNG_SECONDS = 120.0
+# The ledger's error for an input whose build was cut short once by the watcher's death.
+INTERRUPTED = "interrupted: the watcher stopped while building it"
 _SAFE_STEM = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -93,6 +95,7 @@ class Watcher:
             try:
                 self._recover()
                 while not self.stop.is_set():
+                    self._refuse_strays()
                     for path in self.settler.scan(self.inbox):
                         if self.stop.is_set():
                             break
@@ -170,7 +173,13 @@ class Watcher:
                     error=f"{row.name} left the inbox before its build finished;"
                     " drop it into the inbox again",
                 )
-            # else: the inbox scan finds it and rebuilds it
+            elif (row.error or "").startswith(INTERRUPTED):
+                # The watcher died twice on this file: it may be the cause (a crash in a
+                # native library, a kill by the memory limit). Fail it; never loop.
+                self._fail_interrupted(row.name, row.sha256)
+            else:
+                # Once may be a deploy or a power cut: the scan builds it again, marked.
+                led.set_input_state(row.sha256, "building", error=INTERRUPTED)
 
     # one file ---------------------------------------------------------------------------------
 
@@ -199,7 +208,10 @@ class Watcher:
             self._move(path, ib.PROCESSED)
             return
         run_dir = run_dir_for(self.out_dir, path.name, sha)
-        led.upsert_input(sha, path.name, "building")
+        if row is not None and (row.error or "").startswith(INTERRUPTED):
+            led.set_input_state(sha, "building", error=row.error)  # keep the mark
+        else:
+            led.upsert_input(sha, path.name, "building")
         log.info("building %s → %s", path.name, run_dir)
         try:
             self.build([path], self.config, run_dir)
@@ -218,6 +230,16 @@ class Watcher:
                 sha,
                 f"internal error: {type(exc).__name__}: {exc}",
                 "report this with the watcher's log; the file itself may be fine",
+            )
+            return
+        except BaseException as exc:
+            if not is_panic(exc):  # KeyboardInterrupt, SystemExit: let them stop us
+                raise
+            self._fail(
+                path,
+                sha,
+                f"{path.name}: the workbook is damaged (a file reader failed: {exc})",
+                "open it in Excel and save it again",
             )
             return
         if changed:
@@ -277,6 +299,31 @@ class Watcher:
             ib.write_error_note(moved, problem, fix, sha)
         self.stats.failed += 1
         log.error("%s failed: %s → %s", path.name, problem, moved)
+
+    def _fail_interrupted(self, name: str, sha: str) -> None:
+        path = self.inbox / name
+        try:
+            same = ib.sha256_file(path) == sha
+        except OSError:
+            same = False
+        problem = (
+            f"the watcher stopped while building {name}, twice (a crash, a kill or a power "
+            "cut); it is not tried again in case the file itself is the cause"
+        )
+        fix = "if the file is fine, drop it into the inbox again; if this recurs, report it"
+        if same:
+            self._fail(path, sha, problem, fix)
+        else:
+            self._led().set_input_state(sha, "failed", error=problem)
+
+    def _refuse_strays(self) -> None:
+        for path, what in ib.strays(self.inbox):
+            problem = f"{path.name} is {what}; reporter reads only files copied into the inbox"
+            moved = self._move(path, ib.FAILED)
+            if moved is not None:
+                ib.write_error_note(moved, problem, "copy the file itself into the inbox", None)
+            self.stats.failed += 1
+            log.error("%s not read: %s → %s", path.name, problem, moved)
 
     def _move(self, path: Path, folder: str) -> Path | None:
         self.settler.forget(path)

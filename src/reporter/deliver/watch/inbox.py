@@ -63,6 +63,31 @@ def candidates(inbox: Path) -> list[Path]:
     return sorted(out)
 
 
+def strays(inbox: Path) -> list[tuple[Path, str]]:
+    """Entries that would count by name but are not regular files: links, pipes, devices.
+
+    The watcher never reads them (a link may lead out of the inbox, a pipe blocks a
+    reader, a device never ends); it moves them to ``failed/`` with a note instead of
+    leaving them there unexplained.
+    """
+    out = []
+    try:
+        entries = list(os.scandir(inbox))
+    except FileNotFoundError:
+        return []
+    for entry in entries:
+        if not is_candidate(entry.name):
+            continue
+        try:
+            if entry.is_symlink():
+                out.append((Path(entry.path), "a symbolic link"))
+            elif not entry.is_file(follow_symlinks=False) and not entry.is_dir():
+                out.append((Path(entry.path), "not a regular file (a pipe, socket or device)"))
+        except OSError:
+            continue
+    return sorted(out)
+
+
 @dataclass
 class _Seen:
     size: int

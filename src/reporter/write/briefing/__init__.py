@@ -25,6 +25,7 @@ from reporter.errors import OutputError, ReporterError, TemplateError
 from reporter.files import atomic_dir
 from reporter.metrics.report import Report
 from reporter.model import Dataset
+from reporter.printable import printable
 from reporter.write.briefing.branding import theme_css
 from reporter.write.briefing.context import build_context
 from reporter.write.briefing.render import Done, Job, render_pdf
@@ -185,9 +186,9 @@ def render_briefings(
         done = _run(jobs, pool_size(config, len(jobs)), progress)
     for result in done:
         for url in result.refused:
-            LOG.warning("briefing %r: refused to fetch %s", result.segment, url)
+            LOG.warning("briefing %r: refused to fetch %s", result.segment, printable(url))
         for message in result.warnings:
-            LOG.warning("briefing %r: %s", result.segment, message)
+            LOG.warning("briefing %r: %s", result.segment, printable(message))
     return {job.segment: final / Path(job.target).name for job in jobs}
 
 

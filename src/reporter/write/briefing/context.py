@@ -126,7 +126,7 @@ def segment_tables(
         shown, more = _capped(part, limit)
         rows = [
             {
-                "segment": str(r.segment),
+                "segment": fmt.name(r.segment),
                 "won": fmt.integer(r.won),
                 "lost": fmt.integer(r.lost),
                 "win_rate": fmt.percent(r.win_rate),
@@ -152,8 +152,8 @@ def top_reps(report: Report, currency: str | None, top: int) -> dict[str, Any]:
     rows = [
         {
             "rank": i,
-            "rep": str(r.rep),
-            "manager": "" if fmt.missing(r.manager) else str(r.manager),
+            "rep": fmt.name(r.rep),
+            "manager": fmt.name(r.manager),
             "won": fmt.integer(r.won_opportunities),
             "amount": fmt.money(r.won_amount, currency),
             "lost": fmt.integer(r.lost_opportunities),
@@ -172,10 +172,10 @@ def new_customers(report: Report, currency: str | None, limit: int) -> dict[str,
     shown, more = _capped(frame, limit)
     rows = [
         {
-            "account": "" if fmt.missing(r.account) else str(r.account),
+            "account": fmt.name(r.account),
             "date": fmt.DASH if fmt.missing(r.first_won_date) else _date(r.first_won_date),
-            "rep": "" if fmt.missing(r.rep) else str(r.rep),
-            "opportunity": "" if fmt.missing(r.opportunity_name) else str(r.opportunity_name),
+            "rep": fmt.name(r.rep),
+            "opportunity": fmt.name(r.opportunity_name),
             "amount": fmt.money(r.amount, currency),
         }
         for r in shown.itertuples(index=False)
@@ -192,7 +192,7 @@ def loss_reasons(report: Report, limit: int) -> dict[str, Any]:
     shown, more = _capped(frame, limit)
     rows = [
         {
-            "reason": str(r.loss_reason),
+            "reason": fmt.name(r.loss_reason),
             "lost": fmt.integer(r.lost),
             "share": fmt.percent(r.lost / total if total else None),
         }
@@ -212,7 +212,7 @@ def pipeline(report: Report, currency: str | None, top: int) -> dict[str, Any]:
     shown, more = _capped(reps, top)
     rows = [
         {
-            "rep": str(r.segment),
+            "rep": fmt.name(r.segment),
             "open": fmt.integer(r.open_opportunities),
             "amount": fmt.money(r.open_amount, currency),
             "target": fmt.money(r.target, currency),
@@ -288,7 +288,7 @@ def build_context(
     tables, absent = segment_tables(report, dimension, currency, limit)
     quarter = report.period.quarter
     return {
-        "segment": str(segment),
+        "segment": fmt.name(segment, fmt.TITLE_CHARS),
         "segment_short": charts.short(segment, 60),
         "long_title": len(str(segment)) > LONG_TITLE,
         "dimension": dimension_label(dimension),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from reporter.printable import without_controls
+
 DASH = "—"
 UP, DOWN, FLAT = "▲", "▼", "▶"
 
@@ -23,6 +25,21 @@ def missing(value: Any) -> bool:
         return bool(value != value)  # NaN, NaT and NA are not equal to themselves
     except (TypeError, ValueError):
         return False
+
+
+# A name longer than this is cut with an ellipsis: a 40,000-character deal name would take
+# the renderer minutes to break into lines (and be unreadable anyway).
+NAME_CHARS = 80
+TITLE_CHARS = 200
+
+
+def name(value: Any, limit: int = NAME_CHARS) -> str:
+    """A name from the data as a table shows it: "" if missing, cut to ``limit`` with "…"."""
+    if missing(value):
+        return ""
+    # Line breaks would break the layout; other control characters print as boxes.
+    text = without_controls(" ".join(str(value).split()))
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def integer(value: Any) -> str:
