@@ -10,6 +10,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,3 +92,40 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# Builds stage their outputs in ``<out>/.staging-<pid>-<random>`` and move them into place.
+STAGING = ".staging-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def clean_stale_staging(out_dir: Path) -> list[Path]:
+    """Remove staging folders a killed build left in ``out_dir``; return what was removed.
+
+    A staging folder is named for its build's process id; one whose process is gone (or
+    one from before names carried it, older than an hour) can only be debris.
+    """
+    removed = []
+    for folder in Path(out_dir).glob(f"{STAGING}*"):
+        pid_text = folder.name[len(STAGING) :].split("-", 1)[0]
+        try:
+            stale = not _alive(int(pid_text)) if pid_text.isdigit() else _older(folder, 3600)
+        except OSError:
+            continue
+        if stale and folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _older(folder: Path, seconds: float) -> bool:
+    return time.time() - folder.stat().st_mtime > seconds

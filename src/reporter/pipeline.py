@@ -22,7 +22,7 @@ from reporter.config import Config
 from reporter.deliver.manifest import MANIFEST_NAME, from_result
 from reporter.deliver.manifest import write as write_manifest
 from reporter.errors import InputError, OutputError
-from reporter.files import replace_dir
+from reporter.files import STAGING, clean_stale_staging, replace_dir
 from reporter.history.diff import Restatement
 from reporter.metrics.report import Report
 
@@ -135,7 +135,8 @@ def run(
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        clean_stale_staging(out_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=out_dir))
     except OSError as exc:
         raise OutputError(
             f"cannot write to output folder {out_dir}: {exc.strerror}",

@@ -56,8 +56,12 @@ class Manifest:
     warnings: tuple[str, ...] = ()
 
     def to_record(self) -> dict[str, Any]:
-        """Plain JSON-ready data (paths of PDFs relative to the run folder)."""
-        return {
+        """Plain JSON-ready data (PDFs relative to the run folder, with their SHA-256), sealed.
+
+        ``checksum`` is the SHA-256 of the rest of the record: :func:`read` refuses a
+        manifest edited since the build, and any PDF that changed or lies outside the folder.
+        """
+        record = {
             "sha256": self.sha256,
             "source": self.source,
             "period": self.period,
@@ -65,6 +69,7 @@ class Manifest:
                 {
                     "segment": b.segment,
                     "pdf": _relative(b.pdf, self.run_dir),
+                    "pdf_sha256": _file_sha256(b.pdf),
                     "recipients": list(b.recipients),
                     "headline": b.headline,
                 }
@@ -72,6 +77,8 @@ class Manifest:
             ],
             "warnings": list(self.warnings),
         }
+        record["checksum"] = _checksum(record)
+        return record
 
 
 class _Period(Protocol):
@@ -156,10 +163,11 @@ def read(run_dir: Path) -> Manifest:
     path = run_dir / MANIFEST_NAME
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        _check_seal(path, data)
         briefings = tuple(
             Briefing(
                 segment=str(b["segment"]),
-                pdf=run_dir / b["pdf"],
+                pdf=_inside(run_dir, path, b),
                 recipients=tuple(b["recipients"]),
                 headline=dict(b.get("headline", {})),
             )
@@ -183,6 +191,42 @@ def read(run_dir: Path) -> Manifest:
         raise DeliveryError(
             f"{path} is damaged ({exc})", hint="rebuild the run from its input"
         ) from None
+
+
+def _checksum(record: Mapping[str, Any]) -> str:
+    body = {k: v for k, v in record.items() if k != "checksum"}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _tampered(path: Path, what: str) -> DeliveryError:
+    return DeliveryError(
+        f"{path}: {what}; nothing is sent from this run",
+        hint="rebuild the run from its input (drop it into the inbox again, or `reporter build`)",
+    )
+
+
+def _check_seal(path: Path, data: Any) -> None:
+    if not isinstance(data, dict) or data.get("checksum") != _checksum(data):
+        raise _tampered(path, "the file was changed since the build (its checksum does not match)")
+
+
+def _inside(run_dir: Path, path: Path, entry: Mapping[str, Any]) -> Path:
+    """The briefing's PDF, which must be a file inside the run folder, unchanged."""
+    pdf = (run_dir / str(entry["pdf"])).resolve()
+    if not pdf.is_relative_to(run_dir):
+        raise _tampered(path, f"it names {entry['pdf']}, a file outside the run folder")
+    digest = _file_sha256(pdf)
+    if digest is not None and digest != entry.get("pdf_sha256"):
+        raise _tampered(path, f"{pdf.name} changed since the build")
+    return pdf
 
 
 def _relative(path: Path, root: Path) -> str:

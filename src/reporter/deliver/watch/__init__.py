@@ -29,6 +29,7 @@ from reporter.deliver.transports import make_transport
 from reporter.deliver.watch import inbox as ib
 from reporter.deliver.watch.lock import InboxLock
 from reporter.errors import DeliveryError, ReporterError, UnreadableFile, is_panic
+from reporter.files import clean_stale_staging
 
 log = logging.getLogger("reporter.deliver")
 
@@ -153,6 +154,10 @@ class Watcher:
                 m.segment,
                 m.recipient,
             )
+        # Staging folders of builds killed mid-way: debris in the run folders.
+        for folder in [self.out_dir, *(self.out_dir / "runs").glob("*")]:
+            for stale in clean_stale_staging(folder):
+                log.info("removed %s, left by a build that was stopped", stale)
         present = {p.name for p in ib.candidates(self.inbox)}
         for row in led.inputs(("built", "sending")):
             if row.run_dir and (Path(row.run_dir) / mf.MANIFEST_NAME).exists():
