@@ -15,6 +15,7 @@ raised again in the parent with its message and hint.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -90,6 +91,7 @@ def _child(
     os.dup2(fd, 1)
     os.dup2(fd, 2)
     os.close(fd)
+    faulthandler.disable()  # its dump of a native abort would go to the parent's terminal
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _set_limits(limits)
     try:
