@@ -6,6 +6,7 @@ import os
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hostile_corpus import CLOSE_DATE, FIXTURES, write_xlsx
@@ -13,11 +14,17 @@ from hostile_corpus import CLOSE_DATE, FIXTURES, write_xlsx
 from reporter.config import Limits
 from reporter.errors import EncryptedFile, UnreadableFile
 from reporter.read.bounds import column_number, measure_workbook, scan_part
-from reporter.read.guarded import read_guarded
+from reporter.read.guarded import read_bounded, read_guarded
 from reporter.read.isolate import ContainedBug, run_contained
 from reporter.read.sparse import SparseWorkbook, is_date_format
 
 SMALL = Limits(memory_mb=512, cpu_seconds=5, wall_seconds=3)
+
+
+def contained(target: Any, args: tuple[Any, ...], display: str, limits: Any = None) -> Any:
+    """run_contained, forked: a fork server could not import this test module's targets."""
+    extra = {} if limits is None else {"limits": limits}
+    return run_contained(target, args, display, start_method="fork", **extra)
 
 
 # Targets run in the child: module level, so a fork server can find them too.
@@ -58,7 +65,7 @@ def _twice(x: int) -> int:
 
 
 def test_a_result_comes_back() -> None:
-    assert run_contained(_twice, (21,), "x.xlsx", SMALL) == 42
+    assert contained(_twice, (21,), "x.xlsx", SMALL) == 42
 
 
 @pytest.mark.parametrize(
@@ -74,7 +81,7 @@ def test_a_result_comes_back() -> None:
 def test_a_dying_reader_is_one_clean_error_naming_the_file(target, why) -> None:
     limits = Limits(memory_mb=512, cpu_seconds=1, wall_seconds=3)
     with pytest.raises(UnreadableFile) as caught:
-        run_contained(target, (), "deals.xlsx", limits)
+        contained(target, (), "deals.xlsx", limits)
     assert caught.value.message.startswith("deals.xlsx: the workbook is damaged or too large")
     assert why in caught.value.message
 
@@ -87,18 +94,18 @@ def test_a_rust_panic_is_one_clean_error(tmp_path: Path) -> None:
         ),
     )
     with pytest.raises(UnreadableFile, match="PanicException"):
-        run_contained(_calamine_rows, (path,), "d.xlsx", SMALL)
+        contained(_calamine_rows, (path,), "d.xlsx", SMALL)
 
 
 def test_reporter_errors_cross_with_their_hint() -> None:
     with pytest.raises(EncryptedFile) as caught:
-        run_contained(_encrypted, (), "x.xlsx", SMALL)
+        contained(_encrypted, (), "x.xlsx", SMALL)
     assert caught.value.hint == "remove it"
 
 
 def test_our_own_bug_stays_a_bug() -> None:
     with pytest.raises(ContainedBug, match="AttributeError"):
-        run_contained(_our_bug, (), "x.xlsx", SMALL)
+        contained(_our_bug, (), "x.xlsx", SMALL)
 
 
 # ---------------------------------------------------------------------------------- bounds
@@ -199,6 +206,17 @@ def test_a_stray_far_cell_is_one_more_row_not_a_million(tmp_path: Path) -> None:
     assert sheet.row_numbers[-2:] == [13, 1048576]
     assert len(sheet.rows[-1]) == 104 and sheet.rows[-1][103] == "x"
     assert issues == []
+
+
+def test_the_fork_server_path_reads_a_far_cell_too(tmp_path: Path) -> None:
+    # The watcher reads with its observer thread running: the child comes from a fork server.
+    far = write_xlsx(
+        tmp_path / "far.xlsx", extra=lambda wb, ws: ws.write_string(1048575, 16383, "x")
+    )
+    sheets, _ = run_contained(
+        read_bounded, (far, "far.xlsx", "xlsx", Limits()), "far.xlsx", start_method="forkserver"
+    )
+    assert sheets[0].row_numbers[-1] == 1048576
 
 
 def test_a_date_calamine_panics_on_stays_a_number(tmp_path: Path) -> None:

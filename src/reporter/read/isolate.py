@@ -114,10 +114,11 @@ def _child(
     conn.close()
 
 
-def _context() -> Any:
+def _context(method: str | None) -> Any:
     # fork shares the parent's imports (no start-up cost) but is unsafe with other threads
     # running; the fork server is single-threaded by construction.
-    method = "fork" if threading.active_count() == 1 else "forkserver"
+    if method is None:
+        method = "fork" if threading.active_count() == 1 else "forkserver"
     return multiprocessing.get_context(method)
 
 
@@ -136,7 +137,11 @@ def _death(exitcode: int | None, stderr_text: str, limits: Limits) -> str:
 
 
 def run_contained(
-    target: Callable[..., T], args: tuple[Any, ...], display: str, limits: Limits = DEFAULT_LIMITS
+    target: Callable[..., T],
+    args: tuple[Any, ...],
+    display: str,
+    limits: Limits = DEFAULT_LIMITS,
+    start_method: str | None = None,
 ) -> T:
     """``target(*args)`` in a limited child process; its result, or one clean error.
 
@@ -144,8 +149,9 @@ def run_contained(
     result picklable. Raises the child's :class:`ReporterError` as it was raised; a crash,
     panic, out-of-memory, CPU or wall-time overrun as :func:`damaged` naming ``display``;
     an exception from reporter's own code in the child as :class:`ContainedBug`.
+    ``start_method`` forces ``"fork"`` or ``"forkserver"`` (default: chosen as above).
     """
-    ctx = _context()
+    ctx = _context(start_method)
     receiver, sender = ctx.Pipe(duplex=False)
     with tempfile.NamedTemporaryFile(prefix="reporter-reader-", suffix=".log") as log:
         process = ctx.Process(
