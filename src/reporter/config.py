@@ -155,7 +155,7 @@ class Limits:
     """
 
     contain: bool = True  # parse each workbook in a child process with the limits below
-    memory_mb: int = 3072  # address space of that process
+    memory_mb: int = 3072  # address space that process may add to what it inherits
     cpu_seconds: int = 300  # CPU time of that process
     wall_seconds: int = 600  # wall time of that process
     max_cells: int = 50_000_000  # cells in one sheet

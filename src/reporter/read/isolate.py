@@ -68,8 +68,20 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
 
 
+def _mapped_bytes() -> int:
+    """The address space this process already maps (what the fork inherited)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _set_limits(limits: Limits) -> None:
-    memory = limits.memory_mb * 1024 * 1024
+    # The budget is on top of what the fork inherited: a long-running watcher maps far more
+    # address space than it uses (thread arenas, libraries), and a fixed cap below that
+    # would fail every file.
+    memory = _mapped_bytes() + limits.memory_mb * 1024 * 1024
     for which, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, limits.cpu_seconds)):
         soft, hard = resource.getrlimit(which)
         if hard != resource.RLIM_INFINITY:
