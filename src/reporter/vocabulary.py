@@ -146,7 +146,7 @@ FIELDS: tuple[Field, ...] = (
     # are there (the reader moves it into ``amount``, with its own currency column).
     Field("amount_converted", NUMBER, (
         "Amount (converted)", "Opportunity Amount (converted)", "Total Amount (converted)",
-        "Converted Amount",
+        "Converted Amount", "Amount in company currency", "amount_in_home_currency",
     ), column=False),
     Field("currency_converted", TEXT, (
         "Amount (converted) Currency", "Opportunity Amount (converted) Currency",

@@ -114,3 +114,18 @@ def test_rates_sheet_in_the_workbook_is_recognised_by_its_columns():
     }
     assert "ignored-sheet" not in codes(data)
     assert not issues(data, "unconverted-amount")
+
+
+def test_hubspot_amount_in_company_currency_beats_the_deal_currency_amount(tmp_path):
+    # HubSpot exports each deal's Amount in its own currency beside "Amount in company
+    # currency": the latter is summed (900 + 1,100 = 2,000), never 1,000 EUR + 1,000 GBP.
+    path = tmp_path / "hubspot_deals_company_currency.csv"
+    path.write_text(
+        "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Deal Currency Code,"
+        "Amount in company currency\n"
+        "1,A,Closed Won,2025-02-03 10:00,Fay Lin,1000,EUR,900\n"
+        "2,B,Closed Won,2025-02-04 11:00,Fay Lin,1000,GBP,1100\n",
+        encoding="utf-8",
+    )
+    data = load(path)
+    assert won_by_rep(data) == {("Fay Lin", "FY2025 Q1"): (2, 2_000, 0)}

@@ -117,7 +117,9 @@ debug_option = click.option("--debug", is_flag=True, help="Show tracebacks for e
 strict_option = click.option(
     "--strict",
     is_flag=True,
-    help="Exit with code 1 when any row was quarantined (build: or a closed quarter was restated).",
+    help="Exit with code 1 when any row was quarantined or a bonus is at risk (a won-looking "
+    "stage, a won deal dated in the future or with its amount refused; build: or a closed "
+    "quarter was restated).",
 )
 inputs_argument = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 

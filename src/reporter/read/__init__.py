@@ -259,7 +259,11 @@ def load_dataset(paths: list[Path], config: Config) -> Dataset:
         unrecognised += file_unrecognised
         others += file_others
         inputs.append(input_file)
-        ages.update({id(t): _file_age(path) for t in file_tables})
+        age = _file_age(path)
+        # An export date written in the file beats the file's own date (copies change it).
+        ages.update(
+            {id(t): int(t.exported.timestamp()) if t.exported else age for t in file_tables}
+        )
     opportunity_tables = [t for t in tables if t.kind == OPPORTUNITIES]
     if not opportunity_tables:
         raise _no_opportunities(paths, files, unrecognised, tables, issues)

@@ -5,19 +5,57 @@ information wins, never the "most won" copy, so a deal re-opened since is open:
 
 1. a last-modified stamp (``LastModifiedDate``, ``SystemModstamp``, HubSpot "Last Modified
    Date", Zoho "Modified Time") on both copies decides;
-2. else the newer file, by its modification time (to the second);
+2. else the newer file: by the export date written in it (a Salesforce report's "Generated
+   By: … 4/1/2025 9:02 AM" footer, "As of …" title line), else its modification time (to
+   the second);
 3. else the order given (files in the order named, a folder in name order; rows top down).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
+
+from reporter.read.dates import parse_timestamp
 
 Record = dict[str, Any]
 # Keys the readers add to a record to order copies; never compared as content.
 STAMP, FILE_AGE, ORDER = "last_modified", "_file_age", "_order"
 ORDERING = frozenset({STAMP, FILE_AGE, ORDER})
+
+
+# A title or footer line that says when the export was made, and the date-time in it.
+_EXPORT_LINE = re.compile(
+    r"^\s*(generated|as of|exported|export date|run on|report date|created on)\b", re.I
+)
+_STAMP = re.compile(
+    r"(\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?)"
+)
+
+
+def export_stamp(lines: Iterable[str]) -> datetime | None:
+    """When a report was exported, from its title block or footer lines (None: not said).
+
+    Numeric dates are read month-first unless the first part is above 12: Salesforce writes
+    them in the exporting user's locale, and the US one is the default.
+    """
+    for line in lines:
+        if not _EXPORT_LINE.match(line):
+            continue
+        match = _STAMP.search(line)
+        if match is None:
+            continue
+        text = match.group(1)
+        first = re.match(r"\d+", text)
+        day_first = first is not None and len(first.group()) <= 2 and int(first.group()) > 12
+        try:
+            return parse_timestamp(text, day_first)
+        except ValueError:
+            continue
+    return None
 
 
 def is_newer(record: Record, kept: Record) -> bool:
@@ -39,7 +77,7 @@ def why_newer(winner: Record, loser: Record) -> str:
     mine_age, their_age = winner.get(FILE_AGE), loser.get(FILE_AGE)
     if mine_age is not None and their_age is not None and mine_age != their_age:
         when = datetime.fromtimestamp(mine_age).strftime("%Y-%m-%d %H:%M")
-        return f"its file is newer (saved {when})"
+        return f"its file is newer (exported or saved {when})"
     return "it comes later in the order the files were given"
 
 

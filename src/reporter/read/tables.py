@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from reporter.errors import InputError, MissingColumn
@@ -26,6 +27,7 @@ from reporter.read.headers import (
     map_columns,
 )
 from reporter.read.raw import RawSheet
+from reporter.read.recency import export_stamp
 from reporter.vocabulary import TARGET_KEYS, normalise
 
 OPPORTUNITIES, ACCOUNTS, REPS, TARGETS = "opportunities", "accounts", "reps", "targets"
@@ -55,6 +57,7 @@ class Table:
     rows: list[int] = field(default_factory=list)  # Excel/CSV row number per data row
     values: dict[str, list[Any]] = field(default_factory=dict)
     extras: dict[str, list[Any]] = field(default_factory=dict)  # extra dimension → text
+    exported: datetime | None = None  # export date written in a title or footer line
 
 
 @dataclass(frozen=True)
@@ -161,8 +164,22 @@ def read_table(
     headers = {f: str(header[c]).strip() for f, c in colmap.items()}
     table = Table(kind, raw, headers)
     _extract(table, header_at, colmap, extra_cols, issues)
+    table.exported = export_stamp(_lone_texts(raw, header_at, table.rows))
     _parse(table, issues, date_order)
     return table
+
+
+def _lone_texts(raw: RawSheet, header_at: int, data_rows: list[int]) -> list[str]:
+    """Rows holding one text cell outside the data: title block and footer lines."""
+    taken = set(data_rows)
+    out = []
+    for i, row in enumerate(raw.rows):
+        if i == header_at or raw.row_numbers[i] in taken:
+            continue
+        filled = [c for c in row if not v.is_blank(c)]
+        if len(filled) == 1 and isinstance(filled[0], str):
+            out.append(filled[0])
+    return out
 
 
 def _other_table(raw: RawSheet, header_at: int) -> SetAside | UserTable | RatesTable | None:
