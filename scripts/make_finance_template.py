@@ -8,9 +8,9 @@ to fill (see docs/branding.md):
 
 - ``Summary``: a purple title band, the quarter, five headline figures by name, a win
   rate and a coverage *formula* over them, then this quarter's rep bonuses as a table
-  that grows downwards (top rows by won amount) with a win-rate formula column, a totals
-  row of ``SUM`` over the table, a check cell against the headline, and a bar chart of
-  won amount per rep anchored under the table.
+  that grows downwards (largest won amount first) with a win-rate formula column, a totals
+  row of ``SUM`` over the table, a check cell against the headline, a bar chart of
+  won amount per rep anchored under the table, and the quarter in the print header.
 - ``Trend``: an Excel table called ``trend`` (filled by its name, columns matched by
   their headers), a formula column, a totals row below it, a cell that refers to the
   Summary's headline figure, and a line chart over the table.
@@ -110,7 +110,7 @@ def summary(wb: Workbook) -> None:
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A4"
     ws.print_title_rows = "13:13"
-    ws.oddHeader.center.text = "Acme Analytics — Finance"
+    ws.oddHeader.center.text = "Acme Analytics — Finance — {{ period.label }}"
     ws.oddFooter.right.text = "Page &P of &N"
     wb.defined_names["RepRows"] = DefinedName("RepRows", attr_text="Summary!$A$14:$F$14")
     wb.defined_names["RepWonAmount"] = DefinedName("RepWonAmount", attr_text="Summary!$D$14:$D$14")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from reporter.cli import cli
 from support.data import REPO
@@ -60,6 +61,7 @@ def test_missing_template_exits_2(runner, tmp_path):
 @pytest.mark.slow
 def test_themed_build_writes_the_filled_template(runner, tmp_path):
     config = brand_copy(tmp_path)
+    config.write_text(config.read_text().replace('"logo.svg"', '"logo.png"'))
     out = tmp_path / "out"
     result = build(runner, config, out)
     assert result.exit_code == 0, result.output
@@ -71,6 +73,11 @@ def test_themed_build_writes_the_filled_template(runner, tmp_path):
         for row in ws.iter_rows()
         for c in row
     )
+    # the theme reached both generated outputs
+    assert len(openpyxl.load_workbook(out / "sales-report.xlsx")["Summary"]._images) == 1
+    first = PdfReader(out / "briefings" / "West.pdf").pages[0]
+    assert "ACME ANALYTICS · SALES BRIEFING" in first.extract_text()  # CSS upper-cases it
+    assert [i.image.size for i in first.images] == [(240, 60)]  # the PNG logo, embedded
     # the template itself is never changed
     assert (
         "{{ table:"

@@ -299,6 +299,7 @@ def test_sample_template_layout_survives():
     assert ws.column_dimensions["A"].width == 26
     assert ws.freeze_panes == "A4"
     assert ws.oddFooter.right.text == "Page &P of &N"
+    assert ws.oddHeader.center.text == f"Acme Analytics — Finance — {metrics['period']['label']}"
     # the totals row moved under the filled rows, its SUMs cover them
     assert ws[f"A{last + 1}"].value == "Total"
     assert ws[f"D{last + 1}"].value == f"=SUM(D14:D{last})"
@@ -355,3 +356,24 @@ def test_groups_and_tables_are_not_one_figure(tmp_path, placeholder, message, hi
         fill(tmp_path, setup)
     assert message in err.value.message
     assert hint in err.value.hint
+
+
+def test_print_header_and_footer_placeholders(tmp_path):
+    def setup(ws, wb):
+        ws["A1"] = "x"
+        ws.oddHeader.center.text = "Sales {{ period.label }}"
+        ws.oddFooter.right.text = "{{ briefings.segments.North America.headline.won_amount }}"
+
+    ws = fill(tmp_path, setup)["S"]
+    assert ws.oddHeader.center.text == "Sales FY2026 Q3"
+    assert ws.oddFooter.right.text == "700"
+
+
+def test_unknown_name_in_print_header(tmp_path):
+    def setup(ws, wb):
+        ws.oddHeader.left.text = "{{ period.lable }}"
+
+    with pytest.raises(TemplateError) as err:
+        fill(tmp_path, setup)
+    assert "sheet 'S', print header (left): unknown name 'period.lable'" in err.value.message
+    assert "period.label" in err.value.hint

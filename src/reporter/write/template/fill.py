@@ -124,9 +124,12 @@ def _as_text(value: Any) -> str:
     return str(_typed(value))
 
 
-def _interpolate(text: str, values: list[Any]) -> str:
-    """``text`` with its placeholders, in order, replaced by ``values`` as text."""
-    texts = iter([_as_text(v) for v in values])
+def _interpolate(text: str, values: list[Any], header: bool = False) -> str:
+    """``text`` with its placeholders, in order, replaced by ``values`` as text.
+
+    In a print header or footer ``&`` starts a code, so a figure's own ``&`` is doubled.
+    """
+    texts = iter([_as_text(v).replace("&", "&&") if header else _as_text(v) for v in values])
     return PLACEHOLDER.sub(lambda _m: next(texts), text)
 
 
@@ -191,6 +194,36 @@ def _scan(
         _check_columns(template, anchor, metrics)
     _check_overlaps(template, anchors)
     return scalars, anchors
+
+
+_PARTS = {"left": "left", "center": "centre", "right": "right"}
+
+
+def _print_texts(template: Path, wb: Workbook, metrics: Mapping[str, Any]) -> list[tuple[Any, str]]:
+    """Placeholders in the print headers and footers, resolved (e.g. "&C{{ period.label }}")."""
+    out: list[tuple[Any, str]] = []
+    for ws in wb.worksheets:
+        for kind in (
+            "oddHeader",
+            "oddFooter",
+            "evenHeader",
+            "evenFooter",
+            "firstHeader",
+            "firstFooter",
+        ):
+            block = getattr(ws, kind)
+            for part, word in _PARTS.items():
+                item = getattr(block, part)
+                if not item.text or "{{" not in item.text:
+                    continue
+                where = f"print {'header' if 'Header' in kind else 'footer'} ({word})"
+                found = PLACEHOLDER.findall(item.text)
+                try:
+                    values = [_figure(metrics, m) for m in found]
+                except names.NameError_ as exc:
+                    raise _error(template, ws, where, exc.message, exc.hint) from None
+                out.append((item, _interpolate(item.text, values, header=True)))
+    return out
 
 
 def _figure(metrics: Mapping[str, Any], name: str) -> Any:
@@ -381,6 +414,9 @@ def fill_template(template: Path, metrics: Mapping[str, Any], out: Path) -> Fill
     template = Path(template)
     wb = _load(template)
     scalars, anchors = _scan(template, wb, metrics)
+    print_texts = _print_texts(template, wb, metrics)
+    for item, text in print_texts:
+        item.text = text
     for cell, value in scalars:
         _put(cell, value)
     written: dict[str, int] = {}
