@@ -17,7 +17,7 @@ from reporter.config import Config
 from reporter.errors import TemplateError
 from reporter.files import atomic_dir
 from reporter.history.statements import Statement
-from reporter.write.briefing import ASSETS, environment, stylesheets, template_dirs
+from reporter.write.briefing import ASSETS, branding, environment, stylesheets, template_dirs
 from reporter.write.briefing import format as fmt
 from reporter.write.briefing.render import Job, render_pdf
 from reporter.write.briefing.restatements import restatement_rows
@@ -62,10 +62,11 @@ def context(s: Statement) -> dict[str, Any]:
     }
 
 
-def render_html(s: Statement, env: jinja2.Environment) -> str:
-    """One rep's statement as HTML text."""
+def render_html(s: Statement, env: jinja2.Environment, config: Config) -> str:
+    """One rep's statement as HTML text, in the briefings' page frame and [theme]."""
+    frame = {"theme": branding.context(config.theme)}  # what base.html.j2 reads as `b`
     try:
-        return env.get_template(TEMPLATE).render(s=context(s))
+        return env.get_template(TEMPLATE).render(s=context(s), b=frame)
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(
             f"statement template {exc.name!r} not found",
@@ -91,7 +92,7 @@ def write_statements(
         for n, s in enumerate(statements, start=1):
             job = Job(
                 segment=s.rep,
-                html=render_html(s, env),
+                html=render_html(s, env, config),
                 stylesheets=css,
                 base_url=dirs[0].as_uri() + "/",
                 assets=tuple(str(d / ASSETS) for d in dirs),
