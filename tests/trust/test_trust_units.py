@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 import pytest
 
 from reporter.read.crm_objects import crm_object, user_columns
-from reporter.read.currency import Rate, Rates, code_of, currency_in, label_cells
+from reporter.read.currency import Rate, Rates, code_of, currency_in, label_cells, rates_layout
 from reporter.read.dates import (
     UndecidableDates,
     decide_orders,
@@ -149,3 +149,17 @@ def test_user_tables_and_the_name_they_give():
     # a contact has names and an email but is not a user table
     assert user_columns(["Id", "FirstName", "LastName", "Name", "Email", "AccountId"]) is None
     assert user_columns(["Id", "Name", "StageName", "OwnerId", "Username"]) is None
+
+
+def test_salesforce_rates_exports_with_audit_columns_are_rates_tables():
+    dated = ["Id", "IsoCode", "ConversionRate", "NextStartDate", "StartDate", "CreatedDate",
+             "CreatedById", "LastModifiedDate", "LastModifiedById", "SystemModstamp"]  # fmt: skip
+    layout = rates_layout(dated)
+    assert layout is not None and layout.inverted and layout.start == 4
+    # a currency + rate sheet of our own is one too; a deal table never is
+    assert rates_layout(["Currency", "Rate", "Start Date"]) is not None
+    assert rates_layout(["Currency", "Rate", "Amount", "Stage"]) is None
+
+
+def test_a_reps_sheet_keyed_by_owner_id_is_not_a_user_table():
+    assert user_columns(["Owner ID", "Name", "Manager", "Region"]) is None

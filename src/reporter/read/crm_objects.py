@@ -102,7 +102,9 @@ def user_columns(headers: Sequence[Any]) -> UserColumns | None:
     last = next((index[n] for n in _LAST if n in index), None)
     if id_col is None or (name is None and (first is None or last is None)):
         return None
-    owner_ids = id_col != index.get("id")
+    # HubSpot owners: keyed by owner_id, with first and last names (a reps sheet keyed by an
+    # owner id has a single name column and stays a reps table).
+    owner_ids = id_col != index.get("id") and first is not None and last is not None
     if not owner_ids and not any(n in index for n in _USER_MARKERS):
         return None
     return UserColumns(id_col, name, first, last, index.get("email"))

@@ -173,10 +173,11 @@ def rates_layout(headers: Sequence[Any]) -> RatesLayout | None:
         return None
     code = next((index[n] for n in _CODES if n in index), None)
     rate = next((index[n] for n in _RATES if n in index), None)
-    if code is None or rate is None or len(index) > 8:
+    inverted = _SF_CODE in index and _SF_RATE in index
+    # A sheet of our own is small; Salesforce's exports carry audit columns besides.
+    if code is None or rate is None or (len(index) > 8 and not inverted):
         return None
     start = next((index[n] for n in _STARTS if n in index), None)
-    inverted = _SF_CODE in index and _SF_RATE in index
     return RatesLayout(code, rate, start, index.get(_CORPORATE), inverted)
 
 
@@ -291,9 +292,11 @@ class MixedCurrencies(Exception):
 
     def __init__(self, codes: list[str], target: str | None, missing: dict[str, list[str]]):
         self.codes, self.target, self.missing = codes, target, missing
-        where = "; ".join(
-            f"{code} in {', '.join(sorted(set(files)))}" for code, files in sorted(missing.items())
-        )
+        by_file: dict[str, list[str]] = {}
+        for code, files in sorted(missing.items()):
+            for name in sorted(set(files)):
+                by_file.setdefault(name, []).append(code)
+        where = "; ".join(f"{', '.join(codes)} in {name}" for name, codes in by_file.items())
         if target is None:
             message = (
                 f"amounts are in {len(codes)} currencies ({', '.join(codes)}) and adding them "
