@@ -1,7 +1,8 @@
 """Every hostile input gets the behaviour a user is owed, run as the user runs it.
 
-The CLI runs in a child process with an address-space cap (so a runaway case cannot take the
-test machine down) and a 60 s wall limit; its peak RSS, children included, comes from
+The CLI runs in a child process with a data-size cap (so a runaway case cannot take the
+test machine down; not an address-space cap, which the V8 engine of the chart renderer
+cannot live with) and a 60 s wall limit; its peak RSS, children included, comes from
 ``wait4``. For each case: exit 0 or 2 (as the case allows), never a traceback, an exit-2
 message that names the file, under 60 s and 1.5 GB.
 """
@@ -24,7 +25,7 @@ from hostile_corpus import CASES, Case
 WALL_SECONDS = 60
 PEAK_RSS_MB = 1536
 # Far above the 1.5 GB asserted: the cap is a seat belt for the machine, not the check.
-ADDRESS_SPACE_CAP = 6 * 1024**3
+DATA_CAP = 6 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def run_cli(args: list[str], cwd: Path, timeout: float = WALL_SECONDS) -> Outcom
     """``reporter ARGS`` in a child; exit code, stdout+stderr, time and peak RSS (with children)."""
 
     def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_CAP, ADDRESS_SPACE_CAP))
+        resource.setrlimit(resource.RLIMIT_DATA, (DATA_CAP, DATA_CAP))
         os.setsid()
 
     log = cwd / ".cli-output.txt"

@@ -18,6 +18,8 @@ from typing import Any
 import pandas as pd
 import vl_convert
 
+from reporter.errors import OutputError, is_panic
+from reporter.printable import without_controls
 from reporter.theme import DEFAULT, Theme
 from reporter.write.briefing import format as fmt
 
@@ -39,6 +41,17 @@ def short(text: object, limit: int = LABEL_CHARS) -> str:
     """``text`` cut to ``limit`` characters with an ellipsis (chart labels have no room)."""
     s = str(text)
     return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+
+
+def _printable(value: Any) -> Any:
+    """``value`` (a spec: dicts, lists, text) with control characters removed from all text."""
+    if isinstance(value, str):
+        return without_controls(value)
+    if isinstance(value, dict):
+        return {k: _printable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printable(v) for v in value]
+    return value
 
 
 def _number(value: Any) -> float | None:
@@ -85,7 +98,19 @@ def _render(spec: dict[str, Any], theme: Theme) -> str:
         **spec,
     }
     # allowed_base_urls=[]: a chart never fetches anything, whatever its data says.
-    svg: str = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE, allowed_base_urls=[])
+    # Control characters out: a NUL in a segment name makes vl-convert abort the process
+    # (a Rust panic in a function that cannot unwind: no exception to catch).
+    try:
+        svg: str = vl_convert.vegalite_to_svg(
+            _printable(spec), vl_version=VEGA_LITE, allowed_base_urls=[]
+        )
+    except BaseException as exc:
+        if not is_panic(exc):  # pyo3's PanicException is not an Exception
+            raise
+        raise OutputError(
+            f"a briefing chart could not be drawn (the chart renderer failed: {exc})",
+            hint="check the segment and rep names for unusual characters; report it",
+        ) from None
     # the briefing's CSS sizes charts by class (max-width: 100%)
     return svg.replace('class="marks"', 'class="chart marks"', 1)
 
