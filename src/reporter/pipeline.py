@@ -77,7 +77,14 @@ def _compute(dataset: Dataset, config: Config, period: str | None) -> Reports:
     _require_closed_deals(dataset)
     by = config.briefings.by
     return metrics(
-        dataset.opportunities, Settings.of(config), period=period, targets=dataset.targets, by=by
+        dataset.opportunities,
+        Settings.of(config),
+        period=period,
+        targets=dataset.targets,
+        by=by,
+        # the readers' one currency label, when they decided it (else the core reads the
+        # opportunities' currency column)
+        currency=getattr(dataset, "currency", None),
     )
 
 

@@ -473,8 +473,12 @@ def test_fiscal_year_starting_february_boundaries():
     r = compute(opps, cfg)
     assert r.period.label == "FY2027 Q1"
     assert r.headline.won_opportunities == 1
-    assert r.headline_previous.quarter == "FY2026 Q4"
-    assert r.headline_previous.won_opportunities == 1
+    assert r.headline_previous_full.quarter == "FY2026 Q4"
+    assert r.headline_previous_full.won_opportunities == 1
+    # data through 1 Feb 2026 (day 1 of FY2027 Q1): compared like for like with FY2026 Q4
+    # up to 1 Nov 2025, before the 31 Jan win
+    assert r.previous_through == date(2025, 11, 1)
+    assert r.headline_previous.won_opportunities == 0
 
 
 def test_default_period_is_latest_quarter_with_closed_outcomes():

@@ -54,12 +54,15 @@ def run(
     period: str | Quarter | None = None,
     targets: pd.DataFrame | None = None,
     by: str | None = None,
+    currency: str | None = None,
 ) -> Reports:
     """Every metric for the period: company-wide, and per segment of ``by`` when given.
 
     ``opportunities`` is the canonical frame (``model.OPPORTUNITY_COLUMNS``); ``period`` a
     quarter or its text (``FY2026Q3``), default the latest with closed deals; ``by`` the
-    dimension the caller wants one report per segment of (the briefings' dimension).
+    dimension the caller wants one report per segment of (the briefings' dimension);
+    ``currency`` the one currency every amount is in (default: the frame's ``currency``
+    column when it holds exactly one code).
     """
     enriched = enrich_frame(opportunities, settings, by)
     if by is not None and by not in enriched.columns:
@@ -68,12 +71,20 @@ def run(
             f"briefings are by {by!r}, but the data has no such column",
             hint=f"set [briefings] by to one of: {known}",
         )
-    company, context = _company(enriched, settings, period, targets, by)
+    currency = currency or one_currency(opportunities)
+    company, context = _company(enriched, settings, period, targets, by, currency)
     segments: dict[str, Report] = {}
     if by is not None:
         for value in sorted(enriched[by].dropna().unique(), key=segment_sort_key):
             subset = enriched[enriched[by].eq(value)]
-            segments[str(value)] = build_report(subset, *context, segment=(by, str(value)), by=by)
+            segments[str(value)] = build_report(
+                subset,
+                *context,
+                segment=(by, str(value)),
+                by=by,
+                whole=enriched,
+                currency=currency,
+            )
     return Reports(company, segments, enriched)
 
 
@@ -86,6 +97,7 @@ def _company(
     period: str | Quarter | None,
     targets: pd.DataFrame | None,
     by: str | None,
+    currency: str | None = None,
 ) -> tuple[Report, _Context]:
     """The company-wide report, and the period, targets and quarters the segments share."""
     quarter = period if isinstance(period, Quarter) else _resolve_period(enriched, settings, period)
@@ -93,7 +105,7 @@ def _company(
     quarters = data_quarters(enriched, settings.fiscal_year_start_month)
     tg = targets if targets is not None else empty_targets()
     context: _Context = (window, settings, tg, quarters)
-    return build_report(enriched, *context, by=by), context
+    return build_report(enriched, *context, by=by, currency=currency), context
 
 
 def compute(
@@ -108,7 +120,8 @@ def compute(
     """
     settings = Settings.of(config)
     enriched = enrich_frame(opportunities, settings, config.briefings.by)
-    return _company(enriched, settings, period, targets, config.briefings.by)[0]
+    by = config.briefings.by
+    return _company(enriched, settings, period, targets, by, one_currency(opportunities))[0]
 
 
 def segment_reports(
@@ -132,6 +145,14 @@ def enrich(opportunities: pd.DataFrame, config: Config) -> pd.DataFrame:
     A convenience for tests and history; :func:`run` enriches by itself.
     """
     return enrich_frame(opportunities, Settings.of(config), config.briefings.by)
+
+
+def one_currency(opportunities: pd.DataFrame) -> str | None:
+    """The one currency code of the opportunities, or None when absent or mixed."""
+    if "currency" not in opportunities.columns:
+        return None
+    codes = {str(c).strip().upper() for c in opportunities["currency"].dropna() if str(c).strip()}
+    return codes.pop() if len(codes) == 1 else None
 
 
 def _data_through(enriched: pd.DataFrame) -> date | None:

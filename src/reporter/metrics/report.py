@@ -23,6 +23,11 @@ REP_COLUMNS = (
     "won_amount",
     "lost_opportunities",
     "win_rate",  # won / (won + lost) by close date in the quarter; NaN if none closed
+    "ci_low",  # 95 % Wilson interval of the win rate
+    "ci_high",
+    "directional",  # bool: won + lost < min_closed
+    "target",  # the rep's target for the quarter; NaN when none given
+    "attainment",  # won_amount / target; NaN without a (positive) target
 )
 WON_CUSTOMER_COLUMNS = ("quarter", "dimension", "segment", "won_customers")
 NEW_CUSTOMER_COLUMNS = (
@@ -52,7 +57,13 @@ SEGMENT_COLUMNS = (
     "median_cycle_days",
     "mean_cycle_days",
 )
-LOSS_REASON_COLUMNS = ("dimension", "segment", "loss_reason", "lost")
+LOSS_REASON_COLUMNS = (
+    "dimension",
+    "segment",
+    "loss_reason",
+    "lost",
+    "share",  # of the segment's lost opportunities
+)
 PIPELINE_COLUMNS = (
     "dimension",  # "all", "rep" or a segment dimension
     "segment",
@@ -61,6 +72,16 @@ PIPELINE_COLUMNS = (
     "target",  # NaN when no target given
     "coverage",  # open_amount / target; NaN without a target
 )
+BRIDGE_COLUMNS = (
+    "dimension",  # "all", "rep" or a segment dimension
+    "segment",
+    "won_opportunities",  # = the four parts below
+    "new_customer_first_wins",  # = won customers
+    "new_customer_further_wins",  # more wins of accounts first won in the quarter
+    "existing_customer_wins",  # accounts won before, or customers before the data
+    "no_account_wins",
+)
+BRIDGE_QUARTER_COLUMNS = ("quarter", *BRIDGE_COLUMNS)
 TREND_COLUMNS = (
     "quarter",
     "won_opportunities",
@@ -121,7 +142,7 @@ class Headline:
 
     quarter: str
     won_opportunities: int
-    won_amount: float
+    won_amount: float | None  # None when none of the won deals has an amount
     lost_opportunities: int
     won_customers: int
     win_rate: float | None
@@ -133,10 +154,13 @@ class Headline:
     acv_median: float | None
     cycle_days_median: float | None
     cycle_days_mean: float | None
-    open_opportunities: int
-    open_amount: float
+    open_opportunities: int | None  # None for a past quarter: the pipeline is as of the data
+    open_amount: float | None
     target: float | None
     coverage: float | None
+    # The won and lost counts behind win_rate: the window's (cohort counts in cohort mode).
+    win_rate_won: int = 0
+    win_rate_lost: int = 0
 
 
 @dataclass(frozen=True)
@@ -146,6 +170,7 @@ class Change:
     name: str
     current: float | None
     previous: float | None
+    kind: str = "count"  # count | money | days | rate
 
     @property
     def delta(self) -> float | None:
@@ -155,10 +180,29 @@ class Change:
 
     @property
     def relative(self) -> float | None:
-        """Fractional change (0.1 = +10 %); None when the previous value is 0 or missing."""
-        if self.delta is None or not self.previous:
+        """Fractional change (0.1 = +10 %); None when the previous value is 0 or missing,
+        and for a rate (a rate changes in percentage points, never in per cent)."""
+        if self.delta is None or not self.previous or self.kind == "rate":
             return None
         return self.delta / abs(self.previous)
+
+    @property
+    def points(self) -> float | None:
+        """A rate's change in percentage points (0.42 → 0.45 is 3.0); None otherwise."""
+        if self.delta is None or self.kind != "rate":
+            return None
+        return self.delta * 100
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "current": self.current,
+            "previous": self.previous,
+            "delta": self.delta,
+            "relative": self.relative,
+            "points": self.points,
+        }
 
 
 @dataclass(frozen=True)
@@ -191,3 +235,33 @@ class Report:
     # Filled by the pipeline from the history store: closed quarters vs their frozen figures,
     # the open quarter vs the last run (a briefing's: those with a deal in its segment).
     restatements: tuple[Restatement, ...] = ()
+    # The full previous quarter; headline_previous is it cut at previous_through when the
+    # reporting quarter is still running (like for like), else the same figures.
+    headline_previous_full: Headline | None = None
+    previous_through: date | None = None
+    bridge: pd.DataFrame = field(default_factory=lambda: _empty(BRIDGE_COLUMNS))
+    bridge_by_quarter: pd.DataFrame = field(default_factory=lambda: _empty(BRIDGE_QUARTER_COLUMNS))
+    rep_totals: dict[str, Any] = field(default_factory=dict)  # the period's Rep Bonuses totals
+    reasons: dict[str, str] = field(default_factory=dict)  # figure → why it is None ("—")
+    currency: str | None = None  # the one currency every amount is in, when known
+
+    @property
+    def previous_label(self) -> str:
+        """``FY2026 Q1 to 15 Feb 2026`` when compared like for like, else ``FY2026 Q1``."""
+        day = self.previous_through
+        if day is None:
+            return self.previous.label
+        return f"{self.previous.label} to {day.day} {day:%b %Y}"
+
+    @property
+    def previous_full_label(self) -> str:
+        """``FY2026 Q1 (full quarter)``."""
+        return f"{self.previous.label} (full quarter)"
+
+    @property
+    def like_for_like(self) -> bool:
+        return self.previous_through is not None
+
+
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(columns))

@@ -9,18 +9,20 @@ import numpy as np
 import pandas as pd
 
 from reporter.errors import InputError
+from reporter.metrics.bridge import bridge_by_quarter
+from reporter.metrics.compare import as_of, same_day_previous
 from reporter.metrics.enrich import segment_columns
+from reporter.metrics.headline import changes, headline_for, lost_without_amount
+from reporter.metrics.missing import amount_sum, reasons
 from reporter.metrics.report import (
     NEW_CUSTOMER_COLUMNS,
     TREND_COLUMNS,
     WON_DEAL_COLUMNS,
-    Change,
-    Headline,
     Period,
     Report,
 )
 from reporter.metrics.settings import Settings
-from reporter.metrics.stats import rate, wilson_interval
+from reporter.metrics.stats import rate
 from reporter.metrics.tables import (
     closed_in_window,
     loss_reason_counts,
@@ -32,17 +34,8 @@ from reporter.metrics.tables import (
     won_customer_counts,
     won_in,
 )
-from reporter.model import empty_targets
+from reporter.metrics.targets import add_rep_figures, quarter_targets, segment_targets
 from reporter.quarters import Quarter, parse_quarter
-
-CHANGE_FIELDS = (
-    "won_opportunities",
-    "won_amount",
-    "won_customers",
-    "win_rate",
-    "acv_mean",
-    "cycle_days_median",
-)
 
 
 def data_quarters(enriched: pd.DataFrame, start_month: int) -> list[Quarter]:
@@ -77,38 +70,62 @@ def build_report(
     quarters: Sequence[Quarter],
     segment: tuple[str, str] | None = None,
     by: str | None = None,
+    whole: pd.DataFrame | None = None,
+    currency: str | None = None,
 ) -> Report:
     """All tables for ``period`` over ``enriched`` (the whole data set or one segment).
 
-    ``by`` is only recorded in the report's settings (which dimension the briefings use).
+    ``whole`` is the whole data set when ``enriched`` is one segment's subset (a segment's
+    target is told from where its reps sell); ``by`` is only recorded in the report's
+    settings (which dimension the briefings use).
     """
+    whole = enriched if whole is None else whole
     dims = segment_columns(enriched, settings.dimensions)
-    targets = _targets_for(targets, enriched, segment)
-    quarter = period.quarter
+    own_targets = _targets_for(targets, enriched, segment)
+    quarter, mode = period.quarter, period.mode
+    previous_q = quarter.previous()
     min_closed = settings.min_closed
-    window = closed_in_window(enriched, quarter, period.mode)
+    start = settings.fiscal_year_start_month
+    window = closed_in_window(enriched, quarter, mode)
     in_period = enriched[
         enriched["close_quarter"].eq(quarter.label) | enriched["created_quarter"].eq(quarter.label)
     ]
     in_period = in_period[~in_period["outcome"].eq("excluded")]
     new = enriched[enriched["new_customer"]]
-    headline = headline_for(enriched, quarter, period.mode, min_closed, targets, segment)
-    previous = headline_for(enriched, quarter.previous(), period.mode, min_closed, targets, segment)
+    target_now = _headline_target(whole, targets, quarter, segment)
+    target_before = _headline_target(whole, targets, previous_q, segment)
+    headline = headline_for(enriched, quarter, mode, min_closed, target_now)
+    previous_full = headline_for(
+        enriched, previous_q, mode, min_closed, target_before, with_pipeline=False
+    )
+    through = same_day_previous(period)
+    previous = (
+        previous_full
+        if through is None
+        else headline_for(
+            as_of(enriched, through),
+            previous_q,
+            mode,
+            min_closed,
+            target_before,
+            with_pipeline=False,
+        )
+    )
     all_quarters = sorted(set(quarters) | {quarter})
+    labels = [q.label for q in all_quarters]
     won_customers_all = won_customer_counts(new, all_quarters, dims)
+    bridges = bridge_by_quarter(enriched, labels, dims, start)
+    reps = add_rep_figures(rep_quarters(enriched, all_quarters), own_targets, min_closed)
     return Report(
         period=period,
-        previous=quarter.previous(),
+        previous=previous_q,
         trailing=quarter.trailing(4),
         quarters=tuple(quarters),
         headline=headline,
         headline_previous=previous,
-        changes=tuple(
-            Change(name, _num(getattr(headline, name)), _num(getattr(previous, name)))
-            for name in CHANGE_FIELDS
-        ),
-        trend=trend(enriched, quarter.trailing(4), period.mode, min_closed),
-        won_opportunities_by_rep=rep_quarters(enriched, all_quarters),
+        changes=changes(headline, previous),
+        trend=trend(enriched, quarter.trailing(4), mode, min_closed),
+        won_opportunities_by_rep=reps,
         won_customers=won_customers_all[won_customers_all["quarter"].eq(quarter.label)].reset_index(
             drop=True
         ),
@@ -116,18 +133,60 @@ def build_report(
         new_customers=new_customer_list(new, quarter, dims),
         win_rate_by_segment=segment_rates(window, in_period, dims, min_closed),
         loss_reasons=loss_reason_counts(window[window["outcome"].eq("lost")], dims),
-        pipeline=pipeline_table(enriched[enriched["outcome"].eq("open")], dims, targets, quarter),
+        pipeline=pipeline_table(
+            enriched[enriched["outcome"].eq("open")], dims, targets, quarter, whole
+        ),
         won_deals=won_deal_list(enriched, quarter, dims),
         dimensions=tuple(dims),
         settings={
-            "mode": period.mode,
+            "mode": mode,
             "min_closed": min_closed,
-            "fiscal_year_start_month": settings.fiscal_year_start_month,
+            "fiscal_year_start_month": start,
             "dimensions": list(dims),
             "briefings_by": by,
         },
         segment=segment,
+        headline_previous_full=previous_full,
+        previous_through=through,
+        bridge=bridges[bridges["quarter"].eq(quarter.label)]
+        .drop(columns="quarter")
+        .reset_index(drop=True),
+        bridge_by_quarter=bridges,
+        rep_totals=rep_totals(reps, quarter.label),
+        reasons=reasons(
+            headline,
+            previous,
+            any_amounts=bool(whole["amount"].notna().any()),
+            quarter=quarter.label,
+            previous_quarter=previous_q.label,
+            lost_without_amount=lost_without_amount(enriched, quarter, mode),
+        ),
+        currency=currency,
     )
+
+
+def rep_totals(reps: pd.DataFrame, quarter_label: str) -> dict[str, object]:
+    """The Rep Bonuses totals of one quarter: counts and amounts summed, rates of the sums.
+
+    The win rate goes by close date, like every rep row; the target is the sum of the
+    reps' targets (None when no rep has one).
+    """
+    rows = reps[reps["quarter"].eq(quarter_label)]
+    won = int(rows["won_opportunities"].sum())
+    lost = int(rows["lost_opportunities"].sum())
+    has_wins = rows["won_opportunities"].gt(0)
+    amount = amount_sum(rows.loc[has_wins, "won_amount"]) if has_wins.any() else 0.0
+    target = amount_sum(rows["target"]) if rows["target"].notna().any() else None
+    attainment = amount / target if amount is not None and target else None
+    return {
+        "quarter": quarter_label,
+        "won_opportunities": won,
+        "won_amount": amount,
+        "lost_opportunities": lost,
+        "win_rate": rate(won, lost),
+        "target": target,
+        "attainment": attainment,
+    }
 
 
 def _targets_for(
@@ -148,90 +207,28 @@ def _targets_for(
     return targets[keep]
 
 
-def headline_for(
-    enriched: pd.DataFrame,
-    quarter: Quarter,
-    mode: str,
-    min_closed: int,
-    targets: pd.DataFrame,
-    segment: tuple[str, str] | None = None,
-) -> Headline:
-    """Headline figures for one quarter. Won counts/amount by close date; rates by window."""
-    won_q = won_in(enriched, quarter)
-    window = closed_in_window(enriched, quarter, mode)
-    won_w = window[window["outcome"].eq("won")]
-    n_won, n_lost = len(won_w), int(window["outcome"].eq("lost").sum())
-    low, high = wilson_interval(n_won, n_won + n_lost)
-    won_amount_w = float(won_w["amount"].sum())
-    lost_amount_w = float(window.loc[window["outcome"].eq("lost"), "amount"].sum())
-    open_opps = enriched[enriched["outcome"].eq("open")]
-    target = _headline_target(targets, quarter, segment)
-    open_amount = float(open_opps["amount"].sum())
-    return Headline(
-        quarter=quarter.label,
-        won_opportunities=len(won_q),
-        won_amount=float(won_q["amount"].sum()),
-        lost_opportunities=int(
-            (enriched["outcome"].eq("lost") & enriched["close_quarter"].eq(quarter.label)).sum()
-        ),
-        won_customers=int(
-            (enriched["new_customer"] & enriched["close_quarter"].eq(quarter.label)).sum()
-        ),
-        win_rate=rate(n_won, n_lost),
-        ci_low=low,
-        ci_high=high,
-        directional=(n_won + n_lost) < min_closed,
-        amount_weighted_win_rate=rate(won_amount_w, lost_amount_w),
-        acv_mean=_opt(won_w["amount"], "mean"),
-        acv_median=_opt(won_w["amount"], "median"),
-        cycle_days_median=_opt(won_w["cycle_days"], "median"),
-        cycle_days_mean=_opt(won_w["cycle_days"], "mean"),
-        open_opportunities=len(open_opps),
-        open_amount=open_amount,
-        target=target,
-        coverage=open_amount / target if target else None,
-    )
-
-
 def _headline_target(
-    targets: pd.DataFrame, quarter: Quarter, segment: tuple[str, str] | None
+    whole: pd.DataFrame, targets: pd.DataFrame, quarter: Quarter, segment: tuple[str, str] | None
 ) -> float | None:
-    q = targets[targets["quarter"].eq(quarter.label)]
+    """The company target, or the segment's (the same as its row in the pipeline table)."""
+    q = quarter_targets(targets, quarter.label)
     if segment is None:
         return overall_target(q)
-    own = q[q["dimension"].eq(segment[0]) & q["segment"].eq(segment[1])]
-    if not own.empty:
-        return float(own["target"].sum())
-    reps = q[q["dimension"].eq("rep")]
-    return float(reps["target"].sum()) if not reps.empty else None
-
-
-def _opt(values: pd.Series, how: str) -> float | None:
-    present = values.dropna()
-    if present.empty:
-        return None
-    return float(present.mean() if how == "mean" else present.median())
-
-
-def _num(value: object) -> float | None:
-    if value is None:
-        return None
-    return float(value)  # type: ignore[arg-type]
+    return segment_targets(whole, q, segment[0]).get(segment[1])
 
 
 def trend(
     enriched: pd.DataFrame, quarters: Sequence[Quarter], mode: str, min_closed: int
 ) -> pd.DataFrame:
     """Headline figures for each of the trailing quarters, oldest first."""
-    no_targets = empty_targets()
     rows = []
     for q in quarters:
-        h = headline_for(enriched, q, mode, min_closed, no_targets)
+        h = headline_for(enriched, q, mode, min_closed, None, with_pipeline=False)
         rows.append(
             {
                 "quarter": q.label,
                 "won_opportunities": h.won_opportunities,
-                "won_amount": h.won_amount,
+                "won_amount": np.nan if h.won_amount is None else h.won_amount,
                 "lost_opportunities": h.lost_opportunities,
                 "win_rate": np.nan if h.win_rate is None else h.win_rate,
                 "ci_low": np.nan if h.ci_low is None else h.ci_low,

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from reporter.metrics.enrich import segment_sort_key
+from reporter.metrics.missing import amount_sum, weighted_rate
 from reporter.metrics.report import (
     LOSS_REASON_COLUMNS,
     PIPELINE_COLUMNS,
@@ -17,6 +18,7 @@ from reporter.metrics.report import (
     WON_CUSTOMER_COLUMNS,
 )
 from reporter.metrics.stats import rate, wilson_interval
+from reporter.metrics.targets import segment_targets
 from reporter.quarters import Quarter
 
 ALL = "all"
@@ -68,7 +70,8 @@ def rep_quarters(frame: pd.DataFrame, quarters: Sequence[Quarter]) -> pd.DataFra
     won_g = won.groupby(["rep", "close_quarter"])
     table = keys.set_index(["rep", "quarter"])
     table["won_opportunities"] = won_g.size().reindex(table.index, fill_value=0)
-    table["won_amount"] = won_g["amount"].sum(min_count=0).reindex(table.index, fill_value=0.0)
+    # No won deal: 0. Won deals none of which has an amount: NaN (unknown, never 0).
+    table["won_amount"] = won_g["amount"].sum(min_count=1).reindex(table.index, fill_value=0.0)
     lost_counts = lost.groupby(["rep", "close_quarter"]).size()
     table["lost_opportunities"] = lost_counts.reindex(table.index, fill_value=0)
     table = table.reset_index()
@@ -82,7 +85,8 @@ def rep_quarters(frame: pd.DataFrame, quarters: Sequence[Quarter]) -> pd.DataFra
     table["win_rate"] = table["win_rate"].astype("float64")
     table["_q"] = table["quarter"].map(_quarter_sort_key)
     table = table.sort_values(["_q", "rep"]).drop(columns="_q").reset_index(drop=True)
-    return table[list(REP_COLUMNS)]
+    # targets, attainment and intervals are added by targets.add_rep_figures
+    return table[[c for c in REP_COLUMNS if c in table.columns]]
 
 
 def _quarter_sort_key(label: str) -> tuple[int, int]:
@@ -121,8 +125,8 @@ def _segment_row(dim: str, value: object, closed: pd.DataFrame, min_closed: int)
     won = closed[closed["outcome"].eq("won")]
     lost = closed[closed["outcome"].eq("lost")]
     n_won, n_lost = len(won), len(lost)
-    won_amount = float(won["amount"].sum())
-    lost_amount = float(lost["amount"].sum())
+    won_amount = amount_sum(won["amount"])
+    lost_amount = amount_sum(lost["amount"])
     low, high = wilson_interval(n_won, n_won + n_lost)
     return {
         "dimension": dim,
@@ -133,9 +137,9 @@ def _segment_row(dim: str, value: object, closed: pd.DataFrame, min_closed: int)
         "ci_low": _nan(low),
         "ci_high": _nan(high),
         "directional": (n_won + n_lost) < min_closed,
-        "won_amount": won_amount,
-        "lost_amount": lost_amount,
-        "amount_weighted_win_rate": _nan(rate(won_amount, lost_amount)),
+        "won_amount": _nan(won_amount),
+        "lost_amount": _nan(lost_amount),
+        "amount_weighted_win_rate": _nan(weighted_rate(won["amount"], lost["amount"])),
         "avg_won_amount": _nan(_stat(won["amount"], "mean")),
         "median_won_amount": _nan(_stat(won["amount"], "median")),
         "median_cycle_days": _nan(_stat(won["cycle_days"], "median")),
@@ -214,6 +218,8 @@ def loss_reason_counts(lost: pd.DataFrame, dimensions: Sequence[str]) -> pd.Data
     order = {d: i for i, d in enumerate((ALL, *dimensions))}
     table = table.sort_values("dimension", key=lambda s: s.map(order), kind="mergesort")
     table["lost"] = table["lost"].astype("int64")
+    totals = table.groupby(["dimension", "segment"])["lost"].transform("sum")
+    table["share"] = (table["lost"] / totals).astype("float64")
     return table[list(LOSS_REASON_COLUMNS)].reset_index(drop=True)
 
 
@@ -222,22 +228,25 @@ def pipeline_table(
     dimensions: Sequence[str],
     targets: pd.DataFrame,
     quarter: Quarter,
+    whole: pd.DataFrame,
 ) -> pd.DataFrame:
     """Open pipeline count and amount, overall, per rep and per segment; coverage vs target.
 
     Coverage = open pipeline amount ÷ the target set for the reporting quarter. The overall
     target is the sum of per-rep targets (or, without those, of the first dimension that has
-    targets).
+    targets); a segment's is its own, else its reps' (see :func:`segment_targets`, told
+    from ``whole``, the whole data set).
     """
     q_targets = targets[targets["quarter"].eq(quarter.label)]
     rows: list[dict[str, object]] = []
     company = overall_target(q_targets)
     rows.append(_pipeline_row(ALL, ALL_SEGMENT, open_opps, company))
     for dim in ("rep", *dimensions):
-        dim_targets = q_targets[q_targets["dimension"].eq(dim)].groupby("segment")["target"].sum()
-        values = sorted(set(open_opps[dim].dropna()) | set(dim_targets.index), key=segment_sort_key)
+        dim_targets = segment_targets(whole, q_targets, dim)
+        own = set(q_targets.loc[q_targets["dimension"].eq(dim), "segment"])
+        values = sorted(set(open_opps[dim].dropna()) | own, key=segment_sort_key)
         for value in values:
-            target = dim_targets.get(value)
+            target = dim_targets.get(str(value))
             rows.append(_pipeline_row(dim, value, open_opps[open_opps[dim].eq(value)], target))
     table = pd.DataFrame(rows, columns=list(PIPELINE_COLUMNS))
     table["open_opportunities"] = table["open_opportunities"].astype("int64")
@@ -263,13 +272,14 @@ def overall_target(q_targets: pd.DataFrame) -> float | None:
 def _pipeline_row(
     dim: str, value: object, rows: pd.DataFrame, target: float | None
 ) -> dict[str, Any]:
-    amount = float(rows["amount"].sum())
+    amount = amount_sum(rows["amount"])
     has_target = target is not None and not pd.isna(target) and float(target) > 0
+    known = has_target and amount is not None
     return {
         "dimension": dim,
         "segment": value,
         "open_opportunities": len(rows),
-        "open_amount": amount,
+        "open_amount": _nan(amount),
         "target": float(target) if target is not None and not pd.isna(target) else np.nan,
-        "coverage": amount / float(target) if has_target else np.nan,  # type: ignore[arg-type]
+        "coverage": amount / float(target) if known else np.nan,  # type: ignore[operator,arg-type]
     }

@@ -10,11 +10,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from figures_data import deal, report_for
 
-pytestmark = pytest.mark.xfail(
-    strict=True, reason="issue 9 phase 2: missing figures are still 0 in the core"
-)
+from support.figures import deal, report_for
 
 NO_AMOUNTS = [
     deal("won", "Ana", "2026-07-05", "Acme", amount=None, region="West"),

@@ -8,11 +8,8 @@ beside it, labelled as such. Expected figures are counted by hand from the deals
 from __future__ import annotations
 
 import pytest
-from figures_data import day, deal, report_for
 
-pytestmark = pytest.mark.xfail(
-    strict=True, reason="issue 9 phase 2: like-for-like comparison not in the core yet"
-)
+from support.figures import day, deal, report_for
 
 # FY2026 Q1 = Jan-Mar 2026; like for like = up to and including 15 Feb.
 Q1_DEALS = [

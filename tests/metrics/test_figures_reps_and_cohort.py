@@ -11,11 +11,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from figures_data import config, deal, report_for, segment_report_for
 
-pytestmark = pytest.mark.xfail(
-    strict=True, reason="issue 9 phase 2: rep targets/intervals not in the core yet"
-)
+from support.figures import config, deal, report_for, segment_report_for
 
 REP_DEALS = [
     deal("won", "Ana", "2026-07-05", "A1", amount=200.0, region="West"),

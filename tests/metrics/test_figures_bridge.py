@@ -8,11 +8,8 @@ overall, per rep and per segment. Expected figures are worked out by hand below.
 from __future__ import annotations
 
 import pytest
-from figures_data import deal, report_for
 
-pytestmark = pytest.mark.xfail(
-    strict=True, reason="issue 9 phase 2: the bridge is not in the metrics core yet"
-)
+from support.figures import deal, report_for
 
 # FY2026 Q3 = 2026-07-01 .. 2026-09-30.
 #   Acme   first won 07-05 by Ana (West)           → new customer, first win
