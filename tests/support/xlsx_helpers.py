@@ -47,10 +47,11 @@ def headline(quarter: str, won: int, amount: float, lost: int, **extra: Any) -> 
     return Headline(**values)
 
 
-def hand_report(names: dict[str, str] | None = None) -> Report:
+def hand_report(names: dict[str, str] | None = None, rep_targets: bool = False) -> Report:
     """A tiny Report built by hand: two reps, two quarters, one directional segment.
 
-    ``names`` overrides account / opportunity names (for injection tests).
+    ``names`` overrides account / opportunity names (for injection tests); ``rep_targets``
+    gives Ann 4,000 and Bob 0 in FY2026 Q3 (the targets of ``hand_dataset(True)``).
     """
     names = names or {}
     account = names.get("account", "Acme Ltd")
@@ -72,6 +73,7 @@ def hand_report(names: dict[str, str] | None = None) -> Report:
             "won_customers": [0, 1, 1, 1],
         }
     )
+    nan = float("nan")
     reps = pd.DataFrame(
         {
             "rep": ["Ann", "Bob", "Ann", "Bob"],
@@ -81,8 +83,14 @@ def hand_report(names: dict[str, str] | None = None) -> Report:
             "won_amount": [1000.0, 0.0, 3000.0, 1500.0],
             "lost_opportunities": [0, 2, 1, 0],
             "win_rate": [1.0, 0.0, 2 / 3, 1.0],
+            "ci_low": [0.21, 0.0, 0.21, 0.21],
+            "ci_high": [1.0, 0.66, 0.94, 1.0],
+            "directional": [True, True, True, True],
+            "target": [nan, nan, 4000.0, 0.0] if rep_targets else [nan] * 4,
+            "attainment": [nan, nan, 0.75, nan] if rep_targets else [nan] * 4,
         }
     )
+
     won_customers = pd.DataFrame(
         {
             "quarter": [Q3.label, Q3.label, q2.label],
@@ -123,7 +131,13 @@ def hand_report(names: dict[str, str] | None = None) -> Report:
         }
     )
     losses = pd.DataFrame(
-        {"dimension": ["all"], "segment": ["all"], "loss_reason": ["Price"], "lost": [1]}
+        {
+            "dimension": ["all"],
+            "segment": ["all"],
+            "loss_reason": ["Price"],
+            "lost": [1],
+            "share": [1.0],
+        }
     )
     pipeline = pd.DataFrame(
         {
@@ -172,6 +186,28 @@ def hand_report(names: dict[str, str] | None = None) -> Report:
         pipeline=pipeline,
         won_deals=won_deals,
         dimensions=("region",),
+        bridge_by_quarter=pd.DataFrame(
+            {
+                "quarter": [Q3.label, Q3.label, q2.label],
+                "dimension": ["all", "region", "region"],
+                "segment": ["All", "West", "East"],
+                "won_opportunities": [3, 2, 1],
+                "new_customer_first_wins": [1, 1, 1],
+                "new_customer_further_wins": [0, 0, 0],
+                "existing_customer_wins": [2, 1, 0],
+                "no_account_wins": [0, 0, 0],
+            }
+        ),
+        rep_totals={
+            "quarter": Q3.label,
+            "won_opportunities": 3,
+            "won_amount": 4500.0,
+            "lost_opportunities": 1,
+            "win_rate": 0.75,
+            "target": 4000.0 if rep_targets else None,
+            "attainment": 4500.0 / 4000.0 if rep_targets else None,
+        },
+        currency="USD",
     )
 
 
@@ -520,6 +556,13 @@ def _call(name: str, tokens, pos, sheet):
         return all(_truth(v) for v in flat), pos
     if name == "ABS":
         return abs(_arith(args[0])), pos
+    if name == "ISNUMBER":
+        value = args[0]
+        return isinstance(value, int | float) and not isinstance(value, bool), pos
+    if name == "SUMIF":  # SUMIF(criteria range, "text", sum range): text criteria only
+        keys, wanted, values = args
+        picked = [v for k, v in zip(keys, values, strict=True) if _eq(k, wanted)]
+        return sum(_arith(v) for v in picked if not isinstance(v, str)), pos
     if name == "SUM":
         return sum(_arith(v) for v in flat if not isinstance(v, str)), pos
     if name == "SUBTOTAL":

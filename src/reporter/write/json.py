@@ -47,28 +47,36 @@ def plain(value: Any) -> Any:
 
 
 def report_document(report: Report) -> dict[str, Any]:
-    """The metric part of metrics.json for one report (company-wide or a segment's)."""
+    """The metric part of metrics.json for one report (company-wide or a segment's).
+
+    Every figure the workbook or a briefing shows is here, as the core computed it; a
+    figure that cannot be known is ``null`` and ``reasons`` says why.
+    """
+    full = report.headline_previous_full
     return {
         "period": report.period.to_record(),
         "previous_period": report.previous.label,
+        "comparison": {
+            "label": report.previous_label,
+            "like_for_like": report.like_for_like,
+            "previous_through": plain(report.previous_through),
+            "full_label": report.previous_full_label,
+        },
+        "currency": report.currency,
         "trailing_quarters": [q.label for q in report.trailing],
         "quarters": [q.label for q in report.quarters],
         "headline": plain(asdict(report.headline)),
         "headline_previous": plain(asdict(report.headline_previous)),
-        "changes": [
-            {
-                "name": c.name,
-                "current": plain(c.current),
-                "previous": plain(c.previous),
-                "delta": plain(c.delta),
-                "relative": plain(c.relative),
-            }
-            for c in report.changes
-        ],
+        "headline_previous_full": plain(asdict(full)) if full is not None else None,
+        "changes": [plain(c.to_record()) for c in report.changes],
+        "reasons": dict(report.reasons),
         "trend": records(report.trend),
         "won_opportunities_by_rep": records(report.won_opportunities_by_rep),
+        "rep_totals": plain(report.rep_totals),
         "won_customers": records(report.won_customers),
         "won_customers_by_quarter": records(report.won_customers_by_quarter),
+        "bridge": records(report.bridge),
+        "bridge_by_quarter": records(report.bridge_by_quarter),
         "new_customers": records(report.new_customers),
         "win_rate_by_segment": records(report.win_rate_by_segment),
         "loss_reasons": records(report.loss_reasons),
@@ -76,6 +84,10 @@ def report_document(report: Report) -> dict[str, Any]:
         "won_deals": records(report.won_deals),
         "restatements": [plain(to_record(r)) for r in report.restatements],
     }
+
+
+# Drill-through tables a briefing does not show; the company report has them.
+NOT_IN_BRIEFINGS = ("won_deals", "won_customers_by_quarter", "bridge_by_quarter")
 
 
 def metrics_document(
@@ -91,12 +103,12 @@ def metrics_document(
     if briefings:
         doc["briefings"] = {
             "by": config.briefings.by,
+            # each segment's report: every figure its briefing shows
             "segments": {
                 segment: {
-                    "headline": plain(asdict(r.headline)),
-                    "headline_previous": plain(asdict(r.headline_previous)),
-                    "win_rate_by_segment": records(r.win_rate_by_segment),
-                    "won_customers": records(r.won_customers),
+                    key: value
+                    for key, value in report_document(r).items()
+                    if key not in NOT_IN_BRIEFINGS
                 }
                 for segment, r in briefings.items()
             },

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from reporter.config import Config
 from reporter.history.records import to_record
-from reporter.metrics.report import Change, Headline, Report
+from reporter.metrics.report import Report
 from reporter.model import Dataset
 from reporter.write.briefing import branding, charts
 from reporter.write.briefing import format as fmt
@@ -42,15 +42,6 @@ def dimension_label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def currency_of(dataset: Dataset) -> str | None:
-    """The data set's one currency code, or None when absent or mixed."""
-    frame = dataset.opportunities
-    if "currency" not in frame.columns:
-        return None
-    codes = {str(c).strip().upper() for c in frame["currency"].dropna() if str(c).strip()}
-    return codes.pop() if len(codes) == 1 else None
-
-
 def _date(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
@@ -65,18 +56,16 @@ def _value(kind: str, value: Any, currency: str | None) -> str:
     return fmt.integer(value)
 
 
-def _change(report: Report, name: str) -> Change:
-    for change in report.changes:
-        if change.name == name:
-            return change
-    return Change(name, getattr(report.headline, name), getattr(report.headline_previous, name))
-
-
-def _tile_note(name: str, h: Headline, currency: str | None) -> str:
+def _tile_note(name: str, report: Report, currency: str | None) -> str:
+    h = report.headline
     if name == "win_rate":
         weighted = fmt.percent(h.amount_weighted_win_rate)
+        if h.amount_weighted_win_rate is None and "amount_weighted_win_rate" in report.reasons:
+            weighted += f" ({report.reasons['amount_weighted_win_rate']})"
+        # the counts behind the rate: the cohort's in cohort mode, never close-date counts
+        cohort = " in the cohort" if report.period.mode == "cohort" else ""
         return (
-            f"{fmt.integer(h.won_opportunities)} won, {fmt.integer(h.lost_opportunities)} lost · "
+            f"{fmt.integer(h.win_rate_won)} won, {fmt.integer(h.win_rate_lost)} lost{cohort} · "
             f"95% interval {fmt.interval(h.ci_low, h.ci_high)} · amount-weighted {weighted}"
         )
     if name == "acv_mean":
@@ -87,19 +76,26 @@ def _tile_note(name: str, h: Headline, currency: str | None) -> str:
 
 
 def headline_tiles(report: Report, currency: str | None) -> list[dict[str, Any]]:
-    """One tile per headline figure: value, previous value, change with arrow, note."""
+    """One tile per headline figure: value (or "—" and why), the value compared with (like
+    for like when the quarter is running, with the full previous quarter), the core's
+    change with an arrow, and a note."""
+    changes = {c.name: c for c in report.changes}
+    full = report.headline_previous_full if report.like_for_like else None
     tiles = []
     for name, label, kind in TILES:
-        change = _change(report, name)
+        change = changes[name]
+        value = getattr(report.headline, name)
         tiles.append(
             {
                 "label": label,
-                "value": _value(kind, getattr(report.headline, name), currency),
+                "value": _value(kind, value, currency),
+                "missing": report.reasons.get(name, "") if value is None else "",
                 "previous": _value(kind, getattr(report.headline_previous, name), currency),
+                "full_previous": _value(kind, getattr(full, name), currency) if full else "",
                 "change": fmt.change(kind, change.delta, change.relative, currency),
                 "direction": fmt.direction(change.delta),
                 "lower_is_better": name in LOWER_IS_BETTER,
-                "note": _tile_note(name, report.headline, currency),
+                "note": _tile_note(name, report, currency),
                 "directional": name == "win_rate" and report.headline.directional,
             }
         )
@@ -158,10 +154,15 @@ def top_reps(report: Report, currency: str | None, top: int) -> dict[str, Any]:
             "amount": fmt.money(r.won_amount, currency),
             "lost": fmt.integer(r.lost_opportunities),
             "win_rate": fmt.percent(r.win_rate),
+            "interval": fmt.interval(r.ci_low, r.ci_high),
+            "directional": bool(r.directional),
+            "target": fmt.money(r.target, currency),
+            "attainment": fmt.percent(r.attainment, 0),
         }
         for i, r in enumerate(shown.itertuples(index=False), start=1)
     ]
-    return {"rows": rows, "more": more}
+    has_targets = bool(frame["target"].notna().any())
+    return {"rows": rows, "more": more, "has_targets": has_targets}
 
 
 def new_customers(report: Report, currency: str | None, limit: int) -> dict[str, Any]:
@@ -188,13 +189,12 @@ def loss_reasons(report: Report, limit: int) -> dict[str, Any]:
     frame = report.loss_reasons
     frame = frame[frame["dimension"].astype(str) == "all"]
     frame = frame.sort_values(["lost", "loss_reason"], ascending=[False, True], kind="stable")
-    total = frame["lost"].sum()
     shown, more = _capped(frame, limit)
     rows = [
         {
             "reason": fmt.name(r.loss_reason),
             "lost": fmt.integer(r.lost),
-            "share": fmt.percent(r.lost / total if total else None),
+            "share": fmt.percent(r.share),
         }
         for r in shown.itertuples(index=False)
     ]
@@ -221,14 +221,44 @@ def pipeline(report: Report, currency: str | None, top: int) -> dict[str, Any]:
         for r in shown.itertuples(index=False)
     ]
     has_targets = not fmt.missing(h.target) or bool(reps["target"].notna().any())
+    missing = [
+        report.reasons[name]
+        for name in ("open_amount", "coverage")
+        if getattr(h, name) is None
+        and name in report.reasons
+        and (name != "coverage" or has_targets)
+    ]
     return {
         "open": fmt.integer(h.open_opportunities),
         "amount": fmt.money(h.open_amount, currency),
         "target": fmt.money(h.target, currency),
         "coverage": fmt.percent(h.coverage, 0),
         "has_targets": has_targets,
+        "missing": "; ".join(dict.fromkeys(missing)),
         "rows": rows,
         "more": more,
+    }
+
+
+BRIDGE_PARTS = (
+    ("new_customer_first_wins", "first wins of new customers (the won customers)"),
+    ("new_customer_further_wins", "further wins of accounts first won this quarter"),
+    ("existing_customer_wins", "wins from existing customers"),
+    ("no_account_wins", "wins without an account"),
+)
+
+
+def bridge(report: Report) -> dict[str, Any]:
+    """How the quarter's won opportunities become its won customers (the core's bridge)."""
+    frame = report.bridge
+    everyone = frame[frame["dimension"].astype(str) == "all"]
+    if everyone.empty:
+        return {"won": fmt.integer(0), "customers": fmt.integer(0), "rows": []}
+    row = everyone.iloc[0]
+    return {
+        "won": fmt.integer(row["won_opportunities"]),
+        "customers": fmt.integer(row["new_customer_first_wins"]),
+        "rows": [{"label": text, "count": fmt.integer(row[key])} for key, text in BRIDGE_PARTS],
     }
 
 
@@ -281,7 +311,7 @@ def build_context(
 ) -> dict[str, Any]:
     """Everything ``briefing.html.j2`` needs for one segment, as formatted text."""
     dimension, segment = report.segment or (config.briefings.by, "All")
-    currency = currency_of(dataset)
+    currency = report.currency  # the core's one currency label (None: no symbol)
     limit = config.briefings.max_rows
     comparison = overall.win_rate_by_segment
     comparison = comparison[comparison["dimension"].astype(str) == dimension]
@@ -299,7 +329,8 @@ def build_context(
             if report.period.partial and report.period.data_through
             else ""
         ),
-        "previous": report.previous.label,
+        "previous": report.previous_label,
+        "previous_full": report.previous_full_label if report.like_for_like else "",
         "currency": currency or "",
         "directional": report.headline.directional,
         "min_closed": config.win_rate.min_closed,
@@ -310,6 +341,7 @@ def build_context(
         "new_customers": new_customers(report, currency, limit),
         "loss_reasons": loss_reasons(report, limit),
         "pipeline": pipeline(report, currency, config.briefings.top_reps),
+        "bridge": bridge(report),
         "trend": {"svg": Markup(charts.trend_svg(report.trend, config.theme))},
         "trend_rows": trend_rows(report, currency),
         "comparison": _comparison(comparison, str(segment), config),

@@ -86,14 +86,6 @@ def write_workbook(
             ) from exc
 
 
-def currencies(dataset: Dataset) -> list[str]:
-    """The distinct currency codes of the opportunities (empty when not given)."""
-    frame = dataset.opportunities
-    if frame is None or "currency" not in frame.columns:
-        return []
-    return sorted({str(c) for c in frame["currency"].dropna() if str(c).strip()})
-
-
 def _fill(
     workbook: xlsxwriter.Workbook,
     name: str,
@@ -102,7 +94,8 @@ def _fill(
     config: Config,
     max_rows: int,
 ) -> None:
-    codes = currencies(dataset)
+    # The currency is the core's (one label for every amount), never re-read from the data.
+    codes = [report.currency] if report.currency else []
     styles = Styles(workbook, money_format(codes), theme=config.theme)
     cells = Cells(styles, workbook_name=name)
     label = report.period.label
@@ -122,7 +115,7 @@ def _fill(
     summary = workbook.add_worksheet("Summary")
     write_summary(workbook, summary, cells, report, paper)
     tables = (
-        sheets.rep_bonuses(report, dataset),
+        sheets.rep_bonuses(report),
         sheets.won_customers(report),
         sheets.new_customers(report),
         sheets.win_rate_by_segment(report, config.win_rate.min_closed),

@@ -33,7 +33,7 @@ WIDTH_MIN = 6
 ROW_HEIGHT = 15  # points per line of 11-point text
 
 # Kinds of column; each maps to one Excel type and number format.
-TEXT, INT, MONEY, PCT, DATE, DAYS, BOOL, COUNT_LABEL, ROW_NUMBER = (
+TEXT, INT, MONEY, PCT, DATE, DAYS, BOOL, COUNT_LABEL, ROW_NUMBER, POINTS = (
     "text",
     "int",
     "money",
@@ -43,6 +43,7 @@ TEXT, INT, MONEY, PCT, DATE, DAYS, BOOL, COUNT_LABEL, ROW_NUMBER = (
     "bool",
     "count_label",
     "row_number",  # a sheet row number: no thousands separator
+    "points",  # a change of a rate, in percentage points (3.0 = +3.0 pp)
 )
 NUMBER_FORMATS = {
     INT: "#,##0",
@@ -51,6 +52,7 @@ NUMBER_FORMATS = {
     DAYS: "#,##0.0",
     COUNT_LABEL: '#,##0 "deals"',
     ROW_NUMBER: "0",
+    POINTS: '+0.0" pp";-0.0" pp";0.0" pp"',
 }
 DEFAULT_MONEY = "#,##0.00"
 # Known ISO codes get their symbol; any other single currency is shown by its code.
@@ -225,6 +227,8 @@ class Styles:
                 "subtitle": {"font_color": "#404040"},
                 "section": {"bold": True, "font_size": 12},
                 "note": {"italic": True, "font_color": "#595959"},
+                # a figure that cannot be known: "—", right-aligned like the numbers
+                "dash": {"align": "right", "font_color": "#595959"},
                 "wrap": {"text_wrap": True, "valign": "top"},
             }[name]
             self._cache[key] = self.workbook.add_format(props)

@@ -72,23 +72,14 @@ def _text_cols(keys: Sequence[str]) -> list[Col]:
     return [Col(k, label(k), TEXT) for k in keys]
 
 
-def rep_targets(dataset: Dataset) -> dict[tuple[str, str], float]:
-    """(rep, quarter label) → target, from the targets table's ``rep`` rows."""
-    targets = dataset.targets
-    if targets is None or targets.empty:
-        return {}
-    out: dict[tuple[str, str], float] = {}
-    for row in records(targets[targets["dimension"].astype(str).str.casefold() == "rep"]):
-        value = as_number(row.get("target"))
-        if value is None or is_missing(row.get("segment")):
-            continue
-        out.setdefault((str(row["segment"]), str(row["quarter"])), value)
-    return out
-
-
-def rep_bonuses(report: Report, dataset: Dataset) -> Table:
-    """Won opportunities, amount, lost and win rate per rep and quarter (+ attainment)."""
-    rows = _latest_first(records(report.won_opportunities_by_rep), report)
+def rep_bonuses(report: Report) -> Table:
+    """Won opportunities, amount, lost and win rate (with its interval) per rep and quarter,
+    target and attainment when targets are given; totals of the reporting quarter only."""
+    frame = report.won_opportunities_by_rep
+    min_closed = report.settings.get("min_closed", 20)
+    rows = _latest_first(records(frame), report)
+    for row in rows:
+        row["directional_mark"] = "directional" if truthy(row.get("directional")) else ""
     columns = [
         Col("rep", "Rep", TEXT),
         Col("manager", "Manager", TEXT),
@@ -99,29 +90,55 @@ def rep_bonuses(report: Report, dataset: Dataset) -> Table:
         rate_col(
             "win_rate", "Win rate", "won_opportunities", "lost_opportunities", total="formula"
         ),
+        Col("ci_low", "95% CI low", PCT),
+        Col("ci_high", "95% CI high", PCT),
+        Col("directional_mark", f"Directional (< {min_closed} closed)", TEXT),
     ]
-    targets = rep_targets(dataset)
-    if targets:
-        for row in rows:
-            row["target"] = targets.get((str(row.get("rep")), str(row.get("quarter"))))
+    if "target" in frame.columns and frame["target"].notna().any():
         columns += [
-            Col("target", "Target", MONEY),
-            share_col("attainment", "Attainment", "won_amount", "target"),
+            Col("target", "Target", MONEY, total="sum"),
+            share_col("attainment", "Attainment", "won_amount", "target", total="formula"),
         ]
-    return Table("Rep Bonuses", tuple(columns), rows, totals=True)
+    label = report.period.label
+    return Table(
+        "Rep Bonuses",
+        tuple(columns),
+        rows,
+        totals=True,
+        directional_key="directional",
+        totals_values=report.rep_totals,
+        totals_of=("quarter", label),
+        totals_label=f"Total {label}",
+    )
 
 
 def won_customers(report: Report) -> Table:
-    """New accounts won, per quarter, dimension and segment (every quarter in the data)."""
-    frame = report.won_customers_by_quarter
-    if frame is None or frame.empty:
-        frame = report.won_customers
-    rows = _latest_first(records(frame), report)
+    """The bridge from won opportunities to won customers, per quarter, dimension and
+    segment (every quarter in the data): won customers are the new customers' first wins."""
+    rows = _latest_first(records(report.bridge_by_quarter), report)
+    for row in rows:
+        row["won_customers"] = row.get("new_customer_first_wins")
+    parts = (
+        "won_customers",
+        "new_customer_further_wins",
+        "existing_customer_wins",
+        "no_account_wins",
+    )
     columns = (
         Col("quarter", "Quarter", TEXT),
         Col("dimension", "Dimension", TEXT),
         Col("segment", "Segment", TEXT),
-        Col("won_customers", "Won customers", INT),
+        Col("won_customers", "Won customers (new accounts' first wins)", INT),
+        Col("new_customer_further_wins", "Further wins of new accounts", INT),
+        Col("existing_customer_wins", "Wins from existing customers", INT),
+        Col("no_account_wins", "Wins without an account", INT),
+        Col(
+            "won_opportunities",
+            "Won opportunities (= the four before)",
+            INT,
+            formula="+".join(f"{{{p}}}" for p in parts),
+            derive=lambda r: float(sum(as_number(r.get(p)) or 0.0 for p in parts)),
+        ),
     )
     return Table("Won Customers", columns, rows)
 
@@ -177,6 +194,7 @@ def loss_reasons(report: Report) -> Table:
         Col("segment", "Segment", TEXT),
         Col("loss_reason", "Loss reason", TEXT),
         Col("lost", "Lost", INT),
+        Col("share", "Share of the segment's lost", PCT),
     )
     return Table("Loss Reasons", columns, records(report.loss_reasons))
 

@@ -10,9 +10,9 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from reporter.metrics.report import Report
+from reporter.metrics.report import Change, Report
 from reporter.write.xlsx.branding import add_logo
-from reporter.write.xlsx.cells import DAYS, INT, MONEY, PCT, TEXT, Cells, as_number
+from reporter.write.xlsx.cells import DAYS, INT, MONEY, PCT, POINTS, TEXT, Cells, as_number
 from reporter.write.xlsx.sheets import records
 from reporter.write.xlsx.table import (
     Col,
@@ -42,11 +42,18 @@ HEADLINE_ROWS: tuple[tuple[str, str, str], ...] = (
     ("target", "Target", MONEY),
     ("coverage", "Pipeline coverage (open ÷ target)", PCT),
 )
+# In cohort mode the counts behind the rate are the cohort's: shown right after the rate.
+COHORT_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("win_rate_won", "Won (cohort: created in the quarter, closed so far)", INT),
+    ("win_rate_lost", "Lost (cohort: created in the quarter, closed so far)", INT),
+)
 # Headline rows written as formulas over other headline rows in the same column.
 HEADLINE_FORMULAS = {
     "win_rate": ("won_opportunities", "lost_opportunities", "rate"),
     "coverage": ("open_amount", "target", "share"),
 }
+COHORT_FORMULAS = {**HEADLINE_FORMULAS, "win_rate": ("win_rate_won", "win_rate_lost", "rate")}
+DASH = "—"
 TREND_COLS = (
     Col("quarter", "Quarter", TEXT),
     Col("won_opportunities", "Won opportunities", INT),
@@ -60,21 +67,27 @@ TREND_COLS = (
 FROZEN_ROWS = 3
 
 
-def _headline_values(report: Report) -> list[tuple[str, str, str, float | None, float | None]]:
-    changes = {c.name: c for c in report.changes}
+def _headline_rows(report: Report) -> list[tuple[str, str, str]]:
+    """(field, label, kind) of every headline row shown, cohort counts after the rate."""
     rows = []
     for name, text, kind in HEADLINE_ROWS:
-        if name in changes:
-            now, before = changes[name].current, changes[name].previous
-        else:
-            now = as_number(getattr(report.headline, name, None))
-            before = as_number(getattr(report.headline_previous, name, None))
-        if now is None and before is None:
-            continue
         if name == "win_rate" and report.headline.directional:
             text = "Win rate — directional (small sample)"
-        rows.append((name, text, kind, as_number(now), as_number(before)))
+        rows.append((name, text, kind))
+        if name == "win_rate" and report.period.mode == "cohort":
+            rows.extend(COHORT_ROWS)
     return rows
+
+
+def _note(report: Report, name: str) -> str:
+    """Why a figure of the row is "—" (this quarter's reason first), or ""."""
+    reasons = report.reasons
+    now, before = reasons.get(name), reasons.get(f"previous_{name}")
+    if now and before and now != before:
+        return f"{now}; {report.previous.label}: {before}"
+    if now:
+        return now
+    return f"{report.previous.label}: {before}" if before else ""
 
 
 def write_summary(
@@ -94,8 +107,9 @@ def write_summary(
         f"{period.label}: {q.start.isoformat()} to {q.end.isoformat()}"
         + (f" (quarter to date: data through {period.data_through})" if period.partial else "")
         + " · win-rate window: "
-        f"{period.mode} · compared with {report.previous.label} · definitions on the "
-        "Definitions sheet",
+        f"{period.mode} · compared with {report.previous_label}"
+        + (" (like for like; the full quarter beside it)" if report.like_for_like else "")
+        + " · definitions on the Definitions sheet",
         fmt=cells.styles.named("subtitle"),
     )
     top = FROZEN_ROWS + 1
@@ -113,8 +127,10 @@ def write_summary(
     header = trend_top + 1
     trend_end, trend_widths = write_rows(ws, cells, header, TREND_COLS, trend_rows)
     _add_table(ws, header, max(trend_end - 1, header + 1), TREND_COLS, "SummaryTrend", cells)
-    label_width = max((len(text) for _n, text, *_r in _headline_values(report)), default=30)
-    widths = [min(60, label_width + 2), 16, 16, 16, 12, 12, 12, 14]
+    label_width = max((len(text) for _n, text, _k in _headline_rows(report)), default=30)
+    # the compared quarter's header ("FY2026 Q3 to 20 Aug 2026") fits on one line
+    compared = min(28, max(len(report.previous_label), len(report.previous_full_label)) + 2)
+    widths = [min(60, label_width + 2), 16, compared, 16, 12, compared, 12, 14]
     widths = [max(w, t) for w, t in zip(widths, trend_widths, strict=False)]
     ws.freeze_panes(FROZEN_ROWS, 0)
     setup_sheet(ws, FROZEN_ROWS - 1, widths, paper=paper, footer_label=title, one_page=True)
@@ -127,28 +143,61 @@ def write_summary(
 
 
 def _write_headline(ws: Worksheet, cells: Cells, header: int, report: Report) -> int:
-    names = ["Measure", report.period.label, report.previous.label, "Change", "Change %"]
+    """The headline table: this quarter, the quarter compared with, the change (a rate's
+    in points, with no change %), the full previous quarter when compared like for like,
+    and why a figure is "—". Every value, change included, is the core's."""
+    names = ["Measure", report.period.label, report.previous_label, "Change", "Change %"]
+    full = report.headline_previous_full if report.like_for_like else None
+    if full is not None:
+        names.append(report.previous_full_label)
+    names.append("Note")
     fmt = cells.styles.named("header")
     for j, name in enumerate(names):
         cells.text(ws, header, j, name, fmt=fmt)
-    rows = _headline_values(report)
+    rows = _headline_rows(report)
     where = {name: header + 1 + i for i, (name, *_rest) in enumerate(rows)}
-    for i, (name, text, kind, now, before) in enumerate(rows):
+    columns = [report.headline, report.headline_previous]
+    formulas = COHORT_FORMULAS if report.period.mode == "cohort" else HEADLINE_FORMULAS
+    changes = {c.name: c for c in report.changes}
+    for i, (name, text, kind) in enumerate(rows):
         r = header + 1 + i
         directional = name == "win_rate" and report.headline.directional
         cells.text(ws, r, 0, text, directional=directional)
-        for col, value in ((1, now), (2, before)):
-            _headline_cell(ws, cells, r, col, name, kind, value, where, rows, directional)
-        b, c = xl_rowcol_to_cell(r, 1), xl_rowcol_to_cell(r, 2)
-        delta = None if now is None or before is None else now - before
-        cells.formula(ws, r, 3, f'=IF(OR({b}="",{c}=""),"",{b}-{c})', kind, delta)
-        relative = None if delta is None or not before else delta / abs(before)
-        cells.formula(
-            ws, r, 4, f'=IF(OR({b}="",{c}="",{c}=0),"",({b}-{c})/ABS({c}))', PCT, relative
-        )
+        for col, source in enumerate(columns, start=1):
+            value = as_number(getattr(source, name, None))
+            _headline_cell(ws, cells, r, col, kind, value, formulas.get(name), where, source)
+        _change_cells(ws, cells, r, changes.get(name))
+        if full is not None:
+            _value_cell(ws, cells, r, 5, kind, as_number(getattr(full, name, None)))
+        note = _note(report, name)
+        if note:
+            cells.text(ws, r, len(names) - 1, note, fmt=cells.styles.named("note"))
     end = header + 1 + len(rows)
     _add_table(ws, header, max(end - 1, header + 1), names, "SummaryHeadline", cells)
     return end
+
+
+def _value_cell(
+    ws: Worksheet, cells: Cells, r: int, c: int, kind: str, value: float | None
+) -> None:
+    if value is None:
+        cells.text(ws, r, c, DASH, fmt=cells.styles.named("dash"))
+    else:
+        cells.put(ws, r, c, value, kind)
+
+
+def _change_cells(ws: Worksheet, cells: Cells, r: int, change: Change | None) -> None:
+    """Change (a rate's in percentage points) and change % (never for a rate)."""
+    if change is None:  # interval bounds, cohort counts: no change is shown
+        return
+    b, c = xl_rowcol_to_cell(r, 1), xl_rowcol_to_cell(r, 2)
+    both = f"AND(ISNUMBER({b}),ISNUMBER({c}))"
+    if change.kind == "rate":
+        cells.formula(ws, r, 3, f'=IF({both},({b}-{c})*100,"")', POINTS, change.points)
+        return
+    kind = {"money": MONEY, "days": DAYS}.get(change.kind, INT)
+    cells.formula(ws, r, 3, f'=IF({both},{b}-{c},"")', kind, change.delta)
+    cells.formula(ws, r, 4, f'=IF(AND({both},{c}<>0),({b}-{c})/ABS({c}),"")', PCT, change.relative)
 
 
 def _headline_cell(
@@ -156,28 +205,30 @@ def _headline_cell(
     cells: Cells,
     r: int,
     col: int,
-    name: str,
     kind: str,
     value: float | None,
+    spec: tuple[str, str, str] | None,
     where: dict[str, int],
-    rows: list[Any],
-    directional: bool,
+    source: Any,
 ) -> None:
-    spec = HEADLINE_FORMULAS.get(name)
+    """The core's value: as a formula over the rows it comes from when it is that formula."""
+    if value is None:
+        _value_cell(ws, cells, r, col, kind, None)
+        return
     if spec and spec[0] in where and spec[1] in where:
-        values = {row[0]: row[2 + col] for row in rows}
-        top, other = values[spec[0]], values[spec[1]]
+        top = as_number(getattr(source, spec[0], None))
+        other = as_number(getattr(source, spec[1], None))
         a, b = xl_rowcol_to_cell(where[spec[0]], col), xl_rowcol_to_cell(where[spec[1]], col)
         if spec[2] == "rate":
             derived = ratio(top or 0.0, (top or 0.0) + (other or 0.0))
             formula = f'=IF({a}+{b}=0,"",{a}/({a}+{b}))'
         else:
             derived = ratio(top, other)
-            formula = f'=IF(OR({b}="",{b}=0),"",{a}/{b})'
+            formula = f'=IF(AND(ISNUMBER({a}),ISNUMBER({b}),{b}<>0),{a}/{b},"")'
         if same_value(value, derived):
-            cells.formula(ws, r, col, formula, kind, value, directional=directional)
+            cells.formula(ws, r, col, formula, kind, value)
             return
-    cells.put(ws, r, col, value, kind, directional=directional)
+    cells.put(ws, r, col, value, kind)
 
 
 def _add_table(

@@ -67,6 +67,12 @@ class Table:
     totals: bool = False
     directional_key: str | None = None
     landscape: bool = True
+    # The core's totals (column key → value), stored as the totals cells' values; with
+    # ``totals_of`` = (column key, value) the totals cover only the rows holding that value
+    # (SUMIF, e.g. the reporting quarter of Rep Bonuses) and are labelled ``totals_label``.
+    totals_values: Mapping[str, Any] | None = None
+    totals_of: tuple[str, str] | None = None
+    totals_label: str = "Total"
 
 
 def ratio(numerator: Any, denominator: Any) -> float | None:
@@ -95,7 +101,7 @@ def rate_col(key: str, header: str, won: str, lost: str, total: str | None = Non
     )
 
 
-def share_col(key: str, header: str, part: str, whole: str) -> Col:
+def share_col(key: str, header: str, part: str, whole: str, total: str | None = None) -> Col:
     """A part ÷ whole column (attainment, coverage): live formula, blank without a whole."""
     return Col(
         key,
@@ -103,6 +109,7 @@ def share_col(key: str, header: str, part: str, whole: str) -> Col:
         PCT,
         formula=share_formula(part, whole),
         derive=lambda r: ratio(r.get(part), r.get(whole)),
+        total=total,
     )
 
 
@@ -143,8 +150,10 @@ def write_rows(
     totals: bool = False,
     directional_key: str | None = None,
     widths: Sequence[int] | None = None,
+    spec: Table | None = None,
 ) -> tuple[int, list[int]]:
-    """Write a header at ``top``, then rows, then an optional totals row.
+    """Write a header at ``top``, then rows, then an optional totals row (``spec`` gives
+    the core's totals, and the rows they cover).
 
     Column widths are fitted to the content first (or taken from ``widths``) so rows with
     wrapped text get the height they need: LibreOffice does not re-fit heights on load.
@@ -174,7 +183,7 @@ def write_rows(
             ws.set_row(r, ROW_HEIGHT * lines)
     end = top + 1 + len(rows)
     if totals and rows:
-        for j, width in _write_totals(ws, cells, end, top + 1, columns, rows, where, left):
+        for j, width in _write_totals(ws, cells, end, top + 1, columns, rows, where, left, spec):
             if widths is None:
                 fitted[j] = min(WIDTH_CAP, max(fitted[j], width))
         end += 1
@@ -245,34 +254,52 @@ def _write_totals(
     rows: Sequence[Row],
     where: Mapping[str, int],
     left: int,
+    spec: Table | None = None,
 ) -> list[tuple[int, int]]:
-    """The totals row: SUBTOTALs over the data rows, and formula columns over the totals."""
+    """The totals row: SUBTOTALs over the data rows (SUMIFs over the rows of one value when
+    ``spec.totals_of`` is set), and formula columns over the totals. The values stored are
+    the core's when ``spec.totals_values`` has them."""
     last = r - 1
     values: dict[str, float | None] = {}
     widths: list[tuple[int, int]] = []
+    core = dict(spec.totals_values or {}) if spec else {}
+    only = spec.totals_of if spec else None
 
     def span(key: str) -> str:
         letter = xl_col_to_name(where[key])
         return f"{letter}{first + 1}:{letter}{last + 1}"
 
+    def summed(key: str) -> str:
+        if only is None:
+            return f"=SUBTOTAL(109,{span(key)})"
+        return f'=SUMIF({span(only[0])},"{only[1]}",{span(key)})'
+
     for col in columns:
         if col.total == "sum":
-            values[col.key] = sum(as_number(row.get(col.key)) or 0.0 for row in rows)
+            values[col.key] = sum(
+                as_number(row.get(col.key)) or 0.0
+                for row in rows
+                if only is None or row.get(only[0]) == only[1]
+            )
         elif col.total and col.total.startswith("count:"):
             key = col.total.split(":", 1)[1]
             values[col.key] = float(sum(1 for row in rows if filled(row.get(key))))
+        if col.key in core and col.total:
+            values[col.key] = as_number(core[col.key])
     for j, col in enumerate(columns):
         c = left + j
         if j == 0:
-            cells.text(ws, r, c, "Total", total=True)
+            label = spec.totals_label if spec else "Total"
+            cells.text(ws, r, c, label, total=True)
+            widths.append((j, len(label) + 2))
             continue
         if col.total == "sum":
-            formula, value = f"=SUBTOTAL(109,{span(col.key)})", values[col.key]
+            formula, value = summed(col.key), values[col.key]
         elif col.total and col.total.startswith("count:"):
             formula, value = f"=SUBTOTAL(103,{span(col.total.split(':', 1)[1])})", values[col.key]
         elif col.total == "formula" and col.formula and col.derive:
             formula = "=" + col.formula.format(**_refs(where, r))
-            value = col.derive(values)
+            value = values[col.key] if col.key in values else col.derive(values)
         else:
             cells.put(ws, r, c, None, col.kind, total=True)
             continue
@@ -353,6 +380,7 @@ def write_table_sheets(
             chunk,
             totals=table.totals,
             directional_key=table.directional_key,
+            spec=table,
         )
         last_data = max(1, len(chunk))
         ws.autofilter(0, 0, last_data, len(columns) - 1)
