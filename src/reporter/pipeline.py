@@ -175,7 +175,6 @@ def run(
 def _compare(reports: Reports, dataset: Dataset, config: Config, store: Path) -> Pending:
     from reporter.history.compare import OpenQuarter
     from reporter.history.record import compare_build
-    from reporter.write.briefing.context import currency_of
 
     company = reports.company
     quarter = company.period.quarter
@@ -188,7 +187,7 @@ def _compare(reports: Reports, dataset: Dataset, config: Config, store: Path) ->
         reports.enriched,
         dataset,
         config,
-        currency=currency_of(dataset),
+        currency=company.currency,  # the core's one currency label
     )
 
 

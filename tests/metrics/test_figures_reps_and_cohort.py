@@ -111,3 +111,13 @@ def test_snapshot_rate_counts_are_the_close_date_counts():
     h = r.headline
     assert (h.win_rate_won, h.win_rate_lost) == (5, 3)
     assert h.win_rate == pytest.approx(5 / 8)
+
+
+def test_a_segments_pipeline_lists_only_its_own_reps_and_target():
+    """West's report: Ana's row only (Bo sells in East), the all row at West's target."""
+    west = segment_report_for(REP_DEALS, "FY2026Q3", "West", target_rows=REP_TARGETS)
+    reps = west.pipeline[west.pipeline["dimension"] == "rep"]
+    assert list(reps["segment"]) == ["Ana"]
+    everyone = west.pipeline[west.pipeline["dimension"] == "all"].iloc[0]
+    assert everyone["target"] == 1000.0  # not the company's 1,600
+    assert everyone["coverage"] == pytest.approx(0.4)

@@ -134,7 +134,13 @@ def build_report(
         win_rate_by_segment=segment_rates(window, in_period, dims, min_closed),
         loss_reasons=loss_reason_counts(window[window["outcome"].eq("lost")], dims),
         pipeline=pipeline_table(
-            enriched[enriched["outcome"].eq("open")], dims, targets, quarter, whole
+            enriched[enriched["outcome"].eq("open")],
+            dims,
+            targets,
+            quarter,
+            whole,
+            listed=None if segment is None else own_targets,
+            total_target=target_now,
         ),
         won_deals=won_deal_list(enriched, quarter, dims),
         dimensions=tuple(dims),

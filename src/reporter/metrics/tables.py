@@ -229,21 +229,27 @@ def pipeline_table(
     targets: pd.DataFrame,
     quarter: Quarter,
     whole: pd.DataFrame,
+    listed: pd.DataFrame | None = None,
+    total_target: float | None = None,
 ) -> pd.DataFrame:
     """Open pipeline count and amount, overall, per rep and per segment; coverage vs target.
 
     Coverage = open pipeline amount ÷ the target set for the reporting quarter. The overall
     target is the sum of per-rep targets (or, without those, of the first dimension that has
     targets); a segment's is its own, else its reps' (see :func:`segment_targets`, told
-    from ``whole``, the whole data set).
+    from ``whole``, the whole data set). Rows are the segments with open deals and those
+    with a target in ``listed`` (default ``targets``: a segment's report lists only its own
+    reps' and segments' targets, and its ``all`` row has ``total_target``, the segment's own
+    target, never the company's).
     """
     q_targets = targets[targets["quarter"].eq(quarter.label)]
     rows: list[dict[str, object]] = []
-    company = overall_target(q_targets)
+    company = overall_target(q_targets) if listed is None else total_target
     rows.append(_pipeline_row(ALL, ALL_SEGMENT, open_opps, company))
     for dim in ("rep", *dimensions):
         dim_targets = segment_targets(whole, q_targets, dim)
-        own = set(q_targets.loc[q_targets["dimension"].eq(dim), "segment"])
+        shown = q_targets if listed is None else listed[listed["quarter"].eq(quarter.label)]
+        own = set(shown.loc[shown["dimension"].eq(dim), "segment"])
         values = sorted(set(open_opps[dim].dropna()) | own, key=segment_sort_key)
         for value in values:
             target = dim_targets.get(str(value))
