@@ -82,9 +82,8 @@ def _compute(dataset: Dataset, config: Config, period: str | None) -> Reports:
         period=period,
         targets=dataset.targets,
         by=by,
-        # the readers' one currency label, when they decided it (else the core reads the
-        # opportunities' currency column)
-        currency=getattr(dataset, "currency", None),
+        # the readers' one currency label (None: the core reads the currency column)
+        currency=dataset.currency,
     )
 
 
