@@ -300,6 +300,9 @@ def test_data_quality_lists_every_issue(tmp_path):
     assert [c.value for c in ws[2]] == [
         "bad-amount",
         "Amount is not a number",
+        None,  # Bonus: not at risk (not a won deal)
+        None,  # Rep
+        None,  # Amount
         "team.xlsx",
         "Deals",
         9,

@@ -75,6 +75,29 @@ def summary(dataset: Dataset, config: Config) -> list[str]:
         lines.append("        details: `reporter check --all …` or the Data Quality sheet")
     else:
         lines.append("Issues: none")
+    return lines + bonus_risk_lines(dataset)
+
+
+SHOWN_RISKS = 10
+
+
+def bonus_risk_lines(dataset: Dataset) -> list[str]:
+    """Every won deal whose bonus is at risk, with the rep and the amount (first ten)."""
+    from reporter.write.risks import bonus_risk_records
+
+    risks = bonus_risk_records(dataset)
+    if not risks:
+        return []
+    lines = [
+        f"Bonus at risk: {len(risks)} won deal(s) — check them before paying "
+        "(--strict fails on them):"
+    ]
+    for r in risks[:SHOWN_RISKS]:
+        where = ":".join(str(p) for p in (r["file"], r["sheet"], r["row"]) if p not in (None, ""))
+        who = f"{r['rep'] or 'no rep'}, {r['amount'] or 'amount unknown'}"
+        lines.append(f"  {where} {r['code']}: {who} — {r['problem']}")
+    if len(risks) > SHOWN_RISKS:
+        lines.append(f"  … and {len(risks) - SHOWN_RISKS} more on the Data Quality sheet")
     return lines
 
 

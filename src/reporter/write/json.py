@@ -18,6 +18,7 @@ from reporter.files import atomic_path
 from reporter.history.records import to_record
 from reporter.metrics.report import Report
 from reporter.model import Dataset
+from reporter.write.risks import bonus_risk_records
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -96,6 +97,7 @@ def metrics_document(
     """The whole metrics.json document."""
     doc = report_document(report)
     doc["data_quality"] = [issue.to_record() for issue in dataset.issues]
+    doc["bonus_risks"] = [plain(r) for r in bonus_risk_records(dataset)]
     doc["inputs"] = [i.to_record() for i in dataset.inputs]
     doc["settings"] = plain(report.settings)
     doc["config"] = plain(config.to_record())

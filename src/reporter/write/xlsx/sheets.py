@@ -19,6 +19,7 @@ from reporter.metrics.report import (
 )
 from reporter.model import Dataset
 from reporter.quality import CODES
+from reporter.write.risks import bonus_risk_records
 from reporter.write.xlsx.cells import (
     COUNT_LABEL,
     DATE,
@@ -247,17 +248,19 @@ def won_deals(report: Report) -> Table:
 
 
 def data_quality(dataset: Dataset, notes: Sequence[Any]) -> Table:
-    """Every issue the readers found, then the workbook's own notes (truncations, splits)."""
-    rows: list[Row] = []
+    """Risks to a bonus first, with the rep and amount affected, then every other issue
+    the readers found, then the workbook's own notes (truncations, splits)."""
+    risks = dataset.bonus_risks
+    rows: list[Row] = [_quality_row(r, BONUS_AT_RISK) for r in bonus_risk_records(dataset)]
     for issue in (*dataset.issues, *notes):
-        record = issue.to_record()
-        value = record.get("value")
-        record["value"] = None if is_missing(value) else str(value)
-        record["title"] = CODES.get(issue.code, "")
-        rows.append(record)
+        if not any(issue is risk for risk in risks):
+            rows.append(_quality_row(issue.to_record(), None))
     columns = (
         Col("code", "Code", TEXT),
         Col("title", "Issue", TEXT),
+        Col("risk", "Bonus", TEXT),
+        Col("rep", "Rep", TEXT),
+        Col("amount", "Amount", TEXT),
         Col("file", "File", TEXT),
         Col("sheet", "Sheet", TEXT),
         Col("row", "Row", ROW_NUMBER),
@@ -267,3 +270,15 @@ def data_quality(dataset: Dataset, notes: Sequence[Any]) -> Table:
         Col("action", "Action taken", TEXT),
     )
     return Table("Data Quality", columns, rows)
+
+
+BONUS_AT_RISK = "at risk"
+
+
+def _quality_row(record: dict[str, Any], risk: str | None) -> Row:
+    """One Data Quality row: values as text, the code's title, whether a bonus is at risk."""
+    value = record.get("value")
+    record["value"] = None if is_missing(value) else str(value)
+    record["title"] = CODES.get(str(record.get("code")), "")
+    record["risk"] = risk
+    return record
