@@ -154,11 +154,31 @@ def _flag_xlsx_cells(path: Path, sheets: list[RawSheet]) -> None:
             for sheet in sheets:
                 sheet.date1904 = date1904
                 part = parts.get(sheet.sheet or "")
-                if part:
+                if part and _has_markers(archive, part):
                     sheet.flags = _scan_sheet_xml(archive.read(part), uncomputed)
     except Exception:
         # The flags are a courtesy; calamine already read the values.
         return
+
+
+_MARKERS = (b't="e"', b"<f")
+_CHUNK = 1 << 20
+
+
+def _has_markers(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether the sheet XML has an error cell or a formula, read in 1 MB pieces.
+
+    Most exports have neither; streaming keeps a 700 MB sheet from being held in memory
+    just to find that out.
+    """
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            window = tail + chunk
+            if any(marker in window for marker in _MARKERS):
+                return True
+            tail = window[-8:]  # a marker may straddle two pieces
+    return False
 
 
 def _column_index(letters: bytes) -> int:

@@ -17,6 +17,7 @@ from reporter.errors import InputError, MissingColumn
 from reporter.quality import Issue
 from reporter.read import currency as money
 from reporter.read import values as v
+from reporter.read.columns import map_distinct
 from reporter.read.crm_objects import crm_object, user_columns
 from reporter.read.dates import UndecidableDates, decide_orders, parse_timestamp
 from reporter.read.headers import (
@@ -165,6 +166,9 @@ def read_table(
     table = Table(kind, raw, headers)
     _extract(table, header_at, colmap, extra_cols, issues)
     table.exported = export_stamp(_lone_texts(raw, header_at, table.rows))
+    # The cells now live in table.values; a full sheet's worth (a million rows) of raw
+    # cell objects is about a gigabyte better released before the records are built.
+    del raw.rows[header_at + 1 :]
     _parse(table, issues, date_order)
     return table
 
@@ -294,8 +298,9 @@ def _extract(
         for f, col in colmap.items():
             cells[f].append(_checked_cell(table, i, number, col, table.headers[f], issues))
         for name, col in extra_cols.items():
-            extras[name].append(v.clean_text(_cell(row, col)))
-    table.values, table.extras = cells, extras
+            extras[name].append(_cell(row, col))
+    table.values = cells
+    table.extras = {name: map_distinct(v.clean_text, column) for name, column in extras.items()}
 
 
 def _flagged(raw: RawSheet, i: int, row: list[Any]) -> bool:
@@ -331,7 +336,7 @@ def _parse(table: Table, issues: list[Issue], date_order: str | None = None) -> 
         elif f in FLAG_FIELDS:
             table.values[f] = _parse_flags(table, header, cells, issues)
         elif f != "quarter":
-            table.values[f] = [v.clean_text(c) for c in cells]
+            table.values[f] = map_distinct(v.clean_text, cells)
     if currencies is not None:
         table.values["currency"] = currencies
 

@@ -1,0 +1,50 @@
+"""Parsing a column once per distinct value: the hot path of a million-row sheet.
+
+An export's columns repeat their values (eight regions, a dozen stages, a few hundred
+dates), and the reader hands back a separate Python object for every cell. Parsing each
+distinct value once and sharing the result makes the parsed columns hold one object per
+value instead of one per cell (hundreds of MB on a full sheet) and skips the repeated
+work. The parsers are pure functions of the value and of the column-wide decisions passed
+in, so the results are exactly those of calling them cell by cell, in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+FAILED: Any = object()  # what :func:`map_distinct` gives for a cell the parser refused
+_MISSING: Any = object()
+
+
+def map_distinct(parse: Callable[[Any], Any], cells: Sequence[Any]) -> list[Any]:
+    """``parse`` applied to every cell, once per distinct (type, value).
+
+    A cell ``parse`` raises :class:`ValueError` for comes back as :data:`FAILED`, so the
+    caller can report it with its row. Values are told apart by type as well as value
+    (``True``, ``1`` and ``1.0`` are equal in Python but not as cells); floats are parsed
+    one by one.
+    """
+    memo: dict[type, dict[Any, Any]] = {}
+    out: list[Any] = []
+    append = out.append
+    for cell in cells:
+        if cell.__class__ is float:
+            # Floats are seldom repeated, and -0.0 == 0.0 must not share a result.
+            try:
+                append(parse(cell))
+            except ValueError:
+                append(FAILED)
+            continue
+        seen = memo.get(cell.__class__)
+        if seen is None:
+            seen = memo[cell.__class__] = {}
+        result = seen.get(cell, _MISSING)
+        if result is _MISSING:
+            try:
+                result = parse(cell)
+            except ValueError:
+                result = FAILED
+            seen[cell] = result
+        append(result)
+    return out
