@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,13 +25,13 @@ from reporter.errors import InputError, OutputError
 from reporter.files import STAGING, clean_stale_staging, replace_dir
 from reporter.history.diff import Restatement
 from reporter.metrics.report import Report
+from reporter.model import Dataset
+from reporter.progress import Progress
 
 if TYPE_CHECKING:
     from reporter.history.record import Pending
     from reporter.metrics import Reports
-from reporter.model import Dataset
-
-Progress = Callable[[str], None]
+    from reporter.write.briefing.pool import Renderers
 
 WORKBOOK_NAME = "sales-report.xlsx"
 METRICS_NAME = "metrics.json"
@@ -55,11 +55,11 @@ class RunResult:
     restatements: tuple[Restatement, ...] = ()  # what changed since closing / the last run
 
 
-def check(inputs: Sequence[Path], config: Config) -> Dataset:
+def check(inputs: Sequence[Path], config: Config, progress: Progress | None = None) -> Dataset:
     """Read and validate only; writes nothing."""
     from reporter.read import load_dataset
 
-    return load_dataset(list(inputs), config)
+    return load_dataset(list(inputs), config, progress)
 
 
 def compute_all(
@@ -131,28 +131,30 @@ def run(
 
     say = progress or (lambda _msg: None)
     say(f"reading {len(inputs)} input(s)")
-    dataset = check(inputs, config)
-    say(f"computing metrics over {len(dataset.opportunities):,} opportunities")
-    reports = _compute(dataset, config, period)
-    store = history or history_path(config, Path(out_dir))
-    say(f"comparing with the history in {store}")
-    pending = _compare(reports, dataset, config, store)
-    report, briefing_reports = _with_restatements(reports, pending.restatements)
-    out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        clean_stale_staging(out_dir)
-        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=out_dir))
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write to output folder {out_dir}: {exc.strerror}",
-            hint="choose another folder with --out, or fix its permissions",
-        ) from None
-    try:
-        pdfs = _write_all(staging, report, briefing_reports, dataset, config, say)
-        _publish(staging, out_dir, config)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    dataset = check(inputs, config, progress)
+    # The briefing workers start now and load WeasyPrint while the metrics are computed.
+    with _renderers(dataset, config) as renderers:
+        say(f"computing metrics over {len(dataset.opportunities):,} opportunities")
+        reports = _compute(dataset, config, period)
+        store = history or history_path(config, Path(out_dir))
+        say(f"comparing with the history in {store}")
+        pending = _compare(reports, dataset, config, store)
+        report, briefing_reports = _with_restatements(reports, pending.restatements)
+        out_dir = Path(out_dir)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            clean_stale_staging(out_dir)
+            staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=out_dir))
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write to output folder {out_dir}: {exc.strerror}",
+                hint="choose another folder with --out, or fix its permissions",
+            ) from None
+        try:
+            pdfs = _write_all(staging, report, briefing_reports, dataset, config, renderers, say)
+            _publish(staging, out_dir, config)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     result = RunResult(
         out_dir=out_dir,
         dataset=dataset,
@@ -205,26 +207,39 @@ def _with_restatements(
     return company, segments
 
 
+def _renderers(dataset: Dataset, config: Config) -> Renderers:
+    """Briefing workers sized for the segments the data have (each one PDF)."""
+    from reporter.write.briefing import start_renderers
+
+    frame = dataset.opportunities
+    by = config.briefings.by
+    segments = int(frame[by].nunique(dropna=False)) if by in frame.columns else os.cpu_count()
+    return start_renderers(config, segments or 1)
+
+
 def _write_all(
     staging: Path,
     report: Report,
     briefing_reports: dict[str, Report],
     dataset: Dataset,
     config: Config,
+    renderers: Renderers,
     say: Progress,
 ) -> dict[str, Path]:
-    from reporter.write.briefing import render_briefings
+    """The workbook and metrics.json are written while the workers render the briefings."""
+    from reporter.write.briefing import rendering
     from reporter.write.json import write_metrics
     from reporter.write.xlsx import write_workbook
 
-    say(f"writing {WORKBOOK_NAME}")
-    write_workbook(staging / WORKBOOK_NAME, report, dataset, config)
     say(f"rendering {len(briefing_reports)} briefing(s) by {config.briefings.by}")
-    pdfs = render_briefings(staging, briefing_reports, report, dataset, config, say)
-    say(f"writing {METRICS_NAME}")
-    write_metrics(staging / METRICS_NAME, report, dataset, config, briefing_reports)
-    _fill_template(staging, config, say)
-    return pdfs
+    with rendering(staging, briefing_reports, report, dataset, config, renderers) as batch:
+        say(f"writing {WORKBOOK_NAME}")
+        write_workbook(staging / WORKBOOK_NAME, report, dataset, config)
+        say(f"writing {METRICS_NAME}")
+        write_metrics(staging / METRICS_NAME, report, dataset, config, briefing_reports)
+        _fill_template(staging, config, say)
+        batch.wait(say)
+    return batch.paths
 
 
 def template_name(config: Config) -> str | None:

@@ -152,3 +152,24 @@ def test_templates_copies_the_built_ins_and_keeps_existing_files(runner, tmp_pat
     again = invoke(runner, "templates", dest)
     assert again.exit_code == 0
     assert "Nothing copied" in again.output
+
+
+@pytest.mark.slow
+def test_briefing_failing_in_a_worker_after_the_workbook_keeps_previous_outputs(runner, tmp_path):
+    # The workbook and metrics.json are written while the pool renders the PDFs; a PDF that
+    # fails in a worker must still leave the previous build exactly as it was.
+    out = tmp_path / "out"
+    assert invoke(runner, "build", SAMPLES, "--out", out, "-q").exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    pdfs = sorted(p.name for p in (out / "briefings").iterdir())
+    brand = tmp_path / "brand"
+    (brand / "assets").mkdir(parents=True)
+    (brand / "briefing.html.j2").write_text('<p>Briefing</p><img src="assets/gone.svg">')
+    config = tmp_path / "config.toml"
+    config.write_text(f'[briefings]\ntemplates = "{brand}"\nworkers = 2\n')
+    result = invoke(runner, "build", SAMPLES, "--out", out, "--config", config)
+    assert result.exit_code == 2, result.output
+    assert "gone.svg" in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in (out / "briefings").iterdir()) == pdfs
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

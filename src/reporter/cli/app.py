@@ -84,13 +84,10 @@ def _internal(debug: bool, exc: Exception) -> None:
 
 
 def progress(quiet: bool) -> Callable[[str], None]:
-    """A progress callback for the library: one ``  … message`` line on stderr."""
+    """A progress callback for the library: bars on a terminal, ``  … message`` lines else."""
+    from reporter.cli.progress import progress as on_stderr
 
-    def say(message: str) -> None:
-        if not quiet:
-            click.echo(f"  … {printable(message)}", err=True)
-
-    return say
+    return on_stderr(quiet)
 
 
 def log_to_stderr(debug: bool) -> None:

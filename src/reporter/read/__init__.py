@@ -17,6 +17,7 @@ import pandas as pd
 from reporter.config import Config
 from reporter.errors import InputError, NoOpportunitiesTable
 from reporter.model import Dataset, InputFile, coerce_types
+from reporter.progress import Counted, Progress
 from reporter.quality import Issue
 from reporter.read import currency as money
 from reporter.read.csvfile import read_csv
@@ -232,9 +233,10 @@ def _check_extra_dimensions(
         )
 
 
-def load_dataset(paths: list[Path], config: Config) -> Dataset:
+def load_dataset(paths: list[Path], config: Config, progress: Progress | None = None) -> Dataset:
     """Read every input file (folders expanded) into one canonical :class:`Dataset`.
 
+    ``progress`` hears one :class:`~reporter.progress.Counted` step per file read.
     Raises a :class:`reporter.errors.InputError` subclass when a file cannot be used at all
     (corrupt, encrypted, unsupported, no opportunities table, a required column missing).
     Problems with single rows and cells are returned as ``Dataset.issues``.
@@ -251,7 +253,7 @@ def load_dataset(paths: list[Path], config: Config) -> Dataset:
     inputs: list[InputFile] = []
     ages: dict[int, int | None] = {}
     issues += [_skipped(s) for s in skipped]
-    for path in files:
+    for n, path in enumerate(files, start=1):
         file_tables, file_unrecognised, file_others, input_file = _read_file(
             path, config, extras, issues
         )
@@ -264,6 +266,9 @@ def load_dataset(paths: list[Path], config: Config) -> Dataset:
         ages.update(
             {id(t): int(t.exported.timestamp()) if t.exported else age for t in file_tables}
         )
+        if progress is not None:
+            message = f"read {n}/{len(files)}: {path.name}, {input_file.rows:,} rows"
+            progress(Counted(message, "files", n, len(files)))
     opportunity_tables = [t for t in tables if t.kind == OPPORTUNITIES]
     if not opportunity_tables:
         raise _no_opportunities(paths, files, unrecognised, tables, issues)

@@ -9,32 +9,31 @@ HTML is rendered here, in the calling process; PDFs are rendered by
 
 from __future__ import annotations
 
-import concurrent.futures
+import contextlib
 import logging
-import multiprocessing
 import os
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 from reporter.config import Config
-from reporter.errors import OutputError, ReporterError, TemplateError
+from reporter.errors import OutputError, TemplateError
 from reporter.files import atomic_dir
 from reporter.metrics.report import Report
 from reporter.model import Dataset
 from reporter.printable import printable
 from reporter.write.briefing.branding import theme_css
 from reporter.write.briefing.context import build_context
-from reporter.write.briefing.render import Done, Job, render_pdf
+from reporter.write.briefing.pool import Batch, Renderers
+from reporter.write.briefing.render import Job
 from reporter.write.briefing.slug import inside, unique_slugs
 
 LOG = logging.getLogger("reporter.briefings")
 TEMPLATE = "briefing.html.j2"
 STYLESHEET = "briefing.css"
 ASSETS = "assets"
+BRIEFINGS_DIR = "briefings"
 PAPER = {"A4": "@page { size: A4 portrait; }", "Letter": "@page { size: letter portrait; }"}
 
 
@@ -146,14 +145,21 @@ def prepare_jobs(
     folder: Path, briefings: dict[str, Report], overall: Report, dataset: Dataset, config: Config
 ) -> list[Job]:
     """Render every briefing's HTML and name its PDF (a safe slug inside ``folder``)."""
+    return list(_jobs(folder, briefings, overall, dataset, config))
+
+
+def _jobs(
+    folder: Path, briefings: dict[str, Report], overall: Report, dataset: Dataset, config: Config
+) -> Iterator[Job]:
+    """One job per briefing, each rendered to HTML only when it is asked for."""
     dirs = template_dirs(config)
     env = environment(dirs)
     css = stylesheets(dirs, config)
     assets = tuple(str(d / ASSETS) for d in dirs)
     base_url = dirs[0].as_uri() + "/"
     slugs = unique_slugs(briefings)
-    return [
-        Job(
+    for segment, report in briefings.items():
+        yield Job(
             segment=segment,
             html=render_html(report, overall, dataset, config, env),
             stylesheets=css,
@@ -161,8 +167,44 @@ def prepare_jobs(
             assets=assets,
             target=str(inside(folder, slugs[segment])),
         )
-        for segment, report in briefings.items()
-    ]
+
+
+def start_renderers(config: Config, briefings: int) -> Renderers:
+    """Worker processes for ``briefings`` PDFs, started now so they are warm when needed."""
+    return Renderers(pool_size(config, briefings))
+
+
+@contextlib.contextmanager
+def rendering(
+    out_dir: Path,
+    briefings: dict[str, Report],
+    overall: Report,
+    dataset: Dataset,
+    config: Config,
+    renderers: Renderers,
+) -> Iterator[Batch]:
+    """Hand every briefing to ``renderers``; the caller works meanwhile, then ``wait()``s.
+
+    The PDFs land in ``out_dir / "briefings"``, which is replaced whole and only after
+    every PDF rendered (a failure leaves the previous briefings untouched). Leaving the
+    block waits for any PDF not yet collected.
+    """
+    final = Path(out_dir) / BRIEFINGS_DIR
+    batch = Batch(renderers)
+    with atomic_dir(final) as tmp:
+        try:
+            batch.add(_jobs(tmp, briefings, overall, dataset, config))
+            yield batch
+            done = batch.wait()
+        except BaseException:
+            batch.cancel()
+            raise
+    for result in done:
+        for url in result.refused:
+            LOG.warning("briefing %r: refused to fetch %s", result.segment, printable(url))
+        for message in result.warnings:
+            LOG.warning("briefing %r: %s", result.segment, printable(message))
+    batch.paths = {job.segment: final / Path(job.target).name for job in batch.jobs}
 
 
 def render_briefings(
@@ -180,61 +222,9 @@ def render_briefings(
     With several briefings and ``[briefings] workers`` ≠ 1, PDFs render in a process
     pool; ``progress`` is called once per finished PDF.
     """
-    final = Path(out_dir) / "briefings"
-    with atomic_dir(final) as tmp:
-        jobs = prepare_jobs(tmp, briefings, overall, dataset, config)
-        done = _run(jobs, pool_size(config, len(jobs)), progress)
-    for result in done:
-        for url in result.refused:
-            LOG.warning("briefing %r: refused to fetch %s", result.segment, printable(url))
-        for message in result.warnings:
-            LOG.warning("briefing %r: %s", result.segment, printable(message))
-    return {job.segment: final / Path(job.target).name for job in jobs}
-
-
-def _run(jobs: list[Job], workers: int, progress: Callable[[str], None] | None) -> list[Done]:
-    def tick(done: Done, n: int) -> None:
-        if progress is not None:
-            progress(f"briefing {n}/{len(jobs)}: {done.segment}")
-
-    if workers <= 1:
-        results = []
-        for n, job in enumerate(jobs, start=1):
-            results.append(render_pdf(job))
-            tick(results[-1], n)
-        return results
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-        futures = {pool.submit(render_pdf, job): job for job in jobs}
-        results = []
-        try:
-            for n, future in enumerate(concurrent.futures.as_completed(futures), start=1):
-                results.append(_result(future, futures[future]))
-                tick(results[-1], n)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-    return results
-
-
-def _result(future: concurrent.futures.Future[Done], job: Job) -> Done:
-    try:
-        return future.result()
-    except ReporterError:
-        raise
-    except concurrent.futures.process.BrokenProcessPool:
-        raise OutputError(
-            f"briefing {job.segment!r}: the PDF worker died (out of memory?)",
-            hint="set [briefings] workers = 1 to render in one process, or lower max_rows",
-        ) from None
-    except Exception as exc:
-        raise OutputError(f"briefing {job.segment!r} failed to render: {exc}") from exc
-
-
-def _context() -> Any:
-    """Forkserver where available: workers start clean, never copying a parent's threads
-    (the folder watcher runs threads, and forking a threaded process can deadlock)."""
-    if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["reporter.write.briefing.render", "weasyprint"])
-        return ctx
-    return multiprocessing.get_context("spawn")
+    with (
+        start_renderers(config, len(briefings)) as renderers,
+        rendering(out_dir, briefings, overall, dataset, config, renderers) as batch,
+    ):
+        batch.wait(progress)
+    return batch.paths

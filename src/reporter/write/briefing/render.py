@@ -84,6 +84,13 @@ def _deadline(seconds: int, segment: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def warm() -> None:
+    """Load WeasyPrint and the fonts in a fresh worker, before its first real briefing."""
+    from weasyprint import HTML
+
+    HTML(string="<p>warm</p>").write_pdf()
+
+
 def render_pdf(job: Job) -> Done:
     """Write ``job.target`` atomically. Raises TemplateError/OutputError naming the segment."""
     from weasyprint import CSS, HTML

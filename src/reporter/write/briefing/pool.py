@@ -1,0 +1,126 @@
+"""Briefing PDFs rendered beside the rest of a build: a warm worker pool and a pending batch.
+
+A briefing is about a second of WeasyPrint per PDF, and starting the pool (a fork server
+that imports WeasyPrint, then the workers) another second. :class:`Renderers` starts the
+workers early, while the metrics are computed, and :class:`Batch` hands them the PDFs
+one by one as their HTML is ready, so the caller can write the workbook meanwhile and
+collect the PDFs last. With one worker (``[briefings] workers = 1``, or one CPU) nothing
+runs in the background: the batch renders in the caller when it is waited for.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from reporter.errors import OutputError, ReporterError
+from reporter.progress import Counted, Progress
+from reporter.write.briefing.render import Done, Job, render_pdf, warm
+
+
+class Renderers:
+    """``workers`` processes for briefing PDFs (none when ``workers`` ≤ 1), started now."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        if workers > 1:
+            self.pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=_context())
+            for _ in range(workers):
+                # Starts every worker now and loads its fonts; a failure shows on first use.
+                self.pool.submit(warm)
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the workers; ``cancel`` drops PDFs not started yet (a failed build)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=cancel)
+            self.pool = None
+
+    def __enter__(self) -> Renderers:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close(cancel=exc is not None)
+
+
+class Batch:
+    """Briefings handed to :class:`Renderers` as they come; :meth:`wait` collects them."""
+
+    def __init__(self, renderers: Renderers) -> None:
+        self.renderers = renderers
+        self.jobs: list[Job] = []
+        self.futures: dict[concurrent.futures.Future[Done], Job] = {}
+        self.done: list[Done] = []
+        self.paths: dict[str, Path] = {}  # segment → final PDF, once the batch is published
+
+    @property
+    def pending(self) -> bool:
+        """Whether some PDF has not been collected yet."""
+        return len(self.done) < len(self.jobs)
+
+    def add(self, jobs: Iterable[Job]) -> None:
+        """Queue each job; with workers, it starts rendering at once."""
+        for job in jobs:
+            self.jobs.append(job)
+            if self.renderers.pool is not None:
+                self.futures[self.renderers.pool.submit(render_pdf, job)] = job
+
+    def cancel(self) -> None:
+        """Drop the PDFs not started yet."""
+        for future in self.futures:
+            future.cancel()
+
+    def wait(self, progress: Progress | None = None) -> list[Done]:
+        """Every PDF rendered (in the order they finish); ``progress`` once per PDF."""
+        if not self.pending:
+            return self.done
+        total = len(self.jobs)
+        results = self.done
+
+        def tick(done: Done) -> None:
+            results.append(done)
+            if progress is not None:
+                message = f"briefing {len(results)}/{total}: {done.segment}"
+                progress(Counted(message, "briefings", len(results), total))
+
+        if self.renderers.pool is None:
+            for job in self.jobs:
+                tick(render_pdf(job))
+        else:
+            for future in concurrent.futures.as_completed(self.futures):
+                tick(_result(future, self.futures[future]))
+        return results
+
+
+def _result(future: concurrent.futures.Future[Done], job: Job) -> Done:
+    try:
+        return future.result()
+    except ReporterError:
+        raise
+    except concurrent.futures.process.BrokenProcessPool:
+        raise OutputError(
+            f"briefing {job.segment!r}: the PDF worker died (out of memory?)",
+            hint="set [briefings] workers = 1 to render in one process, or lower max_rows",
+        ) from None
+    except Exception as exc:
+        raise OutputError(f"briefing {job.segment!r} failed to render: {exc}") from exc
+
+
+def _context() -> Any:
+    """Forkserver where available: workers start clean, never copying a parent's threads
+    (the folder watcher runs threads, and forking a threaded process can deadlock)."""
+    if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["reporter.write.briefing.render", "weasyprint"])
+        return ctx
+    return multiprocessing.get_context("spawn")
