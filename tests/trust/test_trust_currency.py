@@ -129,3 +129,18 @@ def test_hubspot_amount_in_company_currency_beats_the_deal_currency_amount(tmp_p
     )
     data = load(path)
     assert won_by_rep(data) == {("Fay Lin", "FY2025 Q1"): (2, 2_000, 0)}
+
+
+def test_blank_cells_of_a_one_currency_column_take_that_currency(tmp_path):
+    # Two deals say GBP, one leaves Currency blank: all three are pounds (2,000 + 3,000).
+    path = tmp_path / "tracker_gbp_with_a_blank_currency.csv"
+    path.write_text(
+        "Owner,Stage,Close Date,Amount,Currency\n"
+        "Olly Hart,Won,2025-01-10,2000,GBP\n"
+        "Olly Hart,Won,2025-02-10,3000,\n"
+        "Olly Hart,Lost,2025-03-10,500,GBP\n",
+        encoding="utf-8",
+    )
+    data = load(path)
+    assert won_by_rep(data) == {("Olly Hart", "FY2025 Q1"): (2, 5_000, 1)}
+    assert data.currency == "GBP"

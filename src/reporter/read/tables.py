@@ -351,9 +351,15 @@ def _currencies(table: Table) -> list[str | None] | None:
             table.headers.setdefault("currency", table.headers["amount"])
         return marked
     codes = [money.code_of(c) for c in column]
-    if marked is None:
-        return codes
-    return [code or mark for code, mark in zip(codes, marked, strict=True)]
+    if marked is not None:
+        codes = [code or mark for code, mark in zip(codes, marked, strict=True)]
+    named = {c for c in codes if c}
+    if len(named) == 1:
+        # A blank currency cell in a one-currency column is that currency, as a plain
+        # number beside marked amounts is (see currency.label_cells).
+        (only,) = named
+        codes = [only] * len(codes)
+    return codes
 
 
 def _date_orders(table: Table, configured: str | None) -> dict[str, tuple[bool, str | None]]:
