@@ -106,7 +106,7 @@ def _near(metrics: Mapping[str, Any], name: str, tables: bool = False) -> str:
     if not close:
         close = sorted({v.split(".")[0] for v in valid})
     kind = "tables" if tables else "names"
-    return f"valid {kind} near it: {', '.join(close)} (all names: docs/branding.md)"
+    return f"valid {kind} near it: {', '.join(close)} (every name is a path in metrics.json)"
 
 
 @dataclass
