@@ -1,0 +1,98 @@
+"""Audiences: managers, finance, leadership and sales ops each get what is theirs (real SMTP)."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from e2e_support import (
+    CEO,
+    EAST,
+    FINANCE,
+    OPS,
+    WEST,
+    Smtp,
+    attachment_names,
+    audiences,
+    bodies,
+    email_table,
+    pdf_text,
+    reporter,
+    write_config,
+    write_files,
+)
+
+
+@pytest.fixture(scope="module")
+def delivered(tmp_path_factory):
+    """One `reporter build --send` of the three files to every audience."""
+    tmp = tmp_path_factory.mktemp("audiences")
+    files = write_files(tmp / "drop")
+    with Smtp() as smtp:
+        config = write_config(
+            tmp / "config.toml", {"email": email_table(smtp.port), "delivery": audiences()}
+        )
+        result = reporter("build", *files, "--config", config, "--out", tmp / "out", "--send")
+    assert result.returncode == 0, result.stderr
+    return smtp, result
+
+
+@pytest.mark.slow
+def test_finance_gets_the_workbook_and_a_data_quality_summary(delivered):
+    smtp, _ = delivered
+    (msg,) = smtp.to(FINANCE)
+    assert attachment_names(msg) == ["sales-report.xlsx"]
+    (att,) = list(msg.iter_attachments())
+    book = openpyxl.load_workbook(io.BytesIO(att.get_content()), read_only=True)
+    assert book.sheetnames[:2] == ["Summary", "Rep Bonuses"]
+    plain, html = bodies(msg)
+    for text in (plain, html):
+        assert "FY2026 Q3" in text and "quarter to date" in text
+        assert "6,400" in text  # won amount, company-wide (hand-computed: 1000+2000+3000+400)
+        assert "Data quality" in text and "no issues" in text
+    assert "Workbook" in str(msg["Subject"]) and "FY2026 Q3" in str(msg["Subject"])
+
+
+@pytest.mark.slow
+def test_leadership_gets_the_company_briefing(delivered):
+    smtp, _ = delivered
+    (msg,) = smtp.to(CEO)
+    assert attachment_names(msg) == ["company.pdf"]
+    (att,) = list(msg.iter_attachments())
+    text = pdf_text(att.get_content())
+    assert "6,400" in text  # the company's won amount, not one region's
+    plain, html = bodies(msg)
+    for body in (plain, html):
+        assert "company-wide" in body.lower() and "FY2026 Q3" in body
+        assert "Won opportunities" in body and "4" in body
+        assert "66.7%" in body  # win rate 4 won / (4 won + 2 lost)
+
+
+@pytest.mark.slow
+def test_each_manager_gets_their_segment_with_its_own_figures(delivered):
+    smtp, _ = delivered
+    for address, segment, amount in ((WEST, "West", "3,000"), (EAST, "East", "3,400")):
+        (msg,) = smtp.to(address)
+        assert attachment_names(msg) == [f"{segment}.pdf"]
+        plain, html = bodies(msg)
+        for body in (plain, html):
+            assert segment in body and amount in body and "quarter to date" in body
+
+
+@pytest.mark.slow
+def test_sales_ops_get_the_data_quality_summary_only(delivered):
+    smtp, _ = delivered
+    (msg,) = smtp.to(OPS)
+    assert attachment_names(msg) == []
+    plain, html = bodies(msg)
+    for body in (plain, html):
+        assert "Data quality" in body and "FY2026 Q3" in body
+    assert len(smtp.received) == 5  # two managers, finance, leadership, sales ops
+
+
+@pytest.mark.slow
+def test_build_send_reports_what_it_sent(delivered):
+    _, result = delivered
+    out = result.stdout + result.stderr
+    assert "5 sent" in out

@@ -1,0 +1,110 @@
+"""Batches: files dropped together, a folder or a zip are one data set (real SMTP, real CLI)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from e2e_support import (
+    EAST,
+    EXPECTED,
+    EXPORT,
+    WEST,
+    Smtp,
+    attachment_names,
+    email_table,
+    inbox_names,
+    run_folders,
+    watch_once,
+    write_config,
+    write_files,
+    write_zip,
+)
+
+FAST = {"settle_seconds": 0.3, "poll_interval": 0.05}
+Q3 = EXPECTED["FY2026 Q3"]
+
+
+def _setup(tmp_path: Path, port: int, **watch: object) -> tuple[Path, Path, Path]:
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    config = write_config(
+        tmp_path / "config.toml", {"email": email_table(port), "watch": {**FAST, **watch}}
+    )
+    return inbox, out, config
+
+
+def _assert_one_run_with_targets(out: Path, smtp: Smtp) -> Path:
+    (run,) = run_folders(out)
+    metrics = json.loads((run / "metrics.json").read_text())
+    head = metrics["headline"]
+    want = Q3["company"]
+    assert (head["won_opportunities"], head["won_amount"], head["target"]) == (
+        want["won"],
+        want["amount"],
+        want["target"],
+    )
+    segments = metrics["briefings"]["segments"]
+    assert sorted(segments) == ["East", "West"]  # the reps file gave every deal a region
+    assert segments["West"]["headline"]["target"] == Q3["West"]["target"]
+    assert segments["East"]["headline"]["target"] == Q3["East"]["target"]
+    (west,) = smtp.to(WEST)
+    (east,) = smtp.to(EAST)
+    assert attachment_names(west) == ["West.pdf"]
+    assert attachment_names(east) == ["East.pdf"]
+    assert len(smtp.received) == 2
+    return run
+
+
+@pytest.mark.slow
+def test_export_targets_and_reps_dropped_together_are_one_run(tmp_path):
+    with Smtp() as smtp:
+        inbox, out, config = _setup(tmp_path, smtp.port)
+        write_files(inbox)
+        watch_once(inbox, config, out)
+        run = _assert_one_run_with_targets(out, smtp)
+    assert inbox_names(inbox, "processed") == ["export.csv", "reps.csv", "targets.csv"]
+    assert inbox_names(inbox, "failed") == []
+    with sqlite3.connect(out / "ledger.sqlite3") as db:
+        (row,) = db.execute("SELECT state, run_dir FROM inputs").fetchall()
+    assert row == ("sent", str(run))
+
+
+@pytest.mark.slow
+def test_a_folder_dropped_into_the_inbox_is_one_run(tmp_path):
+    with Smtp() as smtp:
+        inbox, out, config = _setup(tmp_path, smtp.port)
+        write_files(inbox / "september-export")
+        watch_once(inbox, config, out)
+        _assert_one_run_with_targets(out, smtp)
+    assert inbox_names(inbox, "processed") == ["september-export"]
+    assert sorted(p.name for p in (inbox / "processed" / "september-export").iterdir()) == [
+        "export.csv",
+        "reps.csv",
+        "targets.csv",
+    ]
+
+
+@pytest.mark.slow
+def test_a_zip_dropped_into_the_inbox_is_one_run(tmp_path):
+    with Smtp() as smtp:
+        inbox, out, config = _setup(tmp_path, smtp.port)
+        write_zip(inbox / "september.zip")
+        watch_once(inbox, config, out)
+        _assert_one_run_with_targets(out, smtp)
+    assert inbox_names(inbox, "processed") == ["september.zip"]
+
+
+@pytest.mark.slow
+def test_standing_reference_files_are_joined_to_every_drop(tmp_path):
+    reference = tmp_path / "reference"
+    _, reps, targets = write_files(reference)
+    with Smtp() as smtp:
+        inbox, out, config = _setup(tmp_path, smtp.port, include=[str(reps), str(targets)])
+        (inbox / "export.csv").write_text(EXPORT, encoding="utf-8")
+        watch_once(inbox, config, out)
+        _assert_one_run_with_targets(out, smtp)
+    assert inbox_names(inbox, "processed") == ["export.csv"]
+    assert reps.exists() and targets.exists()  # standing files stay where they are
