@@ -87,3 +87,29 @@ def test_config_record_is_plain_data():
     record = from_mapping({"briefings": {"recipients": {"West": "w@example.com"}}}).to_record()
     assert record["briefings"]["recipients"] == {"West": ["w@example.com"]}
     assert record["segments"]["dimensions"][0] == "industry"
+
+
+def test_uncommenting_ledger_and_outbox_sets_the_top_level_keys(tmp_path):
+    # Issue 14: they used to be documented below [briefings.recipients], so uncommenting
+    # them put them in that table (a recipient named "ledger").
+    text = (REPO / "config.toml").read_text(encoding="utf-8")
+    for key in ("outbox", "ledger", "history"):
+        text = text.replace(f"# {key} = ", f"{key} = ", 1)
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    config = load(path)
+    assert (config.outbox, config.ledger, config.history) == (
+        "outbox",
+        "ledger.sqlite3",
+        "history.sqlite3",
+    )
+    assert "ledger" not in config.briefings.recipients
+
+
+def test_hold_conditions_are_checked_with_a_hint(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[delivery]\nhold_when = ["restated"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="Did you mean 'restated-quarter'"):
+        load(path)
+    path.write_text('[delivery]\nhold_when = ["missing-owner", "bonus-risk"]\n')
+    assert load(path).delivery.hold_when == ("missing-owner", "bonus-risk")

@@ -136,6 +136,30 @@ class Watch:
     settle_seconds: float = 3.0
     poll_interval: float = 1.0
     retry_limit: int = 5
+    # Standing reference files (targets, reps, rates) read with every drop.
+    include: tuple[str, ...] = ()
+
+
+# Conditions in a run's data that hold its delivery until approved (see docs/delivery.md);
+# any data-quality issue code may be named too.
+HOLD_CONDITIONS = (
+    "unknown-won-stage",
+    "quarantined-won-deal",
+    "mixed-currency",
+    "restated-quarter",
+    "bonus-risk",
+)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Who else receives each run, and what holds a run before anything is sent."""
+
+    finance: tuple[str, ...] = ()  # sales-report.xlsx and the data-quality summary
+    leadership: tuple[str, ...] = ()  # briefings/company.pdf, the company-wide briefing
+    sales_ops: tuple[str, ...] = ()  # data-quality summaries and hold notices
+    # Default on for risks to the bonus figures.
+    hold_when: tuple[str, ...] = HOLD_CONDITIONS[:4]
 
 
 @dataclass(frozen=True)
@@ -182,6 +206,7 @@ class Config:
     segments: Segments = field(default_factory=Segments)
     briefings: Briefings = field(default_factory=Briefings)
     email: Email | None = None
+    delivery: Delivery = field(default_factory=Delivery)
     outbox: str = "outbox"
     ledger: str | None = None
     history: str | None = None
@@ -210,6 +235,7 @@ _SECTIONS: dict[str, type] = {
     "theme": Theme,
     "workbook": WorkbookOptions,
     "limits": Limits,
+    "delivery": Delivery,
 }
 
 
@@ -371,6 +397,7 @@ def from_mapping(data: Mapping[str, Any], where: str = "config") -> Config:
         theme=theme_config.from_mapping(data.get("theme", {}), where, _folder(where)),
         workbook=_workbook(data.get("workbook", {}), where),
         limits=_build(Limits, "limits", data.get("limits", {}), where),
+        delivery=_build(Delivery, "delivery", data.get("delivery", {}), where),
         source=where if where != "config" else None,
     )
     _validate(config, where)
@@ -438,6 +465,19 @@ def _validate(config: Config, where: str) -> None:
         value = getattr(config.limits, f.name)
         if f.type == "int" and value < 1:
             raise ConfigError(f"{where}: [limits] {f.name} must be 1 or more")
+    _validate_delivery(config.delivery, where)
+
+
+def _validate_delivery(delivery: Delivery, where: str) -> None:
+    from reporter.quality import CODES
+
+    for condition in delivery.hold_when:
+        if condition not in HOLD_CONDITIONS and condition not in CODES:
+            raise ConfigError(
+                f"{where}: [delivery] hold_when names {condition!r}, which is neither a hold"
+                f" condition nor a data-quality code.{_suggest(condition, [*HOLD_CONDITIONS])}",
+                hint=f"use some of {', '.join(HOLD_CONDITIONS)}, or [] to never hold",
+            )
 
 
 def load(path: str | Path | None) -> Config:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reporter.config import Config
+from reporter.deliver.identity import run_id
 from reporter.deliver.manifest import MANIFEST_NAME, from_result
 from reporter.deliver.manifest import write as write_manifest
 from reporter.errors import InputError, OutputError
@@ -53,6 +54,7 @@ class RunResult:
     template: Path | None = None  # finance's template filled ([workbook] template)
     history: Path | None = None  # the history store this build was recorded in
     restatements: tuple[Restatement, ...] = ()  # what changed since closing / the last run
+    company_briefing: Path | None = None  # briefings/company.pdf, when leadership gets it
 
 
 def check(inputs: Sequence[Path], config: Config, progress: Progress | None = None) -> Dataset:
@@ -151,7 +153,9 @@ def run(
                 hint="choose another folder with --out, or fix its permissions",
             ) from None
         try:
-            pdfs = _write_all(staging, report, briefing_reports, dataset, config, renderers, say)
+            pdfs, company = _write_all(
+                staging, report, briefing_reports, dataset, config, renderers, say
+            )
             _publish(staging, out_dir, config)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -166,11 +170,13 @@ def run(
         briefings={seg: out_dir / BRIEFINGS_DIR / p.name for seg, p in pdfs.items()},
         history=store,
         restatements=report.restatements,
+        company_briefing=out_dir / BRIEFINGS_DIR / company.name if company else None,
     )
     say("recording the run in the history store")
     pending.record(source=source, out_dir=out_dir)
     say(f"writing {MANIFEST_NAME}")
-    return replace(result, delivery=write_manifest(from_result(result, config)))
+    run = run_id((i.sha256 for i in dataset.inputs), period, config)
+    return replace(result, delivery=write_manifest(from_result(result, config, run)))
 
 
 def _compare(reports: Reports, dataset: Dataset, config: Config, store: Path) -> Pending:
@@ -225,9 +231,10 @@ def _write_all(
     config: Config,
     renderers: Renderers,
     say: Progress,
-) -> dict[str, Path]:
-    """The workbook and metrics.json are written while the workers render the briefings."""
-    from reporter.write.briefing import rendering
+) -> tuple[dict[str, Path], Path | None]:
+    """The workbook and metrics.json are written while the workers render the briefings;
+    then the company-wide briefing when leadership gets it."""
+    from reporter.write.briefing import render_company, rendering
     from reporter.write.json import write_metrics
     from reporter.write.xlsx import write_workbook
 
@@ -239,7 +246,11 @@ def _write_all(
         write_metrics(staging / METRICS_NAME, report, dataset, config, briefing_reports)
         _fill_template(staging, config, say)
         batch.wait(say)
-    return batch.paths
+    company = None
+    if config.delivery.leadership:  # leadership gets the company-wide view
+        say("rendering the company-wide briefing")
+        company = render_company(staging / BRIEFINGS_DIR, report, dataset, config)
+    return batch.paths, company
 
 
 def template_name(config: Config) -> str | None:

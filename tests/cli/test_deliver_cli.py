@@ -63,7 +63,7 @@ def test_outbox_is_named_and_a_briefing_without_recipient_needs_attention(tmp_pa
     assert runner.invoke(cli, ["build", str(data), "--out", str(out), "-q", *args]).exit_code == 0
     sent = runner.invoke(cli, ["send", str(out), *args])
     assert "written to the outbox folder" in sent.output
-    assert "in outbox" in sent.output and "West → west@example.com" in sent.output
+    assert "written " in sent.output and "West → west@example.com" in sent.output
     assert "'East'" in sent.output  # the warning names the segment nobody receives
     assert len(list((out / "outbox").glob("*.eml"))) == 1
     status = runner.invoke(cli, ["status", "--out", str(out), *args])

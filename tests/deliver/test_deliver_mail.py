@@ -6,6 +6,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
+from reporter.deliver.message import body as words
 from reporter.deliver.message import compose as mail
 from reporter.deliver.message.recipients import BadAddress, parse_address, resolve
 from support.deliver_helpers import pdf_bytes
@@ -61,6 +62,14 @@ def test_message_id_is_deterministic_per_run_segment_recipient():
     assert a.startswith("<") and a.endswith("@reporter>") and len(a) == len("<@reporter>") + 32
 
 
+BODY = words.render(
+    "unused",
+    "Attached is the sales briefing for West.",
+    [words.Section("West", rows=words.headline_rows({"won_opportunities": 3, "win_rate": 0.25}))],
+    "reporter",
+)
+
+
 def _message(tmp_path, segment="West", recipient="ana@example.com", **kw):
     pdf = tmp_path / "briefing.pdf"
     pdf.write_bytes(pdf_bytes("x"))
@@ -68,7 +77,8 @@ def _message(tmp_path, segment="West", recipient="ana@example.com", **kw):
         sender="Sales Reports <reports@example.com>",
         recipient=recipient,
         subject_line=mail.subject(mail.DEFAULT_SUBJECT, segment, "FY2026 Q3"),
-        text=mail.body(segment, "FY2026 Q3", {"won_opportunities": 3, "win_rate": 0.25}, "a.xlsx"),
+        text=BODY.text,
+        html=BODY.html,
         pdf=pdf,
         msg_id=mail.message_id("a" * 64, segment, recipient),
         **kw,
@@ -94,7 +104,10 @@ def test_message_has_body_figures_and_pdf(tmp_path):
     msg = _message(tmp_path)
     parsed = message_from_bytes(msg.as_bytes(), policy=policy.default)
     text = parsed.get_body(preferencelist=("plain",)).get_content()
-    assert "Won opportunities: 3" in text and "Win rate:          25%" in text
+    assert "Won opportunities: 3" in text and "Win rate:          25.0%" in text
+    assert "Won amount:        —" in text  # missing, not 0
+    html = parsed.get_body(preferencelist=("html",)).get_content()
+    assert "<td>Won opportunities</td>" in html and "25.0%" in html
     (att,) = list(parsed.iter_attachments())
     assert att.get_content_type() == "application/pdf"
     assert att.get_filename() == "briefing.pdf"

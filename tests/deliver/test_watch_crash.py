@@ -96,7 +96,6 @@ def _log(tmp):
 
 def test_kill_during_build_then_restart_loses_nothing_and_sends_once(dirs):
     write_workbook(dirs / "inbox" / "a.xlsx", regions=("West", "East"))
-    write_workbook(dirs / "inbox" / "b.xlsx", regions=("West", "Central"))
     with SmtpServer() as server:
         first = Child(dirs, _settings(server.port), sleep=60)
         wait_for(first.marker.exists, what="the first build to start")
@@ -104,7 +103,10 @@ def test_kill_during_build_then_restart_loses_nothing_and_sends_once(dirs):
         with Ledger(dirs / "out" / "ledger.sqlite3") as ledger:
             assert [r.state for r in ledger.inputs()] == ["building"]
         second = Child(dirs, _settings(server.port))
-        wait_for(_all_processed(dirs, "a.xlsx", "b.xlsx"), what=f"restart\n{_log(dirs)}")
+        wait_for(_all_processed(dirs, "a.xlsx"), what=f"restart\n{_log(dirs)}")
+        # a second drop, after the first (files dropped together would be one data set)
+        write_workbook(dirs / "inbox" / "b.xlsx", regions=("West", "Central"))
+        wait_for(_all_processed(dirs, "a.xlsx", "b.xlsx"), what=f"b.xlsx\n{_log(dirs)}")
         assert second.stop() == 0, _log(dirs)
     assert sorted(builds(dirs / "work")) == ["a.xlsx", "b.xlsx"]
     assert len(server.handler.to(WEST)) == 2  # one per run

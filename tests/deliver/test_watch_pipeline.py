@@ -31,7 +31,6 @@ def test_sample_workbook_reaches_every_manager_once(tmp_path):
         pytest.skip(f"{SAMPLE} not generated yet")
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
-    shutil.copy(SAMPLE, inbox / "team-workbook.xlsx")
     corrupt = inbox / "broken.xlsx"
     corrupt.write_bytes(b"PK\x03\x04" + b"\x00" * 300)
     past = time.time() - 3600
@@ -39,10 +38,13 @@ def test_sample_workbook_reaches_every_manager_once(tmp_path):
     settings = {"settle_seconds": 0.3, "poll_interval": 0.05}
     with SmtpServer() as server:
         config = from_mapping({"email": email_config(server.port), "watch": settings})
+        # each its own drop: files dropped together would be one data set
+        broken = watch(inbox, config, out, build=build, once=True)
+        shutil.copy(SAMPLE, inbox / "team-workbook.xlsx")
         stats = watch(inbox, config, out, build=build, once=True)
         shutil.copy(SAMPLE, inbox / "again.xlsx")
         again = watch(inbox, config, out, build=build, once=True)
-    assert (stats.built, stats.failed, again.built, again.duplicates) == (1, 1, 0, 1)
+    assert (broken.failed, stats.built, again.built, again.duplicates) == (1, 1, 0, 1)
     for segment, address in MANAGERS.items():
         (msg,) = server.handler.to(address)
         assert segment in str(msg["Subject"])

@@ -51,7 +51,7 @@ def test_finance_gets_the_workbook_and_a_data_quality_summary(delivered):
         assert "FY2026 Q3" in text and "quarter to date" in text
         assert "6,400" in text  # won amount, company-wide (hand-computed: 1000+2000+3000+400)
         assert "Data quality" in text and "no issues" in text
-    assert "Workbook" in str(msg["Subject"]) and "FY2026 Q3" in str(msg["Subject"])
+    assert "workbook" in str(msg["Subject"]).lower() and "FY2026 Q3" in str(msg["Subject"])
 
 
 @pytest.mark.slow

@@ -43,7 +43,7 @@ def test_a_held_run_sends_nothing_until_approved(tmp_path):
         # Held by default: a won deal was quarantined, so a bonus may be short.
         (notice,) = smtp.to(OPS)
         plain, _ = bodies(notice)
-        assert "on hold" in plain.lower() and "O10" in plain
+        assert "on hold" in plain.lower() and "export.csv:11" in plain  # O10, the 10th data row
         assert "--approve" in plain
         assert [m["To"] for m in smtp.received] == [OPS]
         (run,) = run_folders(out)

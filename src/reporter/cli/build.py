@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 @out_option("Folder for sales-report.xlsx, briefings/ and metrics.json.")
 @click.option("--period", help="Fiscal quarter to report on, e.g. FY2026Q3 (default: latest).")
 @strict_option
+@click.option(
+    "--send",
+    "send_after",
+    is_flag=True,
+    help="Then e-mail every audience (managers, finance, leadership, sales ops) through the"
+    " ledger in OUT, as the watcher does: a run already sent is not sent again.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the final summary.")
 @debug_option
 def build(
@@ -38,13 +45,15 @@ def build(
     out_dir: Path,
     period: str | None,
     strict: bool,
+    send_after: bool,
     quiet: bool,
     debug: bool,
 ) -> None:
     """Build sales-report.xlsx, one PDF briefing per segment and metrics.json.
 
     INPUTS are workbooks (.xlsx .xlsm .xls .csv) or folders of them; several files are
-    read as one data set.
+    read as one data set. With --send, exit code 4 when a message failed or the run is
+    on hold (see `reporter status`).
     """
 
     def action() -> int:
@@ -58,7 +67,14 @@ def build(
         restated, code = restatement_lines(result, strict)
         for line in restated:
             click.echo(line)
-        return _exit_code(result.dataset, strict) or code
+        code = _exit_code(result.dataset, strict) or code
+        if send_after:
+            from reporter.deliver.send import send
+
+            report = send(result.out_dir, config, out_dir=out_dir)
+            click.echo(report.render())
+            code = code or (0 if report.ok else 4)
+        return code
 
     guard(debug, action)
 

@@ -42,11 +42,7 @@ def watch(inbox: Path, config_path: Path | None, out_dir: Path, once: bool, debu
         history = history_path(config, out_dir)
         build = functools.partial(run, history=history, source="watch")
         stats = run_watch(inbox, config, out_dir, build=build, once=once)
-        click.echo(
-            f"Built {stats.built}, already processed {stats.duplicates},"
-            f" failed {stats.failed}, resumed {stats.resumed}.",
-            err=True,
-        )
+        click.echo(stats.summary(), err=True)
         return 0
 
     guard(debug, action)
@@ -68,14 +64,24 @@ def watch(inbox: Path, config_path: Path | None, out_dir: Path, once: bool, debu
     flag_value="mark-sent",
     help="Record interrupted messages as sent (you checked that they arrived).",
 )
+@click.option(
+    "--approve",
+    is_flag=True,
+    help="Release a run on hold (you checked what held it) and send it.",
+)
 @debug_option
 def send(
-    run_dir: Path, config_path: Path | None, dry_run: bool, unknown: str | None, debug: bool
+    run_dir: Path,
+    config_path: Path | None,
+    dry_run: bool,
+    unknown: str | None,
+    approve: bool,
+    debug: bool,
 ) -> None:
-    """(Re)send one run folder's briefings. Nothing already sent is sent again.
+    """(Re)send one run folder's messages. Nothing already sent is sent again.
 
-    Exit code 0 when every message is delivered, 4 when some failed or await a decision
-    (see `reporter status`).
+    Exit code 0 when every message is delivered, 4 when some failed, await a decision or
+    the run is on hold (see `reporter status`).
     """
 
     def action() -> int:
@@ -83,7 +89,9 @@ def send(
 
         log_to_stderr(debug)
         config = load_config(config_path)
-        report = run_send(run_dir, config, dry_run=dry_run, unknown=unknown or "keep")
+        report = run_send(
+            run_dir, config, dry_run=dry_run, unknown=unknown or "keep", approve=approve
+        )
         click.echo(report.render())
         return 0 if report.ok else 4
 

@@ -24,7 +24,7 @@ def status(info: Status) -> str:
     for run in info.runs:
         counts = ", ".join(f"{n} {s}" for s, n in sorted(run.counts().items())) or "-"
         row = run.input
-        lines.append(f"{row.updated_at:<25} {row.state:<9} {counts:<22} {row.name}")
+        lines.append(f"{row.updated_at:<25} {run.state:<9} {counts:<22} {row.name}")
         if row.run_dir:
             lines.append(f"{'':<25} run folder: {row.run_dir}")
         if row.error:
@@ -37,6 +37,12 @@ def status(info: Status) -> str:
             "  Decide per run: reporter send RUN_DIR --resend-unknown (send again) or"
             " --mark-unknown-sent (they arrived)."
         )
+    if info.held:
+        lines += ["", "On hold — nothing but the notice to sales ops is sent until approved:"]
+        for held in info.held:
+            where = next((r.input.run_dir for r in info.runs if r.input.sha256 == held.run), None)
+            lines.append(f"  {held.reasons} (since {held.held_at}) [{where or held.run[:12]}]")
+        lines.append("  Release each once checked: reporter send RUN_DIR --approve.")
     if info.failed:
         lines += ["", "Failed messages (retry with reporter send RUN_DIR once fixed):"]
         lines += [_message_line(m, info.run_dir_of(m)) for m in info.failed]

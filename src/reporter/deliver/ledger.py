@@ -48,6 +48,12 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_status ON messages (status);
 CREATE INDEX IF NOT EXISTS inputs_updated ON inputs (updated_at);
+CREATE TABLE IF NOT EXISTS holds (
+    run         TEXT PRIMARY KEY REFERENCES inputs (sha256),
+    reasons     TEXT NOT NULL,
+    held_at     TEXT NOT NULL,
+    approved_at TEXT
+);
 """
 
 
@@ -226,6 +232,40 @@ class Ledger:
         rows = self._db.execute(f"SELECT * FROM messages{where} ORDER BY id", args)
         return [MessageRow(**dict(r)) for r in rows]
 
+    # holds ---------------------------------------------------------------------------
+
+    def hold(self, run: str, reasons: str) -> HoldRow:
+        """Record that ``run`` is held (once; an existing hold or approval is kept)."""
+        self._db.execute(
+            "INSERT INTO holds (run, reasons, held_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (run) DO NOTHING",
+            (run, reasons, _now()),
+        )
+        held = self.get_hold(run)
+        assert held is not None
+        return held
+
+    def get_hold(self, run: str) -> HoldRow | None:
+        """The hold on ``run``, or None if it was never held."""
+        row = self._db.execute("SELECT * FROM holds WHERE run = ?", (run,)).fetchone()
+        return HoldRow(**dict(row)) if row else None
+
+    def approve(self, run: str) -> None:
+        """A person released ``run``: it is sent like any other from now on."""
+        self._db.execute(
+            "INSERT INTO holds (run, reasons, held_at, approved_at) VALUES (?, '', ?, ?)"
+            " ON CONFLICT (run) DO UPDATE SET approved_at ="
+            " COALESCE(holds.approved_at, excluded.approved_at)",
+            (run, _now(), _now()),
+        )
+
+    def holds(self) -> list[HoldRow]:
+        """Every run still waiting for approval, oldest first."""
+        rows = self._db.execute(
+            "SELECT * FROM holds WHERE approved_at IS NULL ORDER BY held_at, run"
+        )
+        return [HoldRow(**dict(r)) for r in rows]
+
     def interrupted_to_unknown(self) -> list[MessageRow]:
         """After a crash: every ``sending`` message becomes ``unknown``; returns them.
 
@@ -240,6 +280,16 @@ class Ledger:
                 "interrupted while sending: the recipient may or may not have it",
             )
         return stuck
+
+
+@dataclass(frozen=True)
+class HoldRow:
+    """A run held before sending, and when (if ever) a person released it."""
+
+    run: str
+    reasons: str
+    held_at: str
+    approved_at: str | None
 
 
 def _check(value: str, allowed: tuple[str, ...]) -> None:

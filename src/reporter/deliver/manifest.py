@@ -1,9 +1,11 @@
 """``delivery.json``: what a finished build hands to delivery.
 
-Written into the run folder after the build succeeded, it names the run (the input's
-SHA-256), the period, each segment's PDF, recipients and headline figures. Sending — now,
-after a crash, or later with ``reporter send RUN_DIR`` — needs only this file and the
-PDFs, never a rebuild.
+Written into the run folder after the build succeeded, it names the run (its identity,
+see :mod:`reporter.deliver.identity`), the period, each segment's PDF, recipients and
+headline figures, the workbook and company briefing for finance and leadership, the
+data-quality summary and what could hold the run. Figures are copied from the run's
+metrics.json, never recomputed. Sending — now, after a crash, or later with
+``reporter send RUN_DIR`` — needs only this file and the files it names, never a rebuild.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reporter.config import Config
+from reporter.deliver.hold import Finding, findings
 from reporter.deliver.message import recipients as rcpt
 from reporter.errors import DeliveryError
 from reporter.files import atomic_path
@@ -54,6 +57,12 @@ class Manifest:
     run_dir: Path
     briefings: tuple[Briefing, ...]
     warnings: tuple[str, ...] = ()
+    period_detail: Mapping[str, Any] = field(default_factory=dict)  # metrics.json "period"
+    headline: Mapping[str, Any] = field(default_factory=dict)  # company-wide, metrics.json
+    quality: Mapping[str, Any] = field(default_factory=dict)  # {"codes": [...], "quarantined"}
+    findings: tuple[Finding, ...] = ()  # what could hold the run (see deliver.hold)
+    workbook: Path | None = None  # for finance
+    company: Path | None = None  # briefings/company.pdf, for leadership
 
     def to_record(self) -> dict[str, Any]:
         """Plain JSON-ready data (PDFs relative to the run folder, with their SHA-256), sealed.
@@ -65,6 +74,14 @@ class Manifest:
             "sha256": self.sha256,
             "source": self.source,
             "period": self.period,
+            "period_detail": dict(self.period_detail),
+            "headline": dict(self.headline),
+            "quality": dict(self.quality),
+            "findings": [f.to_record() for f in self.findings],
+            "workbook": _relative(self.workbook, self.run_dir) if self.workbook else None,
+            "workbook_sha256": _file_sha256(self.workbook) if self.workbook else None,
+            "company": _relative(self.company, self.run_dir) if self.company else None,
+            "company_sha256": _file_sha256(self.company) if self.company else None,
             "briefings": [
                 {
                     "segment": b.segment,
@@ -115,30 +132,41 @@ class Built(Protocol):
     @property
     def briefings(self) -> Mapping[str, Path]: ...
 
+    @property
+    def metrics(self) -> Path: ...
+
+    @property
+    def workbook(self) -> Path: ...
+
 
 def run_sha256(result: Built) -> str:
-    """The run's identity: the input's SHA-256, or a hash of all inputs' hashes."""
-    hashes = sorted(str(i.sha256) for i in result.dataset.inputs)
-    if len(hashes) == 1:
-        return hashes[0]
-    return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
+    """The run's identity when none is given: its inputs, the latest period, no config."""
+    from reporter.deliver.identity import run_id
+
+    return run_id((str(i.sha256) for i in result.dataset.inputs), None, Config())
 
 
 def from_result(
     result: Built, config: Config, sha256: str | None = None, source: str | None = None
 ) -> Manifest:
     """Build the manifest for a :class:`reporter.pipeline.RunResult`."""
+    metrics = _metrics(result.metrics)
+    by_segment = (metrics.get("briefings") or {}).get("segments") or {}
     segments = [str(s) for s in result.briefings]
     from_data = rcpt.from_opportunities(result.dataset.opportunities, config.briefings.by)
     who, warnings = rcpt.resolve(segments, config.briefings.recipients, from_data)
     briefings = []
     for segment, pdf in result.briefings.items():
-        report = result.briefing_reports.get(segment)
-        headline = _headline(report.headline) if report is not None else {}
+        headline = (by_segment.get(str(segment)) or {}).get("headline")
+        if headline is None:  # a metrics.json without segments: the report's own figures
+            report = result.briefing_reports.get(segment)
+            headline = _headline(report.headline) if report is not None else {}
         briefings.append(Briefing(str(segment), Path(pdf), who[str(segment)], headline))
     if source is None:
         names = [Path(str(i.path)).name for i in result.dataset.inputs]
         source = ", ".join(names) or result.out_dir.name
+    company = getattr(result, "company_briefing", None)
+    workbook = Path(result.workbook)
     return Manifest(
         sha256=sha256 or run_sha256(result),
         source=source,
@@ -146,7 +174,40 @@ def from_result(
         run_dir=Path(result.out_dir),
         briefings=tuple(briefings),
         warnings=tuple(warnings),
+        period_detail=dict(metrics.get("period") or {}),
+        headline=dict(metrics.get("headline") or {}),
+        quality=quality_summary(metrics.get("data_quality") or ()),
+        findings=tuple(findings(metrics)),
+        workbook=workbook if workbook.is_file() else None,
+        company=Path(company) if company else None,
     )
+
+
+def quality_summary(issues: Any) -> dict[str, Any]:
+    """Issue counts per code (most frequent first) and rows quarantined, from metrics.json."""
+    from reporter.quality import CODES, QUARANTINED
+
+    counts: dict[str, int] = {}
+    quarantined = 0
+    for issue in issues:
+        if not isinstance(issue, Mapping):
+            continue
+        code = str(issue.get("code"))
+        counts[code] = counts.get(code, 0) + 1
+        quarantined += issue.get("action") == QUARANTINED
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {
+        "codes": [{"code": c, "title": CODES.get(c, c), "count": n} for c, n in ordered],
+        "quarantined": quarantined,
+    }
+
+
+def _metrics(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def write(manifest: Manifest) -> Path:
@@ -167,7 +228,7 @@ def read(run_dir: Path) -> Manifest:
         briefings = tuple(
             Briefing(
                 segment=str(b["segment"]),
-                pdf=_inside(run_dir, path, b),
+                pdf=_inside(run_dir, path, str(b["pdf"]), b.get("pdf_sha256")),
                 recipients=tuple(b["recipients"]),
                 headline=dict(b.get("headline", {})),
             )
@@ -180,6 +241,12 @@ def read(run_dir: Path) -> Manifest:
             run_dir=run_dir,
             briefings=briefings,
             warnings=tuple(data.get("warnings", ())),
+            period_detail=dict(data.get("period_detail") or {}),
+            headline=dict(data.get("headline") or {}),
+            quality=dict(data.get("quality") or {}),
+            findings=tuple(Finding.from_record(f) for f in data.get("findings") or ()),
+            workbook=_optional(run_dir, path, data, "workbook"),
+            company=_optional(run_dir, path, data, "company"),
         )
     except FileNotFoundError:
         raise DeliveryError(
@@ -218,15 +285,21 @@ def _check_seal(path: Path, data: Any) -> None:
         raise _tampered(path, "the file was changed since the build (its checksum does not match)")
 
 
-def _inside(run_dir: Path, path: Path, entry: Mapping[str, Any]) -> Path:
-    """The briefing's PDF, which must be a file inside the run folder, unchanged."""
-    pdf = (run_dir / str(entry["pdf"])).resolve()
-    if not pdf.is_relative_to(run_dir):
-        raise _tampered(path, f"it names {entry['pdf']}, a file outside the run folder")
-    digest = _file_sha256(pdf)
-    if digest is not None and digest != entry.get("pdf_sha256"):
-        raise _tampered(path, f"{pdf.name} changed since the build")
-    return pdf
+def _inside(run_dir: Path, path: Path, name: str, sha256: Any) -> Path:
+    """An attachment, which must be a file inside the run folder, unchanged since the build."""
+    file = (run_dir / name).resolve()
+    if not file.is_relative_to(run_dir):
+        raise _tampered(path, f"it names {name}, a file outside the run folder")
+    digest = _file_sha256(file)
+    if digest is not None and digest != sha256:
+        raise _tampered(path, f"{file.name} changed since the build")
+    return file
+
+
+def _optional(run_dir: Path, path: Path, data: Mapping[str, Any], key: str) -> Path | None:
+    """The workbook or the company briefing, when the run has one (checked like a PDF)."""
+    name = data.get(key)
+    return _inside(run_dir, path, str(name), data.get(f"{key}_sha256")) if name else None
 
 
 def _relative(path: Path, root: Path) -> str:

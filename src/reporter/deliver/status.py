@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reporter.config import Config
-from reporter.deliver.ledger import InputRow, Ledger, MessageRow, ledger_path
+from reporter.deliver.ledger import HoldRow, InputRow, Ledger, MessageRow, ledger_path
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,12 @@ class RunStatus:
 
     input: InputRow
     messages: tuple[MessageRow, ...]
+    held: bool = False  # waiting for `reporter send RUN --approve`
+
+    @property
+    def state(self) -> str:
+        """The ledger state, or "held" for a run waiting for approval."""
+        return "held" if self.held else self.input.state
 
     def counts(self) -> dict[str, int]:
         """Messages per status."""
@@ -32,12 +38,13 @@ class Status:
     runs: tuple[RunStatus, ...]
     unknown: tuple[MessageRow, ...]
     failed: tuple[MessageRow, ...]
+    held: tuple[HoldRow, ...] = ()
 
     @property
     def needs_attention(self) -> bool:
-        """True when a run or a message failed, an interrupted send awaits a decision, or a
-        briefing had nobody to go to."""
-        return bool(self.unknown or self.failed) or any(
+        """True when a run or a message failed, an interrupted send or a held run awaits a
+        decision, or a briefing had nobody to go to."""
+        return bool(self.unknown or self.failed or self.held) or any(
             r.input.state == "failed"
             # delivered, but with a note: a segment had no recipient or an address was bad
             or (r.input.state == "sent" and r.input.error)
@@ -59,7 +66,11 @@ def status(config: Config, out_dir: Path, limit: int = 20) -> Status:
         return Status(path, (), (), ())
     with Ledger(path) as ledger:
         inputs = ledger.inputs(limit=limit)
-        runs = tuple(RunStatus(i, tuple(ledger.messages(i.sha256))) for i in inputs)
+        held = tuple(ledger.holds())
+        waiting = {h.run for h in held}
+        runs = tuple(
+            RunStatus(i, tuple(ledger.messages(i.sha256)), i.sha256 in waiting) for i in inputs
+        )
         unknown = tuple(ledger.messages(status="unknown"))
         failed = tuple(ledger.messages(status="failed"))
-    return Status(path, runs, unknown, failed)
+    return Status(path, runs, unknown, failed, held)

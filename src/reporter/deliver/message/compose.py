@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
-from typing import Any
 
 from reporter.config import Email
 from reporter.deliver.message.recipients import parse_address
@@ -49,42 +49,23 @@ def subject(template: str, segment: str, period: str) -> str:
     return clean_header(text, limit=300)
 
 
-def body(segment: str, period: str, headline: dict[str, Any], source: str) -> str:
-    """The plain-text body: what is attached and the headline figures."""
-    lines = [
-        "Hello,",
-        "",
-        f"attached is the {period} sales briefing for {clean_header(segment)}.",
-        "",
-    ]
-    figures = [
-        ("Won opportunities", _count(headline.get("won_opportunities"))),
-        ("Won amount", _amount(headline.get("won_amount"))),
-        ("Won customers", _count(headline.get("won_customers"))),
-        ("Win rate", _rate(headline.get("win_rate"), headline.get("directional"))),
-    ]
-    width = max(len(name) for name, _ in figures)
-    lines += [f"  {name + ':':<{width + 1}} {value}" for name, value in figures]
-    lines += [
-        "",
-        "The PDF has the details: reps, new customers and win rate by segment.",
-        "",
-        f"-- reporter (built from {clean_header(source)})",
-    ]
-    return "\n".join(lines) + "\n"
-
-
 def build(
     *,
     sender: str,
     recipient: str,
     subject_line: str,
     text: str,
-    pdf: Path,
     msg_id: str,
+    pdf: Path | None = None,
+    attachments: Sequence[Path] = (),
+    html: str | None = None,
     max_bytes: int = MAX_MESSAGE_BYTES,
 ) -> EmailMessage:
-    """Assemble the message. Raises :class:`MessageTooLarge`, or ``BadAddress``/OSError."""
+    """Assemble the message: ``text`` (and ``html`` as its alternative), the files attached.
+
+    Raises :class:`MessageTooLarge`, or ``BadAddress``/OSError.
+    """
+    files = [*([pdf] if pdf is not None else []), *attachments]
     msg = EmailMessage(policy=policy.default)
     msg["From"] = parse_address(sender)
     msg["To"] = parse_address(recipient)
@@ -93,32 +74,28 @@ def build(
     msg["Message-ID"] = msg_id
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text)
-    msg.add_attachment(
-        Path(pdf).read_bytes(),
-        maintype="application",
-        subtype="pdf",
-        filename=clean_header(Path(pdf).name, limit=150),
-    )
+    if html is not None:
+        msg.add_alternative(html, subtype="html")
+    for path in files:
+        maintype, subtype = _MIME.get(Path(path).suffix.lower(), ("application", "octet-stream"))
+        msg.add_attachment(
+            Path(path).read_bytes(),
+            maintype=maintype,
+            subtype=subtype,
+            filename=clean_header(Path(path).name, limit=150),
+        )
     size = len(msg.as_bytes(policy=policy.SMTP))
     if size > max_bytes:
+        names = ", ".join(Path(p).name for p in files) or "its text"
         raise MessageTooLarge(
-            f"the message with {Path(pdf).name} is {size / 1e6:.1f} MB encoded, over the"
+            f"the message with {names} is {size / 1e6:.1f} MB encoded, over the"
             f" {max_bytes / 1e6:.0f} MB limit mail servers accept: shorten the briefing"
-            " ([briefings] max_rows) or share the PDF from the run folder instead"
+            " ([briefings] max_rows) or share the file from the run folder instead"
         )
     return msg
 
 
-def _count(value: Any) -> str:
-    return "n/a" if value is None else f"{int(value):,}"
-
-
-def _amount(value: Any) -> str:
-    return "n/a" if value is None else f"{float(value):,.0f}"
-
-
-def _rate(value: Any, directional: Any) -> str:
-    if value is None:
-        return "n/a (no closed opportunities)"
-    text = f"{float(value):.0%}"
-    return f"{text} (few closed deals: directional only)" if directional else text
+_MIME = {
+    ".pdf": ("application", "pdf"),
+    ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}

@@ -95,19 +95,27 @@ def resolve(
     warnings: list[str] = []
     for segment in segments:
         raw = configured.get(segment) or folded.get(segment.casefold()) or from_data.get(segment)
-        good: list[str] = []
-        for text in raw or ():
-            try:
-                address = str(parse_address(text))
-            except BadAddress as exc:
-                warnings.append(f"segment {segment!r}: skipped {exc}")
-                continue
-            if address.lower() not in {g.lower() for g in good}:
-                good.append(address)
+        good, skipped = addresses(raw or (), f"segment {segment!r}")
+        warnings += skipped
         if not good:
             warnings.append(
                 f"segment {segment!r} has no recipient: add it to [briefings.recipients]"
                 " in config.toml or give its manager an e-mail in the reps sheet"
             )
-        result[segment] = tuple(good)
+        result[segment] = good
     return result, warnings
+
+
+def addresses(raw: Iterable[str], label: str) -> tuple[tuple[str, ...], list[str]]:
+    """Parsed, normalised, de-duplicated addresses, and a warning for each one skipped."""
+    good: list[str] = []
+    warnings: list[str] = []
+    for text in raw:
+        try:
+            address = str(parse_address(text))
+        except BadAddress as exc:
+            warnings.append(f"{label}: skipped {exc}")
+            continue
+        if address.lower() not in {g.lower() for g in good}:
+            good.append(address)
+    return tuple(good), warnings

@@ -10,6 +10,7 @@ HTML is rendered here, in the calling process; PDFs are rendered by
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -26,7 +27,7 @@ from reporter.printable import printable
 from reporter.write.briefing.branding import theme_css
 from reporter.write.briefing.context import build_context
 from reporter.write.briefing.pool import Batch, Renderers
-from reporter.write.briefing.render import Job
+from reporter.write.briefing.render import Job, render_pdf
 from reporter.write.briefing.slug import inside, unique_slugs
 
 LOG = logging.getLogger("reporter.briefings")
@@ -228,3 +229,24 @@ def render_briefings(
     ):
         batch.wait(progress)
     return batch.paths
+
+
+COMPANY_FILE = "company.pdf"
+COMPANY_TITLE = "Company-wide"
+
+
+def render_company(folder: Path, overall: Report, dataset: Dataset, config: Config) -> Path:
+    """The company-wide briefing for leadership, from the same templates: ``folder/company.pdf``.
+
+    ``folder`` is the (staged) briefings folder; a segment that took ``company.pdf``
+    already leaves this one ``company-wide.pdf``.
+    """
+    report = dataclasses.replace(overall, segment=("company", COMPANY_TITLE))
+    name = COMPANY_FILE if not (folder / COMPANY_FILE).exists() else "company-wide.pdf"
+    (job,) = prepare_jobs(folder, {COMPANY_TITLE: report}, overall, dataset, config)
+    done = render_pdf(dataclasses.replace(job, target=str(folder / name)))
+    for url in done.refused:
+        LOG.warning("company briefing: refused to fetch %s", printable(url))
+    for message in done.warnings:
+        LOG.warning("company briefing: %s", printable(message))
+    return folder / name
