@@ -88,7 +88,8 @@ SHOWN_RISKS = 10
 
 
 def bonus_risk_lines(dataset: Dataset) -> list[str]:
-    """Every won deal whose bonus is at risk, with the rep and the amount (first ten)."""
+    """Every won deal whose bonus is at risk, as the readers describe it: where, the code,
+    the rep and the amount (the first ten)."""
     from reporter.write.risks import bonus_risk_records
 
     risks = bonus_risk_records(dataset)
@@ -100,8 +101,8 @@ def bonus_risk_lines(dataset: Dataset) -> list[str]:
     ]
     for r in risks[:SHOWN_RISKS]:
         where = ":".join(str(p) for p in (r["file"], r["sheet"], r["row"]) if p not in (None, ""))
-        who = f"{r['rep'] or 'no rep'}, {r['amount'] or 'amount unknown'}"
-        lines.append(f"  {where} {r['code']}: {who} — {r['problem']}")
+        # the readers' problem text names the rep and the amount (also of a quarantined deal)
+        lines.append(f"  {where} {r['code']}: {r['problem']}")
     if len(risks) > SHOWN_RISKS:
         lines.append(f"  … and {len(risks) - SHOWN_RISKS} more on the Data Quality sheet")
     return lines
