@@ -314,6 +314,16 @@ def _no_formulas_written(folder: Path) -> None:
                 assert not bad, (name, bad)
 
 
+def _name_cut_with_ellipsis(folder: Path) -> None:
+    """The briefing shows the long name's start and an ellipsis, never all of it."""
+    from pypdf import PdfReader
+
+    pdfs = sorted((folder / "out" / "briefings").glob("*.pdf"))
+    text = "".join(page.extract_text() for pdf in pdfs for page in PdfReader(pdf).pages)
+    assert "Big renewal" in text and "…" in text
+    assert text.count("Ω") < 200, text.count("Ω")
+
+
 def _random_bytes() -> bytes:
     import random
 
@@ -391,6 +401,7 @@ CASES: list[Case] = [
         "deal_name_40000_chars",
         _xlsx("deal_name_40000_chars.xlsx", rows=_long_text(2, 40_000)),
         command="build",
+        check=_name_cut_with_ellipsis,
         slow=True,
     ),
     Case(
