@@ -124,7 +124,7 @@ def bench_size(size: str, repeat: int, baseline: bool, work: Path) -> str:
         "|---|---:|---:|---:|---:|",
     ]
     workers = stages.get("workers_cpu", dict.fromkeys(ORDER, 0.0))
-    for stage in ORDER:
+    for stage in (s for s in ORDER if s in stages["wall"]):
         lines.append(
             f"| {stage} | {stages['wall'][stage]:.2f} | {stages['cpu'][stage]:.2f} "
             f"| {workers[stage]:.2f} | {mb(stages['peak'][stage])} |"

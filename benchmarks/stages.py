@@ -34,11 +34,14 @@ from typing import Any
 STAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "read": (
         ("reporter.read.sniff", "sniff"),
+        ("reporter.read.guarded", "read_guarded"),  # the reader in a limited child process
         ("reporter.read.excel", "read_workbook"),
         ("reporter.read.csvfile", "read_csv"),
     ),
     "normalise": (("reporter.pipeline", "check"),),
-    "metrics": (("reporter.pipeline", "compute_all"),),
+    "metrics": (("reporter.pipeline", "compute_all"), ("reporter.pipeline", "_compute")),
+    # issue 10: the figures compared with the history store, and the run recorded there
+    "history": (("reporter.pipeline", "_compare"), ("reporter.history.record", "Pending.record")),
     "workbook": (
         ("reporter.write.xlsx", "write_workbook"),
         ("reporter.write.xlsx", "write"),
@@ -52,7 +55,7 @@ STAGES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "json": (("reporter.write.json", "write_metrics"),),
 }
-ORDER = ("read", "normalise", "metrics", "workbook", "briefings", "json", "other")
+ORDER = ("read", "normalise", "metrics", "history", "workbook", "briefings", "json", "other")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
