@@ -138,8 +138,10 @@ def write_summary(
         _charts(
             workbook, ws, header, len(trend_rows), trend_end + 2, cells.styles.theme.palette.series
         )
-    # beside the headline table (columns A-E), clear of the long subtitle line
-    add_logo(ws, cells.styles.theme, top, len(widths) - 2)
+    # right of every column written (the headline table grows columns as figures do),
+    # under the title and subtitle, whose text runs on to the right
+    right = ws.dim_colmax + 1 if ws.dim_colmax is not None else 8
+    add_logo(ws, cells.styles.theme, 2, right)
 
 
 def _write_headline(ws: Worksheet, cells: Cells, header: int, report: Report) -> int:
