@@ -241,7 +241,8 @@ def render_company(folder: Path, overall: Report, dataset: Dataset, config: Conf
     ``folder`` is the (staged) briefings folder; a segment that took ``company.pdf``
     already leaves this one ``company-wide.pdf``.
     """
-    report = dataclasses.replace(overall, segment=("company", COMPANY_TITLE))
+    # The briefing dimension, so the comparison chart shows every segment side by side.
+    report = dataclasses.replace(overall, segment=(config.briefings.by, COMPANY_TITLE))
     name = COMPANY_FILE if not (folder / COMPANY_FILE).exists() else "company-wide.pdf"
     (job,) = prepare_jobs(folder, {COMPANY_TITLE: report}, overall, dataset, config)
     done = render_pdf(dataclasses.replace(job, target=str(folder / name)))
