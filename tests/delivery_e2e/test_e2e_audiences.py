@@ -96,3 +96,36 @@ def test_build_send_reports_what_it_sent(delivered):
     _, result = delivered
     out = result.stdout + result.stderr
     assert "5 sent" in out
+
+
+@pytest.mark.slow
+def test_finance_also_gets_its_own_template_filled(tmp_path):
+    """With `[workbook] template`, the filled copy goes to finance beside sales-report.xlsx."""
+    from pathlib import Path
+
+    template = Path(__file__).parents[2] / "samples" / "brand" / "finance-template.xlsx"
+    files = write_files(tmp_path / "drop")
+    with Smtp() as smtp:
+        config = write_config(
+            tmp_path / "config.toml",
+            {
+                "email": email_table(smtp.port),
+                "delivery": {"finance": [FINANCE]},
+                "workbook": {"template": str(template)},
+            },
+        )
+        result = reporter("build", *files, "--config", config, "--out", tmp_path / "out", "--send")
+        assert result.returncode == 0, result.stderr
+        (msg,) = smtp.to(FINANCE)
+    assert sorted(attachment_names(msg)) == ["finance-template.xlsx", "sales-report.xlsx"]
+    (filled,) = [a for a in msg.iter_attachments() if a.get_filename() == "finance-template.xlsx"]
+    book = openpyxl.load_workbook(io.BytesIO(filled.get_content()))
+    left = [
+        f"{ws.title}!{cell.coordinate}"
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and "{{" in cell.value
+    ]
+    assert left == []  # every placeholder was filled
+    assert "finance-template.xlsx" in bodies(msg)[0]

@@ -63,6 +63,7 @@ class Manifest:
     findings: tuple[Finding, ...] = ()  # what could hold the run (see deliver.hold)
     workbook: Path | None = None  # for finance
     company: Path | None = None  # briefings/company.pdf, for leadership
+    template: Path | None = None  # finance's own template filled ([workbook] template)
 
     def to_record(self) -> dict[str, Any]:
         """Plain JSON-ready data (PDFs relative to the run folder, with their SHA-256), sealed.
@@ -82,6 +83,8 @@ class Manifest:
             "workbook_sha256": _file_sha256(self.workbook) if self.workbook else None,
             "company": _relative(self.company, self.run_dir) if self.company else None,
             "company_sha256": _file_sha256(self.company) if self.company else None,
+            "template": _relative(self.template, self.run_dir) if self.template else None,
+            "template_sha256": _file_sha256(self.template) if self.template else None,
             "briefings": [
                 {
                     "segment": b.segment,
@@ -167,6 +170,7 @@ def from_result(
         source = ", ".join(names) or result.out_dir.name
     company = getattr(result, "company_briefing", None)
     workbook = Path(result.workbook)
+    template = getattr(result, "template", None)
     return Manifest(
         sha256=sha256 or run_sha256(result),
         source=source,
@@ -180,6 +184,7 @@ def from_result(
         findings=tuple(findings(metrics)),
         workbook=workbook if workbook.is_file() else None,
         company=Path(company) if company else None,
+        template=Path(template) if template and Path(template).is_file() else None,
     )
 
 
@@ -247,6 +252,7 @@ def read(run_dir: Path) -> Manifest:
             findings=tuple(Finding.from_record(f) for f in data.get("findings") or ()),
             workbook=_optional(run_dir, path, data, "workbook"),
             company=_optional(run_dir, path, data, "company"),
+            template=_optional(run_dir, path, data, "template"),
         )
     except FileNotFoundError:
         raise DeliveryError(
@@ -297,7 +303,7 @@ def _inside(run_dir: Path, path: Path, name: str, sha256: Any) -> Path:
 
 
 def _optional(run_dir: Path, path: Path, data: Mapping[str, Any], key: str) -> Path | None:
-    """The workbook or the company briefing, when the run has one (checked like a PDF)."""
+    """The workbook, company briefing or filled template, when the run has one (checked like a PDF)."""
     name = data.get(key)
     return _inside(run_dir, path, str(name), data.get(f"{key}_sha256")) if name else None
 

@@ -73,13 +73,18 @@ def outgoing(
         if manifest.workbook is None:
             warnings.append("finance: this run has no sales-report.xlsx; rebuild it")
         else:
+            files = (manifest.workbook,)
+            intro = "Attached is the sales workbook (sales-report.xlsx) for finance"
+            if manifest.template is not None:  # finance's own workbook, filled from the same run
+                files += (manifest.template,)
+                intro += f", and your own workbook ({manifest.template.name}) filled in"
             body = words.render(
                 f"Sales workbook — {manifest.period}{_qtd(manifest)}",
-                "Attached is the sales workbook (sales-report.xlsx) for finance.",
+                intro + ".",
                 [company, quality],
                 footer,
             )
-            out.append(Outgoing(FINANCE, "finance", who, (manifest.workbook,), body))
+            out.append(Outgoing(FINANCE, "finance", who, files, body))
     if delivery.leadership:
         who, bad = addresses(delivery.leadership, "[delivery] leadership")
         warnings += bad
