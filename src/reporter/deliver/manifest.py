@@ -303,7 +303,7 @@ def _inside(run_dir: Path, path: Path, name: str, sha256: Any) -> Path:
 
 
 def _optional(run_dir: Path, path: Path, data: Mapping[str, Any], key: str) -> Path | None:
-    """The workbook, company briefing or filled template, when the run has one (checked like a PDF)."""
+    """The workbook, company briefing or filled template of the run (checked like a PDF)."""
     name = data.get(key)
     return _inside(run_dir, path, str(name), data.get(f"{key}_sha256")) if name else None
 
