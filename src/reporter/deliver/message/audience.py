@@ -73,7 +73,7 @@ def outgoing(
         if manifest.workbook is None:
             warnings.append("finance: this run has no sales-report.xlsx; rebuild it")
         else:
-            files = (manifest.workbook,)
+            files: tuple[Path, ...] = (manifest.workbook,)
             intro = "Attached is the sales workbook (sales-report.xlsx) for finance"
             if manifest.template is not None:  # finance's own workbook, filled from the same run
                 files += (manifest.template,)
