@@ -11,20 +11,16 @@ systemd timer or an operator runs it.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from aiosmtpd.controller import Controller
+from support.deliver_helpers import SmtpServer
 
 EXPORT = """\
 Opportunity ID,Opportunity Owner,Account Name,Stage,Amount,Created Date,Close Date
@@ -146,51 +142,15 @@ def audiences() -> dict[str, Any]:
 # SMTP ---------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Recorder:
-    """aiosmtpd handler keeping every accepted message."""
-
-    received: list[EmailMessage] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        msg = message_from_bytes(envelope.content, policy=policy.default)
-        with self.lock:
-            self.received.append(msg)  # type: ignore[arg-type]
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        with self.lock:
-            return [m for m in self.received if address in str(m["To"])]
-
-
-class Smtp:
-    """An SMTP server on 127.0.0.1 at a free port."""
-
-    def __init__(self) -> None:
-        self.recorder = Recorder()
-        self.port = _free_port()
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
-
-    def __enter__(self) -> Smtp:
-        self.controller.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.controller.stop()
+class Smtp(SmtpServer):
+    """The shared loopback SMTP server, read as these tests read it: all, or to one address."""
 
     @property
     def received(self) -> list[EmailMessage]:
-        return list(self.recorder.received)
+        return list(self.handler.received)
 
     def to(self, address: str) -> list[EmailMessage]:
-        return self.recorder.to(address)
+        return self.handler.to(address)
 
 
 # the CLI ------------------------------------------------------------------------------
