@@ -25,9 +25,9 @@ TREATED_AS_OPEN = "treated as open"
 # be wrong, a NOTE changes nothing counted (skipped blank rows, merged copies, ignored sheets).
 ERROR, WARNING, NOTE = "error", "warning", "note"
 # A risk to what a rep is paid: a won deal that may be miscounted (a won-looking unknown
-# stage, a won deal quarantined, dated in the future, or whose amount was refused). Listed
-# first by the CLI summary and the Data Quality sheet; ``--strict`` fails on it. Codes
-# marked ``when_won`` carry it on won deals only; ``Issue.severity`` says per issue.
+# stage, a won deal quarantined, dated in the future, or whose amount is blank or refused).
+# Listed first by the CLI summary and the Data Quality sheet; ``--strict`` fails on it.
+# Codes marked ``when_won`` carry it on won deals only; ``Issue.severity`` says per issue.
 BONUS_RISK = "bonus-risk"
 
 
@@ -47,14 +47,16 @@ class Code:
     variants: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # True: on a won deal this issue is a bonus risk (the reader sets Issue.severity).
     when_won: bool = False
+    # What reporter did when the deal is won, where that differs from ``action``.
+    won_action: str = ""
 
 
 def _code(title: str, severity: str, problem: str, action: str, **variants: str) -> Code:
     return Code(title, severity, problem, action, MappingProxyType(variants))
 
 
-def _won_risk(title: str, severity: str, problem: str, action: str) -> Code:
-    return Code(title, severity, problem, action, when_won=True)
+def _won_risk(title: str, severity: str, problem: str, action: str, won_action: str = "") -> Code:
+    return Code(title, severity, problem, action, when_won=True, won_action=won_action)
 
 
 # Stable codes. Add new ones; never rename (tests and other tools match on them).
@@ -70,10 +72,13 @@ REGISTRY: Mapping[str, Code] = MappingProxyType({
         "same opportunity id as {kept}, but the copies differ: {fields}",
         "kept the copy at {kept}, the newer information ({why}); this copy not counted",
     ),
-    "missing-amount": _code(
-        "Won or lost opportunity has no amount; counted, adds nothing to amounts", WARNING,
+    # On a won deal a bonus risk: the rep's won amount would be a partial sum shown as whole.
+    "missing-amount": _won_risk(
+        "Won or lost opportunity has no amount; counted, its amount unknown", WARNING,
         "{outcome} opportunity has no amount",
         "counted as one deal; adds nothing to won/lost amounts",
+        won_action="counted as one deal; every won amount it belongs to is shown as \"—\" "
+        "with the known part beside it",
     ),
     "duplicate-row": _code(
         "Identical row seen again (no id column); later copy merged into the first", NOTE,
@@ -224,6 +229,11 @@ class Issue:
     action: str
     # "" → the code's registered severity; BONUS_RISK when the reader found a won deal at risk.
     severity: str = ""
+    # The deal the issue concerns, where the reader knows it: the rep credited, and its
+    # amount in ``currency`` (as it counts in the figures; as read when it was refused).
+    rep: str | None = None
+    amount: float | None = None
+    currency: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in CODES:

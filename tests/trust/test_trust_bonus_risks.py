@@ -6,6 +6,7 @@ calendar quarters (fiscal year starts in January). Row numbers are CSV lines (he
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from trust_support import FIXTURES, bonus_risks, issues, load, report, run_cli, won_by_rep
@@ -68,3 +69,79 @@ def test_a_future_won_deal_sets_neither_data_through_nor_the_period():
     # latest closed outcome dated no later than today: Cara's loss on 25 Mar 2025
     assert period.label == "FY2025 Q1"
     assert period.data_through == date(2025, 3, 25)
+
+
+BLANK = "rep_tracker_won_deals_blank_and_na_amounts.csv"
+
+
+def test_a_won_deal_without_an_amount_is_a_bonus_risk():
+    data = load(BLANK)
+    # Ann's "n/a" (line 4) and Cara's blank (line 7) are won; Ben's blank (line 6) is lost
+    assert bonus_risks(data) == {("missing-amount", 4), ("missing-amount", 7)}
+    lost = [i for i in issues(data, "missing-amount") if i.row == 6]
+    assert [(i.severity, i.rep) for i in lost] == [("warning", "Ben Ode")]
+
+
+def test_a_won_deal_without_an_amount_names_its_rep_and_no_amount():
+    found = {i.row: i for i in issues(load(BLANK), "missing-amount")}
+    assert (found[4].rep, found[4].amount, found[4].currency) == ("Ann Park", None, None)
+    assert found[4].problem.endswith("[won deal: Ann Park, no amount]")
+    assert "—" in found[4].action  # the won amount it belongs to is shown as "—"
+    assert found[7].rep == "Cara Diaz"
+
+
+def test_strict_fails_on_a_won_deal_without_an_amount():
+    result = run_cli("check", FIXTURES / BLANK, "--strict")
+    assert result.exit_code == 1, result.output
+    assert "Bonus at risk: 2 won deal(s)" in result.output
+
+
+def test_strict_passes_when_only_a_lost_deal_has_no_amount(tmp_path):
+    # the tracker without its two won deals that lack an amount (lines 4 and 7)
+    lines = (FIXTURES / BLANK).read_text().splitlines()
+    kept = tmp_path / "tracker.csv"
+    kept.write_text("\n".join(line for n, line in enumerate(lines, 1) if n not in (4, 7)))
+    result = run_cli("check", kept, "--strict")
+    assert result.exit_code == 0, result.output
+    assert "Bonus at risk" not in result.output
+
+
+def test_quarantined_won_deals_carry_their_rep_amount_and_currency():
+    found = {i.row: i for i in load(AT_RISK).issues if i.severity == "bonus-risk"}
+    # line 3: no owner, USD 6,000; line 4: Ben Ode, USD 2,000 without a close date
+    assert (found[3].rep, found[3].amount, found[3].currency) == (None, 6000, "USD")
+    assert (found[4].rep, found[4].amount, found[4].currency) == ("Ben Ode", 2000, "USD")
+    # the problem text names the same deal the fields hold
+    assert found[3].problem.endswith("[won deal: no owner, 6,000 USD]")
+    assert found[4].problem.endswith("[won deal: Ben Ode, 2,000 USD]")
+    # line 5's amount "12,5OO" was refused: no amount, whatever the currency column says
+    assert (found[5].rep, found[5].amount) == ("Ben Ode", None)
+    assert found[5].problem.endswith("[won deal: Ben Ode, no amount]")
+
+
+def test_a_refused_amount_is_named_as_written_in_its_own_currency():
+    config = {"currency": {"missing_rates": "counts-only"}}
+    data = load("sf_report_opportunity_currency_eur_usd_jpy.csv", config=config)
+    found = {i.row: i for i in issues(data, "unconverted-amount")}
+    # line 4: Ben Ode's won ¥1,500,000, refused (no rate): shown as written, a bonus risk
+    assert (found[4].rep, found[4].amount, found[4].currency) == ("Ben Ode", 1_500_000, "JPY")
+    assert found[4].severity == "bonus-risk"
+    assert found[4].problem.endswith("[won deal: Ben Ode, 1,500,000 JPY]")
+    # line 5: Ben's lost $5,000 is refused too, but no bonus depends on it
+    assert (found[5].amount, found[5].currency, found[5].severity) == (5000, "USD", "warning")
+
+
+def test_delivery_counts_a_won_deal_without_an_amount_as_a_bonus_risk_only(tmp_path):
+    # read from the run's own metrics.json, as a watcher does
+    from reporter.deliver.hold import findings, holding
+
+    result = run_cli("build", FIXTURES / BLANK, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    found = {f.condition: f.count for f in findings(metrics)}
+    # lines 4 and 7 (won, no amount) are bonus risks; no won deal was set aside
+    assert found["bonus-risk"] == 2 and found["missing-amount"] == 3
+    assert "quarantined-won-deal" not in found
+    assert [f.condition for f in holding(findings(metrics), ("bonus-risk",))] == ["bonus-risk"]
+    risks = [(r["row"], r["rep"], r["amount"]) for r in metrics["bonus_risks"]]
+    assert risks == [(4, "Ann Park", None), (7, "Cara Diaz", None)]

@@ -42,9 +42,12 @@ def test_data_quality_sheet_starts_with_the_risks(typos):
     rows = list(ws.iter_rows(values_only=True))
     header = rows[0]
     first = [dict(zip(header, r, strict=False)) for r in rows[1:3]]
-    assert [(r["Code"], r["Bonus"], r["Rep"], r["Amount"], r["Row"]) for r in first] == [
-        ("won-looking-stage", "at risk", "Ana Lopez", "7,000.00", 3),
-        ("won-looking-stage", "at risk", "Ben Ode", "3,000.00", 4),
+    # the amount is a number (finance can sum and filter it), its currency beside it
+    assert [
+        (r["Code"], r["Bonus"], r["Rep"], r["Amount"], r["Currency"], r["Row"]) for r in first
+    ] == [
+        ("won-looking-stage", "at risk", "Ana Lopez", 7000, "USD", 3),
+        ("won-looking-stage", "at risk", "Ben Ode", 3000, "USD", 4),
     ]
     assert all(dict(zip(header, r, strict=False))["Bonus"] in ("", None) for r in rows[3:])
 
@@ -52,9 +55,9 @@ def test_data_quality_sheet_starts_with_the_risks(typos):
 def test_metrics_json_lists_the_risks(typos):
     _output, out = typos
     risks = json.loads((out / "metrics.json").read_text())["bonus_risks"]
-    assert [(r["code"], r["row"], r["rep"], r["amount"]) for r in risks] == [
-        ("won-looking-stage", 3, "Ana Lopez", "7,000.00"),
-        ("won-looking-stage", 4, "Ben Ode", "3,000.00"),
+    assert [(r["code"], r["row"], r["rep"], r["amount"], r["currency"]) for r in risks] == [
+        ("won-looking-stage", 3, "Ana Lopez", 7000, "USD"),
+        ("won-looking-stage", 4, "Ben Ode", 3000, "USD"),
     ]
 
 

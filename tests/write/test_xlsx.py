@@ -303,6 +303,7 @@ def test_data_quality_lists_every_issue(tmp_path):
         None,  # Bonus: not at risk (not a won deal)
         None,  # Rep
         None,  # Amount
+        None,  # Currency
         "team.xlsx",
         "Deals",
         9,

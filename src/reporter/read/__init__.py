@@ -27,7 +27,7 @@ from reporter.read.inputs import INPUT_SUFFIXES, Skipped, expand, read_regular
 from reporter.read.opportunities import OpportunityBuilder, Record, dedupe, record_issue
 from reporter.read.outcome import OutcomeRules
 from reporter.read.reference import Joiner, References, size_band
-from reporter.read.risks import flag_bonus_risks
+from reporter.read.risks import attach_deals
 from reporter.read.sniff import sniff
 from reporter.read.tables import (
     OPPORTUNITIES,
@@ -294,7 +294,7 @@ def load_dataset(paths: list[Path], config: Config, progress: Progress | None = 
     return Dataset(
         opportunities=_frame(records, extras),
         targets=targets,
-        issues=tuple(flag_bonus_risks(issues, builder.won_cells)),
+        issues=tuple(attach_deals(issues, builder.deals, currency)),
         inputs=tuple(inputs),
         extra_dimensions=extras,
         currency=currency,

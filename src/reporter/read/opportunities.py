@@ -14,6 +14,7 @@ from reporter.quality import Issue
 from reporter.read import recency
 from reporter.read.currency import fmt_amount
 from reporter.read.outcome import OutcomeRules
+from reporter.read.risks import Deal
 from reporter.read.tables import Table
 from reporter.read.won_looking import looks_won
 from reporter.vocabulary import ACCOUNT_ID, LOST, OPEN, WON, normalise
@@ -62,8 +63,8 @@ class OpportunityBuilder:
         self._flag_count = -1
         self._unknown_stages: set[str] = set()
         self._read = 0
-        # Every won row (quarantined ones too) → (rep, amount as written), for bonus risks.
-        self.won_cells: dict[Cell, tuple[str | None, str | None]] = {}
+        # Every opportunity row (quarantined ones too) → its deal, for the issues about it.
+        self.deals: dict[Cell, Deal] = {}
 
     def records(self, table: Table, file_age: int | None = None) -> list[Record]:
         """Every countable row of ``table`` (quarantined rows are left out, with an issue).
@@ -98,8 +99,8 @@ class OpportunityBuilder:
                 has_closed,
             )
             record["outcome"] = decision.outcome
-            if decision.outcome == WON:
-                self._won(record)
+            cell = (table.raw.file, table.raw.sheet, row)
+            self.deals[cell] = Deal.of(record, won=decision.outcome == WON)
             if decision.unknown_stage and stage is not None:
                 self._unknown(table, record, stage)
             if decision.conflicting:
@@ -137,12 +138,6 @@ class OpportunityBuilder:
                 **values,
             )
         )
-
-    def _won(self, record: Record) -> None:
-        amount, code = record.get("amount"), record.get("currency")
-        shown = None if amount is None else fmt_amount(amount) + (f" {code}" if code else "")
-        cell = (record["source_file"], record["source_sheet"], record["source_row"])
-        self.won_cells[cell] = (record.get("owner"), shown)
 
     def _unknown(self, table: Table, record: Record, stage: str) -> None:
         key = normalise(stage)

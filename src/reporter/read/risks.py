@@ -1,32 +1,88 @@
-"""Risks to a bonus: issues on won deals that change what a rep is paid.
+"""The deal each issue concerns, and the risks to a bonus among the issues.
 
-A won-looking unknown stage (code ``won-looking-stage``, always a risk), and on a won deal:
-no owner or no close date (quarantined), a close date in the future, an amount refused
-(unreadable, an Excel error, or in a currency without a rate). Codes registered with
-``when_won`` get severity ``bonus-risk`` on won rows here, with the rep and the amount,
-so the CLI summary and the Data Quality sheet can list them first and ``--strict`` fails.
+Every issue found on an opportunity row gets the rep, the amount and the currency of that
+deal (``Issue.rep/amount/currency``), so the Data Quality sheet and metrics.json can show
+them for quarantined rows too. On a won deal, codes registered with ``when_won`` (no owner,
+no close date, a close date in the future, an amount blank or refused) get severity
+``bonus-risk``; a won-looking unknown stage (``won-looking-stage``) always has it. The CLI
+summary and the Data Quality sheet list them first and ``--strict`` fails on them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 from reporter.quality import BONUS_RISK, REGISTRY, Issue
 
 Cell = tuple[str, str | None, int | None]
 
 
-def flag_bonus_risks(
-    issues: Iterable[Issue], won: Mapping[Cell, tuple[str | None, str | None]]
+@dataclass(frozen=True)
+class Deal:
+    """One opportunity row as read: the record (owner names and conversions land in it
+    later), its amount and currency as written, and whether it is won."""
+
+    record: Mapping[str, Any]
+    amount: float | None
+    currency: str | None
+    won: bool
+
+    @classmethod
+    def of(cls, record: Mapping[str, Any], won: bool) -> Deal:
+        """The deal of ``record`` now, before amounts are converted."""
+        return cls(record, record.get("amount"), record.get("currency"), won)
+
+    def shown(self, currency: str | None) -> tuple[str | None, float | None, str | None]:
+        """(rep, amount, currency) as the figures count it: converted when it was, as
+        written when it was refused or never reached conversion (a quarantined row).
+        ``currency`` is the data's one currency, for rows that do not name theirs."""
+        counted = self.record.get("amount")
+        if counted is not None:
+            amount, code = counted, self.record.get("currency")
+        else:
+            amount, code = self.amount, self.currency
+        rep = self.record.get("owner")
+        if amount is None:
+            return (str(rep) if rep else None, None, None)
+        return (str(rep) if rep else None, amount, code or currency)
+
+
+def attach_deals(
+    issues: Iterable[Issue], deals: Mapping[Cell, Deal], currency: str | None = None
 ) -> list[Issue]:
-    """``issues`` with the bonus risks flagged; ``won`` maps each won row to (rep, amount)."""
+    """``issues`` with the deal each concerns, and the bonus risks flagged.
+
+    ``deals`` maps each opportunity row (file, sheet, row) to its :class:`Deal`;
+    ``currency`` is the data's one currency (None when mixed or never stated).
+    """
     out: list[Issue] = []
     for issue in issues:
-        cell = (issue.file, issue.sheet, issue.row)
-        if REGISTRY[issue.code].when_won and cell in won:
-            rep, amount = won[cell]
-            who = f" [won deal: {rep or 'no owner'}, {amount or 'amount unknown'}]"
-            issue = replace(issue, severity=BONUS_RISK, problem=issue.problem + who)
+        deal = deals.get((issue.file, issue.sheet, issue.row))
+        if deal is None:
+            out.append(issue)
+            continue
+        rep, amount, code = deal.shown(currency)
+        issue = replace(issue, rep=rep, amount=amount, currency=code)
+        spec = REGISTRY[issue.code]
+        if spec.when_won and deal.won:
+            issue = replace(
+                issue,
+                severity=BONUS_RISK,
+                problem=f"{issue.problem} [won deal: {deal_text(rep, amount, code)}]",
+                action=spec.won_action or issue.action,
+            )
         out.append(issue)
     return out
+
+
+def deal_text(rep: str | None, amount: float | None, currency: str | None) -> str:
+    """``Ann Lee, 13,900 USD`` / ``no owner, no amount``: a deal in a problem text, from the
+    same fields the Rep, Amount and Currency columns show."""
+    if amount is None:
+        shown = "no amount"
+    else:
+        number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
+        shown = number + (f" {currency}" if currency else "")
+    return f"{rep or 'no owner'}, {shown}"

@@ -259,8 +259,10 @@ def data_quality(dataset: Dataset, notes: Sequence[Any]) -> Table:
         Col("code", "Code", TEXT),
         Col("title", "Issue", TEXT),
         Col("risk", "Bonus", TEXT),
+        # the deal the issue concerns (any issue on an opportunity row, quarantined too)
         Col("rep", "Rep", TEXT),
-        Col("amount", "Amount", TEXT),
+        Col("amount", "Amount", MONEY),
+        Col("currency", "Currency", TEXT),
         Col("file", "File", TEXT),
         Col("sheet", "Sheet", TEXT),
         Col("row", "Row", ROW_NUMBER),
