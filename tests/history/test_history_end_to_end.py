@@ -155,9 +155,11 @@ def test_close_then_four_edits_are_restated_deal_by_deal(runner, tmp_path):
     # Statements for the closed quarter: the frozen figures, and Ann's restatements.
     stated = invoke(runner, "statements", "FY2026Q3", "--out", out)
     assert stated.exit_code == 0, stated.output
-    pdfs = sorted((out / "statements").glob("*.pdf"))
+    pdfs = sorted((out / "statements" / "FY2026Q3").glob("*.pdf"))
     assert [p.name for p in pdfs] == ["Ann.pdf", "Bob.pdf", "Cy.pdf"]
-    ann = " ".join(page.extract_text() for page in PdfReader(out / "statements" / "Ann.pdf").pages)
+    ann = " ".join(
+        page.extract_text() for page in PdfReader(out / "statements" / "FY2026Q3" / "Ann.pdf").pages
+    )
     frozen_ann = {(r["rep"], r["quarter"]): r for r in frozen_doc["won_opportunities_by_rep"]}[
         ("Ann", "FY2026 Q3")
     ]

@@ -35,13 +35,14 @@ def test_only_the_affected_briefing_shows_the_restatement(runner, tmp_path):
     # Statements of the open quarter: the latest build's figures, as in metrics.json.
     stated = runner.invoke(cli, ["statements", "FY2026Q3", "--out", str(out)])
     assert stated.exit_code == 0, stated.output
-    bob = text(out / "statements" / "Bob.pdf")
-    ann = text(out / "statements" / "Ann.pdf")
+    bob = text(out / "statements" / "FY2026Q3" / "Bob.pdf")
+    ann = text(out / "statements" / "FY2026Q3" / "Ann.pdf")
     rows = {r["rep"]: r for r in doc["won_opportunities_by_rep"] if r["quarter"] == "FY2026 Q3"}
     assert (rows["Bob"]["won_opportunities"], rows["Bob"]["won_amount"]) == (2, 2300)
     assert (rows["Ann"]["won_opportunities"], rows["Ann"]["lost_opportunities"]) == (1, 1)
     assert "Not closed yet" in bob and "2,300" in bob and "W1" in bob and "W2" in bob
     assert "50.0%" in ann and "1,000" in ann and "E1" in ann and "E2" not in ann
+    assert "Win rate DIRECTIONAL" in ann  # 2 closed, under the default min_closed of 20
 
     assert runner.invoke(cli, ["close", "FY2026Q3", "--out", str(out)]).exit_code == 0
     rebuilt = runner.invoke(cli, ["build", str(later), "--out", str(out), "-q"])

@@ -124,17 +124,18 @@ def history(config_path: Path | None, out_dir: Path, limit: int, debug: bool) ->
 @cli.command()
 @period_argument
 @config_option
-@out_option("Output folder of the builds; statements go to OUT/statements/.")
+@out_option("Output folder of the builds; statements go to OUT/statements/PERIOD/.")
 @debug_option
 def statements(period: str, config_path: Path | None, out_dir: Path, debug: bool) -> None:
     """Write one PDF statement per rep for PERIOD: won deals, bonus figures, restatements.
 
-    A closed quarter states its frozen figures; otherwise the latest build's.
+    A closed quarter states its frozen figures; otherwise the latest build's. Each quarter
+    has its own folder (OUT/statements/FY2026Q3/), replaced whole; other quarters' stay.
     """
 
     def action() -> int:
         from reporter.history.statements import statements as collect
-        from reporter.write.statements import write_statements
+        from reporter.write.statements import statements_folder, write_statements
 
         config = load_config(config_path)
         quarter = _quarter(period, config)
@@ -142,7 +143,7 @@ def statements(period: str, config_path: Path | None, out_dir: Path, debug: bool
             found = collect(
                 store, quarter.label, quarter.start.isoformat(), quarter.end.isoformat()
             )
-        folder = out_dir / "statements"
+        folder = statements_folder(out_dir, quarter.key)
         pdfs = write_statements(folder, found, config)
         basis = "frozen figures" if found and found[0].closed else "latest build, not closed"
         click.echo(f"Wrote:  {len(pdfs)} statement(s) for {quarter.label} ({basis}) in {folder}")

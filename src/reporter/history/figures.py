@@ -2,8 +2,9 @@
 
 Long format, one :class:`Figure` per (quarter, dimension, segment, figure): per rep
 (dimension ``rep``) the won opportunities, won amount, lost opportunities and win rate of
-``won_opportunities_by_rep`` and the won customers of ``won_customers_by_quarter``; per
-segment dimension (and ``all``) the won customers. Every quarter in the data is covered.
+``won_opportunities_by_rep`` (and its ``directional`` mark, 1.0 when the win rate rests on
+fewer closed deals than ``min_closed``) and the won customers of ``won_customers_by_quarter``;
+per segment dimension (and ``all``) the won customers. Every quarter in the data is covered.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 REP = "rep"
-REP_FIGURES = ("won_opportunities", "won_amount", "lost_opportunities", "win_rate")
+REP_FIGURES = ("won_opportunities", "won_amount", "lost_opportunities", "win_rate", "directional")
 WON_CUSTOMERS = "won_customers"
 # The figures a restatement is explained for: what bonuses and account planning are paid on.
 BONUS_FIGURES = ("won_opportunities", "won_amount", WON_CUSTOMERS)
@@ -39,7 +40,8 @@ def figures_from_tables(
     out: list[Figure] = []
     for row in won_opportunities_by_rep.to_dict("records"):
         for name in REP_FIGURES:
-            out.append(Figure(row["quarter"], REP, str(row["rep"]), name, _value(row[name])))
+            if name in row:  # a table without the directional mark records the rest
+                out.append(Figure(row["quarter"], REP, str(row["rep"]), name, _value(row[name])))
     for row in won_customers_by_quarter.to_dict("records"):
         out.append(
             Figure(

@@ -3,7 +3,10 @@
 For a quarter that is closed: the frozen figures and the deals of the run they were frozen
 from. For a quarter not closed yet: the latest build's figures and deals, marked as able to
 change. Either way, the restatements of the rep's closed quarters that the latest build
-found. Every figure is one the metrics core computed and the store recorded with the run.
+found: a rep with such a restatement gets a statement even without figures in this quarter
+(their figures then are the core's "nothing": 0 won, no win rate), so a restated earlier
+quarter always reaches them. Every figure is one the metrics core computed and the store
+recorded with the run, the win rate's directional mark included.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from reporter.history.figures import REP, Figure
 from reporter.history.store import HistoryError, HistoryStore
 
 FIGURES = ("won_opportunities", "won_amount", "won_customers", "lost_opportunities", "win_rate")
+DIRECTIONAL = "directional"  # 1.0 / 0.0 as recorded; absent from runs recorded before it was
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,8 @@ class Statement:
     restatements: tuple[dict[str, Any], ...] = ()  # metrics.json records, closed quarters
     currency: str | None = None
     inputs: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    directional: bool | None = None  # the win rate rests on few closed deals; None: not recorded
+    min_closed: int | None = None  # the run's [win_rate] min_closed (what "few" means)
 
 
 def statements(store: HistoryStore, quarter: str, start: str, end: str) -> list[Statement]:
@@ -62,8 +68,12 @@ def statements(store: HistoryStore, quarter: str, start: str, end: str) -> list[
         )
     by_rep: dict[str, dict[str, float | None]] = {}
     for f in figures:
-        if f.dimension == REP and f.figure in FIGURES:
+        if f.dimension == REP and f.figure in (*FIGURES, DIRECTIONAL):
             by_rep.setdefault(f.segment, {})[f.figure] = f.value
+    restated = [r for r in latest.restatements if r.get("basis") == CLOSED]
+    for r in restated:
+        if r.get("rep"):  # a rep restated elsewhere, with nothing in this quarter
+            by_rep.setdefault(str(r["rep"]), {})
     if not by_rep:
         raise HistoryError(
             f"run {run.id} has no figures per rep for {quarter}",
@@ -73,7 +83,7 @@ def statements(store: HistoryStore, quarter: str, start: str, end: str) -> list[
     for d in store.deals(run.id, start, end):
         if d.won_in(start, end) and d.rep is not None:
             won.setdefault(d.rep, []).append(d)
-    restated = [r for r in latest.restatements if r.get("basis") == CLOSED]
+    min_closed = _min_closed(store.run_config(run.id))
     return [
         Statement(
             rep=rep,
@@ -86,6 +96,8 @@ def statements(store: HistoryStore, quarter: str, start: str, end: str) -> list[
             figures={
                 name: values.get(name, 0.0 if name != "win_rate" else None) for name in FIGURES
             },
+            directional=_directional(values),
+            min_closed=min_closed,
             deals=tuple(
                 sorted(won.get(rep, []), key=lambda d: (d.close_date or "", d.opportunity_id))
             ),
@@ -95,3 +107,17 @@ def statements(store: HistoryStore, quarter: str, start: str, end: str) -> list[
         )
         for rep, values in sorted(by_rep.items(), key=lambda kv: kv[0].casefold())
     ]
+
+
+def _directional(values: dict[str, float | None]) -> bool | None:
+    """The core's mark for the rep's win rate; a rep without figures has no rate to mark."""
+    if not values:
+        return False
+    mark = values.get(DIRECTIONAL)
+    return None if mark is None else bool(mark)
+
+
+def _min_closed(config: dict[str, Any]) -> int | None:
+    win_rate = config.get("win_rate")
+    value = win_rate.get("min_closed") if isinstance(win_rate, dict) else None
+    return int(value) if isinstance(value, int | float) else None

@@ -365,6 +365,14 @@ class HistoryStore:
         ).fetchone()
         return _run(row) if row else None
 
+    def run_config(self, run_id: int) -> dict[str, Any]:
+        """The config record one run was built with ({} for an unknown run)."""
+        row = self._db.execute("SELECT config FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            return {}
+        config = json.loads(row[0])
+        return config if isinstance(config, dict) else {}
+
     def figures(self, run_id: int, quarter: str | None = None) -> list[Figure]:
         """The figures recorded with one run (one quarter's, or all)."""
         sql = "SELECT quarter, dimension, segment, figure, value FROM figures WHERE run = ?"

@@ -41,8 +41,14 @@ def context(s: Statement) -> dict[str, Any]:
             {"label": "Won amount", "value": fmt.money(f["won_amount"], cur)},
             {"label": "Won customers", "value": fmt.integer(f["won_customers"])},
             {"label": "Lost opportunities", "value": fmt.integer(f["lost_opportunities"])},
-            {"label": "Win rate", "value": fmt.percent(f["win_rate"])},
+            {
+                "label": "Win rate",
+                "value": fmt.percent(f["win_rate"]),
+                "directional": s.directional is True and not fmt.missing(f["win_rate"]),
+                "note": _mark_note(s),
+            },
         ],
+        "min_closed": s.min_closed,
         "deals": [
             {
                 "id": d.opportunity_id,
@@ -60,6 +66,19 @@ def context(s: Statement) -> dict[str, Any]:
             for i in s.inputs
         ],
     }
+
+
+def _mark_note(s: Statement) -> str:
+    """Why a win rate has no directional mark when the run did not record one."""
+    if s.directional is None and not fmt.missing(s.figures["win_rate"]):
+        return "sample-size mark not recorded by this build; rebuild to see it"
+    return ""
+
+
+def statements_folder(out_dir: Path, quarter_key: str) -> Path:
+    """``<out>/statements/<FY2026Q3>/``: one folder per quarter, so writing one quarter's
+    statements never touches another quarter's."""
+    return Path(out_dir) / "statements" / quarter_key
 
 
 def render_html(s: Statement, env: jinja2.Environment, config: Config) -> str:
@@ -82,7 +101,8 @@ def write_statements(
     config: Config,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Path]:
-    """Write one PDF per rep into ``folder`` (replaced whole, all or nothing)."""
+    """Write one PDF per rep into ``folder`` (one quarter's, see :func:`statements_folder`),
+    replaced whole, all or nothing; other folders beside it are left as they are."""
     dirs = template_dirs(config)
     env = environment(dirs)
     css = stylesheets(dirs, config)
