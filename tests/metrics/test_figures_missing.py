@@ -58,10 +58,23 @@ def test_amount_weighted_rate_hidden_when_lost_amounts_are_all_zero_or_missing()
     assert seg["amount_weighted_win_rate"].isna().all()
 
 
-def test_amount_weighted_rate_shown_when_some_lost_amount_is_known():
+def test_amount_weighted_rate_unknown_when_one_lost_amount_is_blank():
     rows = [*LOST_AT_ZERO, deal("lost", "Ana", "2026-09-01", "Kappa", 200.0, region="West")]
     r = report_for(rows, "FY2026Q3")
-    # won 500 + 300, lost 0 + 200 (the blank one adds nothing) → 800 / 1000
+    # won 500 + 300, lost 0 + blank + 200: the blank one could be anything, so the rate
+    # (800 / 1000 if it were 0) is not told.
+    assert r.headline.amount_weighted_win_rate is None
+    assert r.reasons["amount_weighted_win_rate"] == (
+        "1 lost deal has no amount, so the amount-weighted rate cannot be told"
+    )
+    west = r.win_rate_by_segment.set_index(["dimension", "segment"]).loc[("region", "West")]
+    assert math.isnan(west["lost_amount"])  # 200 + blank: never the partial 200
+
+
+def test_amount_weighted_rate_shown_when_every_amount_is_known():
+    rows = [*LOST_AT_ZERO[:3], deal("lost", "Ana", "2026-09-01", "Kappa", 200.0, region="West")]
+    r = report_for(rows, "FY2026Q3")
+    # won 500 + 300, lost 0 + 200 → 800 / 1000
     assert r.headline.amount_weighted_win_rate == pytest.approx(0.8)
     assert "amount_weighted_win_rate" not in r.reasons
 
@@ -74,7 +87,12 @@ def test_previous_quarter_has_no_pipeline_figures():
     assert prev.open_opportunities is None
     assert prev.open_amount is None
     assert prev.coverage is None
-    assert prev.target == 1000.0
+    # Q3 runs to 7 Aug (the last close), so Q2 is compared up to 7 May: a part of a
+    # quarter has no target; the full Q2 keeps its 1,000.
+    assert prev.to_date == "2026-05-07"
+    assert prev.target is None
+    assert r.reasons["previous_target"].startswith("a target is for the whole quarter")
+    assert r.headline_previous_full.target == 1000.0
     assert "previous_coverage" in r.reasons
 
 

@@ -70,3 +70,46 @@ def test_a_complete_quarter_is_compared_with_the_full_previous_one():
     assert report.previous_through is None
     assert report.headline_previous.won_opportunities == 4
     assert report.previous_label == "FY2026 Q1"
+
+
+def test_running_quarter_rows_say_to_date(report):
+    assert report.headline.to_date == "2026-05-15"
+    assert report.headline_previous.to_date == "2026-02-15"
+    assert report.headline_previous_full.to_date is None
+    trend = report.trend.set_index("quarter")["to_date"]
+    assert trend["FY2026 Q2"] == "2026-05-15"
+    assert trend["FY2026 Q1"] is None
+    reps = report.won_opportunities_by_rep.set_index(["rep", "quarter"])["to_date"]
+    assert reps[("Ana", "FY2026 Q2")] == "2026-05-15"
+    assert reps[("Ana", "FY2026 Q1")] is None
+    for table in (report.bridge_by_quarter, report.won_customers_by_quarter):
+        dated = table.set_index("quarter")["to_date"]
+        assert set(dated[dated.index == "FY2026 Q2"]) == {"2026-05-15"}
+        assert set(dated[dated.index == "FY2026 Q1"]) == {None}
+    assert report.rep_totals["to_date"] == "2026-05-15"
+
+
+def test_a_running_quarter_after_the_period_is_marked_too():
+    # Reporting on the complete Q1 while Q2 runs to 15 May: the Q2 rep rows say so.
+    report = report_for(Q1_DEALS + Q2_DEALS, "FY2026Q1")
+    assert report.headline.to_date is None
+    reps = report.won_opportunities_by_rep.set_index(["rep", "quarter"])["to_date"]
+    assert reps[("Bo", "FY2026 Q2")] == "2026-05-15"
+    assert reps[("Bo", "FY2026 Q1")] is None
+
+
+def test_running_rep_attainment_is_against_the_full_target_and_says_to_date():
+    targets = [("rep", "Ana", "FY2026 Q2", 400.0), ("rep", "Ana", "FY2026 Q1", 1000.0)]
+    report = report_for(Q1_DEALS + Q2_DEALS, "FY2026Q2", target_rows=targets)
+    ana = report.won_opportunities_by_rep.set_index(["rep", "quarter"]).loc[("Ana", "FY2026 Q2")]
+    assert ana["attainment"] == pytest.approx(100 / 400)  # one win of 100 so far
+    assert ana["to_date"] == "2026-05-15"
+    # Like for like, Q1 is cut at 15 Feb: a part of a quarter has no target.
+    assert report.headline_previous.target is None
+    assert report.headline_previous.coverage is None
+    assert report.reasons["previous_target"].startswith(
+        "a target is for the whole quarter; the like-for-like comparison stops at 2026-02-15"
+    )
+    assert report.headline_previous_full.target == 1000.0
+    changes = {c.name: c for c in report.changes}
+    assert changes["target"].previous is None

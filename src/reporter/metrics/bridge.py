@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from reporter.metrics.enrich import segment_sort_key
-from reporter.metrics.report import BRIDGE_COLUMNS, BRIDGE_QUARTER_COLUMNS
+from reporter.metrics.report import BRIDGE_COLUMNS
 from reporter.quarters import quarter_labels
 
 PARTS = BRIDGE_COLUMNS[3:]
@@ -75,9 +75,10 @@ def bridge_by_quarter(
         bridge_table(enriched, label, dimensions, start_month).assign(quarter=label)
         for label in labels
     ]
+    columns = ["quarter", *BRIDGE_COLUMNS]  # the caller adds ``to_date``
     if not frames:
-        return pd.DataFrame(columns=list(BRIDGE_QUARTER_COLUMNS))
-    return pd.concat(frames, ignore_index=True)[list(BRIDGE_QUARTER_COLUMNS)]
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def _row(dimension: str, segment: object, part: pd.Series) -> dict[str, object]:

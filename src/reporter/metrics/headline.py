@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reporter.metrics.missing import amount_sum, weighted_rate
+from reporter.metrics.missing import WonAmount, amount_sum, weighted_rate
 from reporter.metrics.report import Change, Headline
 from reporter.metrics.stats import rate, wilson_interval
 from reporter.metrics.tables import closed_in_window, won_in
@@ -43,11 +43,14 @@ def headline_for(
     target: float | None,
     *,
     with_pipeline: bool = True,
+    to_date: str | None = None,
 ) -> Headline:
     """Headline figures for one quarter.
 
     ``with_pipeline=False`` for a past quarter: the open pipeline is as of the data, so a
     past quarter has no open figures and no coverage (None, never today's pipeline).
+    ``to_date`` is the ISO day the figures go through when the quarter is still running
+    (or is cut there for a like-for-like comparison).
     """
     won_q = won_in(enriched, quarter)
     window = closed_in_window(enriched, quarter, mode)
@@ -58,10 +61,14 @@ def headline_for(
     open_opps = enriched[enriched["outcome"].eq("open")]
     open_amount = amount_sum(open_opps["amount"]) if with_pipeline else None
     has_target = target is not None and target > 0
+    won_amount = WonAmount.of(won_q["amount"])
     return Headline(
         quarter=quarter.label,
         won_opportunities=len(won_q),
-        won_amount=amount_sum(won_q["amount"]),
+        won_amount=won_amount.total,
+        won_without_amount=won_amount.without_amount,
+        won_amount_known=won_amount.known,
+        to_date=to_date,
         lost_opportunities=int(
             (enriched["outcome"].eq("lost") & enriched["close_quarter"].eq(quarter.label)).sum()
         ),
@@ -95,6 +102,15 @@ def lost_without_amount(enriched: pd.DataFrame, quarter: Quarter, mode: str) -> 
     window = closed_in_window(enriched, quarter, mode)
     lost = window.loc[window["outcome"].eq("lost"), "amount"]
     return bool(len(lost)) and not lost.fillna(0).ne(0).any()
+
+
+def window_missing(enriched: pd.DataFrame, quarter: Quarter, mode: str) -> tuple[int, int]:
+    """How many won and lost deals of the win-rate window have no amount."""
+    window = closed_in_window(enriched, quarter, mode)
+    blank = window["amount"].isna()
+    return int((blank & window["outcome"].eq("won")).sum()), int(
+        (blank & window["outcome"].eq("lost")).sum()
+    )
 
 
 def changes(now: Headline, before: Headline) -> tuple[Change, ...]:

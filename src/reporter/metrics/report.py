@@ -13,23 +13,27 @@ from typing import Any
 import pandas as pd
 
 from reporter.history.diff import Restatement
-from reporter.quarters import Quarter
+from reporter.quarters import Quarter, quarter_of
 
 REP_COLUMNS = (
     "rep",
     "manager",
     "quarter",  # label, e.g. "FY2026 Q3"
     "won_opportunities",
-    "won_amount",
+    "won_amount",  # NaN when any won deal has no amount (never a partial sum)
+    "won_without_amount",  # won deals with no amount
+    "won_amount_known",  # sum of the known won amounts; NaN when none is known
+    "won_amount_reason",  # why won_amount is NaN; None when it is known
     "lost_opportunities",
     "win_rate",  # won / (won + lost) by close date in the quarter; NaN if none closed
     "ci_low",  # 95 % Wilson interval of the win rate
     "ci_high",
     "directional",  # bool: won + lost < min_closed
     "target",  # the rep's target for the quarter; NaN when none given
-    "attainment",  # won_amount / target; NaN without a (positive) target
+    "attainment",  # won_amount / target; NaN without a (positive) target or won amount
+    "to_date",  # ISO date the data go through when the quarter is still running, else None
 )
-WON_CUSTOMER_COLUMNS = ("quarter", "dimension", "segment", "won_customers")
+WON_CUSTOMER_COLUMNS = ("quarter", "dimension", "segment", "won_customers", "to_date")
 NEW_CUSTOMER_COLUMNS = (
     "account",
     "quarter",
@@ -49,9 +53,12 @@ SEGMENT_COLUMNS = (
     "ci_low",
     "ci_high",
     "directional",  # bool: won + lost < min_closed
-    "won_amount",
-    "lost_amount",
-    "amount_weighted_win_rate",  # won_amount / (won_amount + lost_amount)
+    "won_amount",  # NaN when any won deal has no amount (never a partial sum)
+    "won_without_amount",
+    "won_amount_known",
+    "won_amount_reason",
+    "lost_amount",  # NaN when any lost deal has no amount
+    "amount_weighted_win_rate",  # won_amount / (won_amount + lost_amount); NaN if either is
     "avg_won_amount",  # ACV mean
     "median_won_amount",  # ACV median
     "median_cycle_days",
@@ -81,16 +88,20 @@ BRIDGE_COLUMNS = (
     "existing_customer_wins",  # accounts won before, or customers before the data
     "no_account_wins",
 )
-BRIDGE_QUARTER_COLUMNS = ("quarter", *BRIDGE_COLUMNS)
+BRIDGE_QUARTER_COLUMNS = ("quarter", *BRIDGE_COLUMNS, "to_date")
 TREND_COLUMNS = (
     "quarter",
     "won_opportunities",
-    "won_amount",
+    "won_amount",  # NaN when any won deal has no amount
+    "won_without_amount",
+    "won_amount_known",
+    "won_amount_reason",
     "lost_opportunities",
     "win_rate",
     "ci_low",
     "ci_high",
     "won_customers",
+    "to_date",  # ISO date the data go through when the quarter is still running
 )
 WON_DEAL_COLUMNS = (
     "opportunity_id",
@@ -125,6 +136,24 @@ class Period:
         """True when the data stop before the quarter ends (a quarter to date)."""
         return self.data_through is not None and self.data_through < self.quarter.end
 
+    @property
+    def running(self) -> Quarter | None:
+        """The quarter still running when the data stop (the one ``data_through`` falls in,
+        whatever quarter is reported on); None when the data reach a quarter's last day."""
+        through = self.data_through
+        if through is None:
+            return None
+        quarter = quarter_of(through, self.quarter.start_month)
+        return quarter if through < quarter.end else None
+
+    def to_date(self, quarter_label: str) -> str | None:
+        """The ISO date the data go through when ``quarter_label`` is still running, else
+        None: what every per-quarter row carries in its ``to_date`` field."""
+        running = self.running
+        if running is None or running.label != quarter_label or self.data_through is None:
+            return None
+        return self.data_through.isoformat()
+
     def to_record(self) -> dict[str, Any]:
         return {
             "label": self.quarter.label,
@@ -142,7 +171,7 @@ class Headline:
 
     quarter: str
     won_opportunities: int
-    won_amount: float | None  # None when none of the won deals has an amount
+    won_amount: float | None  # None when any won deal has no amount (never a partial sum)
     lost_opportunities: int
     won_customers: int
     win_rate: float | None
@@ -161,6 +190,11 @@ class Headline:
     # The won and lost counts behind win_rate: the window's (cohort counts in cohort mode).
     win_rate_won: int = 0
     win_rate_lost: int = 0
+    won_without_amount: int = 0  # won deals (by close date) with no amount
+    won_amount_known: float | None = None  # their known amounts summed; None if none known
+    # The ISO date the figures go through when the quarter is still running (or is cut
+    # there for a like-for-like comparison); None for a whole quarter.
+    to_date: str | None = None
 
 
 @dataclass(frozen=True)

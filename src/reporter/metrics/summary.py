@@ -12,10 +12,22 @@ from reporter.errors import InputError
 from reporter.metrics.bridge import bridge_by_quarter
 from reporter.metrics.compare import as_of, same_day_previous
 from reporter.metrics.enrich import segment_columns
-from reporter.metrics.headline import changes, headline_for, lost_without_amount
-from reporter.metrics.missing import amount_sum, reasons
+from reporter.metrics.headline import (
+    changes,
+    headline_for,
+    lost_without_amount,
+    window_missing,
+)
+from reporter.metrics.missing import (
+    amount_sum,
+    complete_sum,
+    reasons,
+    text_or_none,
+    won_amount_reason,
+)
 from reporter.metrics.report import (
     NEW_CUSTOMER_COLUMNS,
+    REP_COLUMNS,
     TREND_COLUMNS,
     WON_DEAL_COLUMNS,
     Period,
@@ -94,28 +106,35 @@ def build_report(
     new = enriched[enriched["new_customer"]]
     target_now = _headline_target(whole, targets, quarter, segment)
     target_before = _headline_target(whole, targets, previous_q, segment)
-    headline = headline_for(enriched, quarter, mode, min_closed, target_now)
+    headline = headline_for(
+        enriched, quarter, mode, min_closed, target_now, to_date=period.to_date(quarter.label)
+    )
     previous_full = headline_for(
         enriched, previous_q, mode, min_closed, target_before, with_pipeline=False
     )
     through = same_day_previous(period)
+    cut = None if through is None else as_of(enriched, through)
     previous = (
         previous_full
-        if through is None
+        if cut is None or through is None
         else headline_for(
-            as_of(enriched, through),
+            cut,
             previous_q,
             mode,
             min_closed,
-            target_before,
+            None,  # a target is for the whole quarter, never for part of it
             with_pipeline=False,
+            to_date=through.isoformat(),
         )
     )
     all_quarters = sorted(set(quarters) | {quarter})
     labels = [q.label for q in all_quarters]
-    won_customers_all = won_customer_counts(new, all_quarters, dims)
-    bridges = bridge_by_quarter(enriched, labels, dims, start)
+    won_customers_all = _with_to_date(won_customer_counts(new, all_quarters, dims), period)
+    bridges = _with_to_date(bridge_by_quarter(enriched, labels, dims, start), period)
     reps = add_rep_figures(rep_quarters(enriched, all_quarters), own_targets, min_closed)
+    reps = _with_to_date(reps, period)
+    reps["won_amount_reason"] = _row_reasons(reps, currency)
+    reps = reps[list(REP_COLUMNS)]
     return Report(
         period=period,
         previous=previous_q,
@@ -124,14 +143,14 @@ def build_report(
         headline=headline,
         headline_previous=previous,
         changes=changes(headline, previous),
-        trend=trend(enriched, quarter.trailing(4), mode, min_closed),
+        trend=trend(enriched, quarter.trailing(4), mode, min_closed, period, currency),
         won_opportunities_by_rep=reps,
         won_customers=won_customers_all[won_customers_all["quarter"].eq(quarter.label)].reset_index(
             drop=True
         ),
         won_customers_by_quarter=won_customers_all,
         new_customers=new_customer_list(new, quarter, dims),
-        win_rate_by_segment=segment_rates(window, in_period, dims, min_closed),
+        win_rate_by_segment=segment_rates(window, in_period, dims, min_closed, currency),
         loss_reasons=loss_reason_counts(window[window["outcome"].eq("lost")], dims),
         pipeline=pipeline_table(
             enriched[enriched["outcome"].eq("open")],
@@ -158,7 +177,7 @@ def build_report(
         .drop(columns="quarter")
         .reset_index(drop=True),
         bridge_by_quarter=bridges,
-        rep_totals=rep_totals(reps, quarter.label),
+        rep_totals=rep_totals(reps, quarter.label, period, currency),
         reasons=reasons(
             headline,
             previous,
@@ -166,33 +185,77 @@ def build_report(
             quarter=quarter.label,
             previous_quarter=previous_q.label,
             lost_without_amount=lost_without_amount(enriched, quarter, mode),
+            weighted_missing=window_missing(enriched, quarter, mode),
+            previous_weighted_missing=window_missing(
+                enriched if cut is None else cut, previous_q, mode
+            ),
+            currency=currency,
         ),
         currency=currency,
     )
 
 
-def rep_totals(reps: pd.DataFrame, quarter_label: str) -> dict[str, object]:
+def rep_totals(
+    reps: pd.DataFrame,
+    quarter_label: str,
+    period: Period | None = None,
+    currency: str | None = None,
+) -> dict[str, object]:
     """The Rep Bonuses totals of one quarter: counts and amounts summed, rates of the sums.
 
     The win rate goes by close date, like every rep row; the target is the sum of the
-    reps' targets (None when no rep has one).
+    reps' targets (None when no rep has one). The won amount is None when any rep's is
+    (some won deal has no amount): never a partial sum.
     """
     rows = reps[reps["quarter"].eq(quarter_label)]
     won = int(rows["won_opportunities"].sum())
     lost = int(rows["lost_opportunities"].sum())
+    without = int(rows["won_without_amount"].sum())
     has_wins = rows["won_opportunities"].gt(0)
-    amount = amount_sum(rows.loc[has_wins, "won_amount"]) if has_wins.any() else 0.0
+    known = amount_sum(rows.loc[has_wins, "won_amount_known"]) if has_wins.any() else 0.0
+    amount = complete_sum(rows.loc[has_wins, "won_amount"])
     target = amount_sum(rows["target"]) if rows["target"].notna().any() else None
     attainment = amount / target if amount is not None and target else None
     return {
         "quarter": quarter_label,
         "won_opportunities": won,
         "won_amount": amount,
+        "won_without_amount": without,
+        "won_amount_known": known,
+        "won_amount_reason": won_amount_reason(without, won, known, currency),
         "lost_opportunities": lost,
         "win_rate": rate(won, lost),
         "target": target,
         "attainment": attainment,
+        "to_date": None if period is None else period.to_date(quarter_label),
     }
+
+
+def _with_to_date(table: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """``table`` with its ``to_date`` column: the data's last day on the running quarter's
+    rows, None on every whole quarter's."""
+    out = table.copy()
+    out["to_date"] = pd.Series(
+        [period.to_date(label) for label in out["quarter"]], index=out.index, dtype=object
+    )
+    return out
+
+
+def _row_reasons(table: pd.DataFrame, currency: str | None) -> pd.Series:
+    """Each row's ``won_amount_reason`` (None where the won amount is known)."""
+    return pd.Series(
+        [
+            won_amount_reason(int(n), int(w), None if pd.isna(k) else float(k), currency)
+            for n, w, k in zip(
+                table["won_without_amount"],
+                table["won_opportunities"],
+                table["won_amount_known"],
+                strict=True,
+            )
+        ],
+        index=table.index,
+        dtype=object,
+    )
 
 
 def _targets_for(
@@ -224,25 +287,44 @@ def _headline_target(
 
 
 def trend(
-    enriched: pd.DataFrame, quarters: Sequence[Quarter], mode: str, min_closed: int
+    enriched: pd.DataFrame,
+    quarters: Sequence[Quarter],
+    mode: str,
+    min_closed: int,
+    period: Period | None = None,
+    currency: str | None = None,
 ) -> pd.DataFrame:
-    """Headline figures for each of the trailing quarters, oldest first."""
+    """Headline figures for each of the trailing quarters, oldest first; the running
+    quarter's row says ``to_date``."""
     rows = []
     for q in quarters:
+        to_date = None if period is None else period.to_date(q.label)
         h = headline_for(enriched, q, mode, min_closed, None, with_pipeline=False)
         rows.append(
             {
                 "quarter": q.label,
                 "won_opportunities": h.won_opportunities,
                 "won_amount": np.nan if h.won_amount is None else h.won_amount,
+                "won_without_amount": h.won_without_amount,
+                "won_amount_known": np.nan if h.won_amount_known is None else h.won_amount_known,
+                "won_amount_reason": won_amount_reason(
+                    h.won_without_amount, h.won_opportunities, h.won_amount_known, currency
+                ),
                 "lost_opportunities": h.lost_opportunities,
                 "win_rate": np.nan if h.win_rate is None else h.win_rate,
                 "ci_low": np.nan if h.ci_low is None else h.ci_low,
                 "ci_high": np.nan if h.ci_high is None else h.ci_high,
                 "won_customers": h.won_customers,
+                "to_date": to_date,
             }
         )
-    return pd.DataFrame(rows, columns=list(TREND_COLUMNS))
+    table = pd.DataFrame(rows, columns=list(TREND_COLUMNS))
+    table["won_without_amount"] = table["won_without_amount"].astype("int64")
+    for col in ("won_amount", "won_amount_known"):
+        table[col] = table[col].astype("float64")
+    for col in ("won_amount_reason", "to_date"):
+        table[col] = text_or_none(table[col])
+    return table
 
 
 def new_customer_list(new: pd.DataFrame, quarter: Quarter, dims: Sequence[str]) -> pd.DataFrame:

@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 
 from reporter.metrics.enrich import segment_sort_key
-from reporter.metrics.missing import amount_sum, weighted_rate
+from reporter.metrics.missing import (
+    WonAmount,
+    amount_sum,
+    complete_sum,
+    text_or_none,
+    weighted_rate,
+    won_amount_reason,
+)
 from reporter.metrics.report import (
     LOSS_REASON_COLUMNS,
     PIPELINE_COLUMNS,
@@ -71,7 +78,12 @@ def rep_quarters(frame: pd.DataFrame, quarters: Sequence[Quarter]) -> pd.DataFra
     table = keys.set_index(["rep", "quarter"])
     table["won_opportunities"] = won_g.size().reindex(table.index, fill_value=0)
     # No won deal: 0. Won deals none of which has an amount: NaN (unknown, never 0).
-    table["won_amount"] = won_g["amount"].sum(min_count=1).reindex(table.index, fill_value=0.0)
+    known = won_g["amount"].sum(min_count=1).reindex(table.index, fill_value=0.0)
+    with_amount = won_g["amount"].count().reindex(table.index, fill_value=0)
+    table["won_without_amount"] = table["won_opportunities"] - with_amount
+    table["won_amount_known"] = known
+    # Any won deal without an amount: the rep's won amount is unknown (never a partial sum).
+    table["won_amount"] = known.where(table["won_without_amount"].eq(0))
     lost_counts = lost.groupby(["rep", "close_quarter"]).size()
     table["lost_opportunities"] = lost_counts.reindex(table.index, fill_value=0)
     table = table.reset_index()
@@ -81,7 +93,9 @@ def rep_quarters(frame: pd.DataFrame, quarters: Sequence[Quarter]) -> pd.DataFra
     ]
     table["won_opportunities"] = table["won_opportunities"].astype("int64")
     table["lost_opportunities"] = table["lost_opportunities"].astype("int64")
-    table["won_amount"] = table["won_amount"].astype("float64")
+    table["won_without_amount"] = table["won_without_amount"].astype("int64")
+    for col in ("won_amount", "won_amount_known"):
+        table[col] = table[col].astype("float64")
     table["win_rate"] = table["win_rate"].astype("float64")
     table["_q"] = table["quarter"].map(_quarter_sort_key)
     table = table.sort_values(["_q", "rep"]).drop(columns="_q").reset_index(drop=True)
@@ -99,6 +113,7 @@ def segment_rates(
     candidates: pd.DataFrame,
     dimensions: Sequence[str],
     min_closed: int,
+    currency: str | None = None,
 ) -> pd.DataFrame:
     """Win rate per segment of each dimension, plus the ``all``/``All`` row first.
 
@@ -106,27 +121,32 @@ def segment_rates(
     segment values should be listed even without a closed outcome (blank rate then).
     """
     rows: list[dict[str, object]] = [
-        _segment_row(ALL, ALL_SEGMENT, window, min_closed),
+        _segment_row(ALL, ALL_SEGMENT, window, min_closed, currency),
     ]
     for dim in dimensions:
         values = sorted(
             set(candidates[dim].dropna()) | set(window[dim].dropna()), key=segment_sort_key
         )
         for value in values:
-            rows.append(_segment_row(dim, value, window[window[dim].eq(value)], min_closed))
+            rows.append(
+                _segment_row(dim, value, window[window[dim].eq(value)], min_closed, currency)
+            )
     table = pd.DataFrame(rows, columns=list(SEGMENT_COLUMNS))
-    for col in ("won", "lost"):
+    for col in ("won", "lost", "won_without_amount"):
         table[col] = table[col].astype("int64")
+    table["won_amount_reason"] = text_or_none(table["won_amount_reason"])
     table["directional"] = table["directional"].astype(bool)
     return table
 
 
-def _segment_row(dim: str, value: object, closed: pd.DataFrame, min_closed: int) -> dict[str, Any]:
+def _segment_row(
+    dim: str, value: object, closed: pd.DataFrame, min_closed: int, currency: str | None
+) -> dict[str, Any]:
     won = closed[closed["outcome"].eq("won")]
     lost = closed[closed["outcome"].eq("lost")]
     n_won, n_lost = len(won), len(lost)
-    won_amount = amount_sum(won["amount"])
-    lost_amount = amount_sum(lost["amount"])
+    won_amount = WonAmount.of(won["amount"])
+    lost_amount = complete_sum(lost["amount"])
     low, high = wilson_interval(n_won, n_won + n_lost)
     return {
         "dimension": dim,
@@ -137,7 +157,12 @@ def _segment_row(dim: str, value: object, closed: pd.DataFrame, min_closed: int)
         "ci_low": _nan(low),
         "ci_high": _nan(high),
         "directional": (n_won + n_lost) < min_closed,
-        "won_amount": _nan(won_amount),
+        "won_amount": _nan(won_amount.total),
+        "won_without_amount": won_amount.without_amount,
+        "won_amount_known": _nan(won_amount.known),
+        "won_amount_reason": won_amount_reason(
+            won_amount.without_amount, n_won, won_amount.known, currency
+        ),
         "lost_amount": _nan(lost_amount),
         "amount_weighted_win_rate": _nan(weighted_rate(won["amount"], lost["amount"])),
         "avg_won_amount": _nan(_stat(won["amount"], "mean")),
@@ -189,7 +214,8 @@ def won_customer_counts(
                         "won_customers": int(count),
                     }
                 )
-    table = pd.DataFrame(rows, columns=list(WON_CUSTOMER_COLUMNS))
+    # ``to_date`` is added by the caller, which knows the running quarter.
+    table = pd.DataFrame(rows, columns=list(WON_CUSTOMER_COLUMNS[:-1]))
     table["won_customers"] = table["won_customers"].astype("int64")
     return table
 

@@ -75,4 +75,4 @@ def add_rep_figures(table: pd.DataFrame, targets: pd.DataFrame, min_closed: int)
     out["ci_low"] = pd.Series(lows, index=out.index, dtype="float64")
     out["ci_high"] = pd.Series(highs, index=out.index, dtype="float64")
     out["directional"] = (out["won_opportunities"] + out["lost_opportunities"]).lt(min_closed)
-    return out[list(REP_COLUMNS)]
+    return out[[c for c in REP_COLUMNS if c in out.columns]]
