@@ -139,6 +139,33 @@ def test_a_lying_dimension_counts(tmp_path: Path) -> None:
     assert extent.is_sparse(Limits())
 
 
+def test_rows_out_of_order_are_measured_by_their_largest_reference(tmp_path: Path) -> None:
+    # A row 99 written between rows 10 and 11: the last row (13) is not the largest, and 99
+    # has as many digits as 13, so only a scan that trusts no order finds it.
+    path = write_xlsx(tmp_path / "d.xlsx")
+    moved = tmp_path / "moved.xlsx"
+    stray = b'<row r="99"><c r="A99" t="inlineStr"><is><t>x</t></is></c></row>'
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(moved, "w") as out:
+        for name in src.namelist():
+            data = src.read(name)
+            if name.startswith("xl/worksheets/"):
+                assert b'<row r="11"' in data
+                data = data.replace(b'<row r="11"', stray + b'<row r="11"')
+            out.writestr(name, data)
+    (extent,) = measure_workbook(moved, "moved.xlsx").values()
+    assert (extent.max_row, extent.max_column) == (99, 8)
+    assert not extent.markers
+
+
+def test_the_scan_notes_formulas_and_error_cells(tmp_path: Path) -> None:
+    plain = write_xlsx(tmp_path / "plain.xlsx")
+    formula = write_xlsx(
+        tmp_path / "formula.xlsx", extra=lambda wb, ws: ws.write_formula(14, 5, "=F2*2", None, 2)
+    )
+    assert [e.markers for e in measure_workbook(plain, "p.xlsx").values()] == [False]
+    assert [e.markers for e in measure_workbook(formula, "f.xlsx").values()] == [True]
+
+
 def test_too_many_cells_is_refused(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "d.xlsx")
     with pytest.raises(UnreadableFile, match="about 117 cells, over the 100 limit"):

@@ -23,6 +23,7 @@ from reporter.deliver.watch import watch
 from reporter.errors import DeliveryError, UnsupportedFormat
 from reporter.files import clean_stale_staging
 from reporter.printable import PrintableArgs, printable, printable_lines
+from reporter.read import load_dataset
 from reporter.read.inputs import expand, read_regular
 from support.deliver_helpers import make_build, make_run, write_workbook
 
@@ -136,6 +137,15 @@ def test_a_folder_input_never_follows_a_link_out_or_reads_a_pipe(tmp_path: Path)
         "passwd.csv": "a link to a file outside the folder",
         "pipe.csv": "a named pipe (FIFO), not a file",
     }
+
+
+def test_a_link_named_as_a_file_is_refused_without_reading_its_target(tmp_path: Path) -> None:
+    link = tmp_path / "deals.csv"
+    link.symlink_to("/etc/passwd")
+    with pytest.raises(UnsupportedFormat) as raised:
+        load_dataset([link], from_mapping({}))
+    assert str(raised.value.message).startswith(f"{link}: is a symbolic link")
+    assert "root:" not in raised.value.message + (raised.value.hint or "")  # /etc/passwd
 
 
 @pytest.mark.parametrize("make", ["fifo", "dir"])

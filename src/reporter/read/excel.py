@@ -25,8 +25,14 @@ _TYPE = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 
-def read_workbook(path: Path, display: str, kind: str) -> tuple[list[RawSheet], list[Issue]]:
-    """Every visible worksheet of an .xlsx/.xlsm (``kind="xlsx"``) or .xls (``"xls"``)."""
+def read_workbook(
+    path: Path, display: str, kind: str, marked: dict[str, bool] | None = None
+) -> tuple[list[RawSheet], list[Issue]]:
+    """Every visible worksheet of an .xlsx/.xlsm (``kind="xlsx"``) or .xls (``"xls"``).
+
+    ``marked``: .xlsx part → whether it holds an error cell or a formula, as the bounds scan
+    saw it; a part it does not name is looked into here.
+    """
     try:
         sheets, issues = _read_calamine(path, display)
     except EncryptedFile:
@@ -40,7 +46,7 @@ def read_workbook(path: Path, display: str, kind: str) -> tuple[list[RawSheet], 
                 hint="open it in Excel and save it again",
             ) from None
     if kind == "xlsx":
-        _flag_xlsx_cells(path, sheets)
+        _flag_xlsx_cells(path, sheets, marked)
     else:
         _flag_xls_cells(path, sheets)
     return sheets, issues
@@ -146,7 +152,9 @@ def _sheet_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
     return parts, date1904
 
 
-def _flag_xlsx_cells(path: Path, sheets: list[RawSheet]) -> None:
+def _flag_xlsx_cells(
+    path: Path, sheets: list[RawSheet], marked: dict[str, bool] | None = None
+) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             parts, date1904 = _sheet_parts(archive)
@@ -154,7 +162,10 @@ def _flag_xlsx_cells(path: Path, sheets: list[RawSheet]) -> None:
             for sheet in sheets:
                 sheet.date1904 = date1904
                 part = parts.get(sheet.sheet or "")
-                if part and _has_markers(archive, part):
+                if not part:
+                    continue
+                known = (marked or {}).get(part)
+                if known if known is not None else _has_markers(archive, part):
                     sheet.flags = _scan_sheet_xml(archive.read(part), uncomputed)
     except Exception:
         # The flags are a courtesy; calamine already read the values.

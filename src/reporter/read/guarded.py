@@ -27,12 +27,14 @@ def read_bounded(path: Path, display: str, kind: str, limits: Limits = DEFAULT_L
     """In this process: refuse bombs and oversize sheets, then read dense or sparse."""
     from reporter.read.excel import _hidden, _read_xlrd, read_workbook
 
+    marked: dict[str, bool] | None = None
     if kind == "xlsx":
         extents = measure_workbook(path, display, limits)
         if any(e.is_sparse(limits) for e in extents.values()):
             return _read_sparse(path, display, _hidden)
+        marked = {part: extent.markers for part, extent in extents.items()}
     try:
-        return read_workbook(path, display, kind)
+        return read_workbook(path, display, kind, marked)
     except BaseException as exc:
         # pyo3's PanicException is a BaseException: ``except Exception`` in the reader misses
         # it. The pure-Python readers take a value calamine panics on (a date of -1e17) as

@@ -2,9 +2,10 @@
 
 Opening a FIFO blocks until something writes to it; reading ``/dev/zero`` never ends; a
 folder input holding a link to ``/etc/passwd`` would print its first line as a "header".
-So a path named on the command line must be a regular file (links to one are followed: the
-user named it), and a folder input is listed without following any link that leads out of
-it — such entries, and anything not a regular file, are reported, never read.
+So a path named on the command line must be a regular file, not a link (a link named as a
+file is refused: nothing tells its target is one the user meant to hand over), and a folder
+input is listed without following any link that leads out of it — such entries, and
+anything not a regular file, are reported, never read.
 """
 
 from __future__ import annotations
@@ -78,7 +79,10 @@ def folder_entries(folder: Path) -> tuple[list[Path], list[Skipped]]:
 
 
 def expand(paths: Sequence[Path]) -> tuple[list[Path], list[Skipped]]:
-    """Files as given, folders expanded (not recursive); what folders held that was refused."""
+    """Files as given, folders expanded (not recursive); what folders held that was refused.
+
+    Raises :class:`UnsupportedFormat` for a file argument that is a symbolic link.
+    """
     files: list[Path] = []
     skipped: list[Skipped] = []
     for path in map(Path, paths):
@@ -86,6 +90,11 @@ def expand(paths: Sequence[Path]) -> tuple[list[Path], list[Skipped]]:
             found, refused = folder_entries(path)
             files += found
             skipped += refused
+        elif path.is_symlink():
+            raise UnsupportedFormat(
+                f"{path}: is a symbolic link; reporter does not follow links named as input files",
+                hint="give the path of the file itself (`realpath` shows it), or copy the file",
+            )
         else:
             files.append(path)
     return files, skipped
