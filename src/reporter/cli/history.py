@@ -2,11 +2,13 @@
 
 They find the history store the way ``build`` does (``history`` in config.toml, else
 ``history.sqlite3`` beside the ledger in ``--out``), so give them the same ``--out`` and
-``--config`` as the builds. See docs/closing.md.
+``--config`` as the builds; a store that does not exist is an error (exit 2) naming where
+it was looked for, never a new empty one. See docs/closing.md.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,10 +28,27 @@ period_argument = click.argument("period")
 
 
 def _open(config: Config, out_dir: Path) -> HistoryStore:
-    from reporter.history.record import history_path
-    from reporter.history.store import HistoryStore
+    """The builds' history store; :class:`HistoryError` when there is none to open.
 
-    return HistoryStore(history_path(config, out_dir))
+    A mistyped ``--out`` used to create the folder and an empty store silently, and then
+    report "no build is recorded"; the folder or file it looked for is named instead.
+    """
+    from reporter.history.record import history_path
+    from reporter.history.store import HistoryError, HistoryStore
+
+    path = history_path(config, out_dir)
+    if not path.is_file():
+        where = (
+            f"the folder {path.parent} does not exist"
+            if not path.parent.is_dir()
+            else f"{path.parent} holds no {path.name}"
+        )
+        raise HistoryError(
+            f"no history store at {path}: {where}, so no build was recorded there",
+            hint="give the same --out (and --config) as the builds, e.g."
+            " `reporter history --out q3/`; run `reporter build` first if there was none",
+        )
+    return HistoryStore(path)
 
 
 def _quarter(period: str, config: Config) -> Quarter:
@@ -38,21 +57,45 @@ def _quarter(period: str, config: Config) -> Quarter:
     return parse_quarter(period, config.periods.fiscal_year_start_month)
 
 
+def refuse_running(quarter: Quarter, today: date, out_dir: Path) -> None:
+    """Raise :class:`HistoryError` when ``quarter`` has not ended by ``today``."""
+    from reporter.history.store import HistoryError
+
+    if today <= quarter.end:
+        raise HistoryError(
+            f"{quarter.label} is still running (it ends on {quarter.end.isoformat()}, today"
+            f" is {today.isoformat()}): closing it now would freeze its figures to date,"
+            " and every deal won after today would restate them",
+            hint=f"close it once it has ended and a build has read the whole quarter; to"
+            f" freeze the figures so far on purpose (an advance on bonuses), add --to-date:"
+            f" reporter close {quarter.key} --to-date --out {out_dir}",
+        )
+
+
 @cli.command()
 @period_argument
+@click.option(
+    "--to-date",
+    is_flag=True,
+    help="Close PERIOD although it is still running, freezing its figures so far (e.g. to"
+    " pay an advance); later wins in it are then restatements.",
+)
 @config_option
 @store_out
 @debug_option
-def close(period: str, config_path: Path | None, out_dir: Path, debug: bool) -> None:
+def close(period: str, to_date: bool, config_path: Path | None, out_dir: Path, debug: bool) -> None:
     """Freeze PERIOD's bonus figures (e.g. FY2026Q3) as the latest build computed them.
 
     Later builds compare the quarter with these frozen figures and explain every
     difference deal by deal (the Restatements sheet, `restatements` in metrics.json).
+    A quarter that has not ended yet is refused (exit 2) unless --to-date is given.
     """
 
     def action() -> int:
         config = load_config(config_path)
         quarter = _quarter(period, config)
+        if not to_date:
+            refuse_running(quarter, date.today(), out_dir)
         with _open(config, out_dir) as store:
             closing = store.close_quarter(
                 quarter.label, quarter.start.isoformat(), quarter.end.isoformat()
