@@ -220,7 +220,8 @@ def _renderers(dataset: Dataset, config: Config) -> Renderers:
     frame = dataset.opportunities
     by = config.briefings.by
     segments = int(frame[by].nunique(dropna=False)) if by in frame.columns else os.cpu_count()
-    return start_renderers(config, segments or 1)
+    company = 1 if config.delivery.leadership else 0  # the company-wide briefing
+    return start_renderers(config, (segments or 1) + company)
 
 
 def _write_all(
@@ -232,25 +233,24 @@ def _write_all(
     renderers: Renderers,
     say: Progress,
 ) -> tuple[dict[str, Path], Path | None]:
-    """The workbook and metrics.json are written while the workers render the briefings;
-    then the company-wide briefing when leadership gets it."""
-    from reporter.write.briefing import render_company, rendering
+    """The workbook and metrics.json are written while the workers render the briefings
+    (the company-wide one too, when leadership gets it)."""
+    from reporter.write.briefing import rendering
     from reporter.write.json import write_metrics
     from reporter.write.xlsx import write_workbook
 
     say(f"rendering {len(briefing_reports)} briefing(s) by {config.briefings.by}")
-    with rendering(staging, briefing_reports, report, dataset, config, renderers) as batch:
+    company = bool(config.delivery.leadership)  # leadership gets the company-wide view
+    if company:
+        say("rendering the company-wide briefing")
+    with rendering(staging, briefing_reports, report, dataset, config, renderers, company) as batch:
         say(f"writing {WORKBOOK_NAME}")
         write_workbook(staging / WORKBOOK_NAME, report, dataset, config)
         say(f"writing {METRICS_NAME}")
         write_metrics(staging / METRICS_NAME, report, dataset, config, briefing_reports)
         _fill_template(staging, config, say)
         batch.wait(say)
-    company = None
-    if config.delivery.leadership:  # leadership gets the company-wide view
-        say("rendering the company-wide briefing")
-        company = render_company(staging / BRIEFINGS_DIR, report, dataset, config)
-    return batch.paths, company
+    return batch.paths, batch.company
 
 
 def template_name(config: Config) -> str | None:

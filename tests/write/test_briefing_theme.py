@@ -20,6 +20,8 @@ from reporter.write.briefing import (
     stylesheets,
     template_dirs,
 )
+from reporter.write.briefing.charts import Chart, fill, placeholder
+from reporter.write.briefing.render import render_pdf
 from support.data import REPO, make_opportunities
 
 LOGO = REPO / "samples" / "brand" / "logo.png"
@@ -69,7 +71,7 @@ def themed(theme: Theme = THEME) -> Config:
 def html_of(data, config: Config, tmp_path) -> str:
     dataset, overall, segments = data
     jobs = prepare_jobs(tmp_path, segments, overall, dataset, config)
-    return jobs[0].html
+    return fill(jobs[0].html, jobs[0].charts)  # the charts as the worker draws them
 
 
 def test_default_theme_adds_nothing(data, tmp_path):
@@ -103,3 +105,21 @@ def test_themed_pdf_shows_logo_company_and_footer(data, tmp_path):
     images = list(first.images)
     assert len(images) == 1  # the logo, embedded (not fetched)
     assert images[0].image.size == (240, 60)
+
+
+def test_charts_are_drawn_by_the_pdf_renderer(data, tmp_path):
+    """The parent renders HTML with placeholders; the worker's render_pdf draws the charts."""
+    dataset, overall, segments = data
+    job = prepare_jobs(tmp_path, {"West": segments["West"]}, overall, dataset, Config())[0]
+    assert "<svg" not in job.html
+    assert [name for name, _ in job.charts] == ["trend", "comparison"]
+    assert placeholder("trend") in job.html and placeholder("comparison") in job.html
+    pages = PdfReader(render_pdf(job).target).pages
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pages))
+    # West: 3 won, 3 lost → 50.0 %, directional (6 closed < 20): the comparison chart's label
+    assert "50.0% *" in text
+
+
+def test_fill_draws_only_the_charts_the_template_places():
+    unused = ("comparison", Chart("not a spec: drawing it would fail", "[]"))
+    assert fill("<p>no charts here</p>", [unused]) == "<p>no charts here</p>"

@@ -25,9 +25,9 @@ from reporter.metrics.report import Report
 from reporter.model import Dataset
 from reporter.printable import printable
 from reporter.write.briefing.branding import theme_css
-from reporter.write.briefing.context import build_context
+from reporter.write.briefing.context import Deferred, build_context
 from reporter.write.briefing.pool import Batch, Renderers
-from reporter.write.briefing.render import Job, render_pdf
+from reporter.write.briefing.render import Job
 from reporter.write.briefing.slug import inside, unique_slugs
 
 LOG = logging.getLogger("reporter.briefings")
@@ -116,10 +116,20 @@ def stylesheets(dirs: Sequence[Path], config: Config) -> tuple[str, ...]:
 
 
 def render_html(
-    report: Report, overall: Report, dataset: Dataset, config: Config, env: jinja2.Environment
+    report: Report,
+    overall: Report,
+    dataset: Dataset,
+    config: Config,
+    env: jinja2.Environment,
+    deferred: Deferred | None = None,
+    *,
+    company: bool = False,
 ) -> str:
-    """One segment's briefing as HTML text."""
-    context = build_context(report, overall, dataset, config)
+    """One segment's briefing as HTML text; with ``deferred``, charts left to the worker.
+
+    ``company``: the whole company's briefing (its kicker and footer say so).
+    """
+    context = build_context(report, overall, dataset, config, deferred, company=company)
     try:
         return env.get_template(TEMPLATE).render(b=context)
     except jinja2.TemplateNotFound as exc:
@@ -143,14 +153,26 @@ def pool_size(config: Config, jobs: int) -> int:
 
 
 def prepare_jobs(
-    folder: Path, briefings: dict[str, Report], overall: Report, dataset: Dataset, config: Config
+    folder: Path,
+    briefings: dict[str, Report],
+    overall: Report,
+    dataset: Dataset,
+    config: Config,
+    *,
+    company: bool = False,
 ) -> list[Job]:
     """Render every briefing's HTML and name its PDF (a safe slug inside ``folder``)."""
-    return list(_jobs(folder, briefings, overall, dataset, config))
+    return list(_jobs(folder, briefings, overall, dataset, config, company=company))
 
 
 def _jobs(
-    folder: Path, briefings: dict[str, Report], overall: Report, dataset: Dataset, config: Config
+    folder: Path,
+    briefings: dict[str, Report],
+    overall: Report,
+    dataset: Dataset,
+    config: Config,
+    *,
+    company: bool = False,
 ) -> Iterator[Job]:
     """One job per briefing, each rendered to HTML only when it is asked for."""
     dirs = template_dirs(config)
@@ -160,13 +182,17 @@ def _jobs(
     base_url = dirs[0].as_uri() + "/"
     slugs = unique_slugs(briefings)
     for segment, report in briefings.items():
+        # the charts are drawn by whoever renders the PDF (a worker, in parallel)
+        deferred: Deferred = {}
+        html = render_html(report, overall, dataset, config, env, deferred, company=company)
         yield Job(
             segment=segment,
-            html=render_html(report, overall, dataset, config, env),
+            html=html,
             stylesheets=css,
             base_url=base_url,
             assets=assets,
             target=str(inside(folder, slugs[segment])),
+            charts=tuple(deferred.items()),
         )
 
 
@@ -183,18 +209,25 @@ def rendering(
     dataset: Dataset,
     config: Config,
     renderers: Renderers,
+    company: bool = False,
 ) -> Iterator[Batch]:
     """Hand every briefing to ``renderers``; the caller works meanwhile, then ``wait()``s.
 
     The PDFs land in ``out_dir / "briefings"``, which is replaced whole and only after
     every PDF rendered (a failure leaves the previous briefings untouched). Leaving the
-    block waits for any PDF not yet collected.
+    block waits for any PDF not yet collected. With ``company``, the company-wide briefing
+    renders in the same batch (``batch.company`` names it).
     """
     final = Path(out_dir) / BRIEFINGS_DIR
     batch = Batch(renderers)
+    whole = None
     with atomic_dir(final) as tmp:
         try:
             batch.add(_jobs(tmp, briefings, overall, dataset, config))
+            if company:
+                taken = {Path(job.target).name for job in batch.jobs}
+                whole = company_job(tmp, overall, dataset, config, taken)
+                batch.add([whole])
             yield batch
             done = batch.wait()
         except BaseException:
@@ -205,7 +238,10 @@ def rendering(
             LOG.warning("briefing %r: refused to fetch %s", result.segment, printable(url))
         for message in result.warnings:
             LOG.warning("briefing %r: %s", result.segment, printable(message))
-    batch.paths = {job.segment: final / Path(job.target).name for job in batch.jobs}
+    batch.paths = {
+        job.segment: final / Path(job.target).name for job in batch.jobs if job is not whole
+    }
+    batch.company = final / Path(whole.target).name if whole else None
 
 
 def render_briefings(
@@ -235,19 +271,19 @@ COMPANY_FILE = "company.pdf"
 COMPANY_TITLE = "Company-wide"
 
 
-def render_company(folder: Path, overall: Report, dataset: Dataset, config: Config) -> Path:
+def company_job(
+    folder: Path, overall: Report, dataset: Dataset, config: Config, taken: set[str]
+) -> Job:
     """The company-wide briefing for leadership, from the same templates: ``folder/company.pdf``.
 
-    ``folder`` is the (staged) briefings folder; a segment that took ``company.pdf``
-    already leaves this one ``company-wide.pdf``.
+    ``taken`` are the segments' file names: a segment that took ``company.pdf`` (in any
+    case: Windows and macOS fold it) leaves this one ``company-wide.pdf`` (or the first
+    free ``company-wide-N.pdf``).
     """
     # The briefing dimension, so the comparison chart shows every segment side by side.
     report = dataclasses.replace(overall, segment=(config.briefings.by, COMPANY_TITLE))
-    name = COMPANY_FILE if not (folder / COMPANY_FILE).exists() else "company-wide.pdf"
-    (job,) = prepare_jobs(folder, {COMPANY_TITLE: report}, overall, dataset, config)
-    done = render_pdf(dataclasses.replace(job, target=str(folder / name)))
-    for url in done.refused:
-        LOG.warning("company briefing: refused to fetch %s", printable(url))
-    for message in done.warnings:
-        LOG.warning("company briefing: %s", printable(message))
-    return folder / name
+    names = (COMPANY_FILE, "company-wide.pdf", *(f"company-wide-{n}.pdf" for n in range(2, 999)))
+    folded = {t.lower() for t in taken}
+    name = next(n for n in names if n not in folded)
+    (job,) = prepare_jobs(folder, {COMPANY_TITLE: report}, overall, dataset, config, company=True)
+    return dataclasses.replace(job, target=str(folder / name))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,23 +95,45 @@ def _count_axis(top: float, title: str) -> dict[str, Any]:
     return {"scale": scale, "axis": axis}
 
 
-def _render(spec: dict[str, Any], theme: Theme) -> str:
-    """SVG of a Vega-Lite ``spec`` whose ``data`` is ``{"values": rows}``.
+@dataclass(frozen=True)
+class Chart:
+    """A chart not drawn yet: plain text, so it can travel to a briefing worker.
 
-    Compiling Vega-Lite to Vega is a quarter of the time and depends only on the chart's
-    shape, not its rows: it is done once per shape and reused with each briefing's rows.
+    ``shape`` is the Vega-Lite spec without its rows (compiled once per shape), ``rows``
+    the rows as JSON; :func:`draw` turns it into SVG.
     """
+
+    shape: str
+    rows: str
+
+
+def chart(spec: dict[str, Any], theme: Theme) -> Chart:
+    """The :class:`Chart` of a Vega-Lite ``spec`` whose ``data`` is ``{"values": rows}``."""
     rows = _printable(spec["data"]["values"])
     bare = {**spec, "data": {"name": DATA}, "config": _config(theme)}
-    shape = json.dumps(_printable(bare), sort_keys=True)
+    return Chart(json.dumps(_printable(bare), sort_keys=True), json.dumps(rows))
+
+
+def _render(spec: dict[str, Any], theme: Theme) -> str:
+    """SVG of a Vega-Lite ``spec`` whose ``data`` is ``{"values": rows}``."""
+    return draw(chart(spec, theme))
+
+
+def draw(drawing: Chart) -> str:
+    """The SVG of ``drawing``.
+
+    Compiling Vega-Lite to Vega is a quarter of the time and depends only on the chart's
+    shape, not its rows: it is done once per shape (per process) and reused with each
+    briefing's rows.
+    """
     # allowed_base_urls=[]: a chart never fetches anything, whatever its data says.
     # Control characters out: a NUL in a segment name makes vl-convert abort the process
     # (a Rust panic in a function that cannot unwind: no exception to catch).
     try:
-        vega = json.loads(_compiled(shape))
+        vega = json.loads(_compiled(drawing.shape))
         for data in vega["data"]:
             if data.get("name") == DATA:
-                data["values"] = rows
+                data["values"] = json.loads(drawing.rows)
         svg: str = vl_convert.vega_to_svg(vega, allowed_base_urls=[])
     except BaseException as exc:
         if not is_panic(exc):  # pyo3's PanicException is not an Exception
@@ -135,6 +158,11 @@ def trend_svg(trend: pd.DataFrame, theme: Theme = DEFAULT, height: int = 200) ->
 
     ``trend`` has the report's TREND_COLUMNS, oldest quarter first.
     """
+    return draw(trend_chart(trend, theme, height))
+
+
+def trend_chart(trend: pd.DataFrame, theme: Theme = DEFAULT, height: int = 200) -> Chart:
+    """The trend chart of :func:`trend_svg`, not drawn yet."""
     colours = theme.palette
     rows: list[dict[str, Any]] = []
     for r in trend.itertuples(index=False):
@@ -231,13 +259,24 @@ def trend_svg(trend: pd.DataFrame, theme: Theme = DEFAULT, height: int = 200) ->
         ],
         "resolve": {"scale": {"y": "independent"}},
     }
-    return _render(spec, theme)
+    return chart(spec, theme)
 
 
 def comparison_svg(
     segments: pd.DataFrame, highlight: str, theme: Theme = DEFAULT, limit: int = 16
 ) -> Comparison:
     """Win rate per segment as horizontal bars with interval whiskers; ``highlight`` marked.
+
+    ``segments`` has SEGMENT_COLUMNS for one dimension; see :func:`comparison_chart`.
+    """
+    drawing, shown, hidden = comparison_chart(segments, highlight, theme, limit)
+    return Comparison(svg=draw(drawing), shown=shown, hidden=hidden)
+
+
+def comparison_chart(
+    segments: pd.DataFrame, highlight: str, theme: Theme = DEFAULT, limit: int = 16
+) -> tuple[Chart, int, int]:
+    """The comparison chart not drawn yet, how many segments it shows and how many not.
 
     ``segments`` has SEGMENT_COLUMNS for one dimension. At most ``limit`` rows are drawn
     (the highlighted segment always among them, the rest by number of closed outcomes);
@@ -320,7 +359,7 @@ def comparison_svg(
             },
         ],
     }
-    return Comparison(svg=_render(spec, theme), shown=len(rows), hidden=len(frame) - len(rows))
+    return chart(spec, theme), len(rows), len(frame) - len(rows)
 
 
 def rep_bars_svg(reps: pd.DataFrame, theme: Theme = DEFAULT, limit: int = 10) -> str:
@@ -343,3 +382,24 @@ def rep_bars_svg(reps: pd.DataFrame, theme: Theme = DEFAULT, limit: int = 10) ->
         },
     }
     return _render(spec, theme)
+
+
+def placeholder(name: str) -> str:
+    """Where chart ``name`` goes in a briefing's HTML until a worker draws it.
+
+    An HTML comment: cell text is escaped, so no data can forge one.
+    """
+    return f"<!--reporter-chart:{name}-->"
+
+
+def fill(html: str, drawings: Sequence[tuple[str, Chart]]) -> str:
+    """``html`` with each chart's placeholder replaced by its SVG.
+
+    Charts are drawn here, in the briefing worker, not in the process that renders the
+    HTML; a chart whose placeholder the template does not use is never drawn.
+    """
+    for name, drawing in drawings:
+        token = placeholder(name)
+        if token in html:
+            html = html.replace(token, draw(drawing))
+    return html

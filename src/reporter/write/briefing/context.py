@@ -18,6 +18,7 @@ from reporter.config import Config
 from reporter.history.records import to_record
 from reporter.metrics.report import Report
 from reporter.model import Dataset
+from reporter.vocabulary import UNKNOWN
 from reporter.write.briefing import branding, charts
 from reporter.write.briefing import format as fmt
 from reporter.write.briefing.restatements import restatement_rows
@@ -25,6 +26,7 @@ from reporter.write.briefing.restatements import restatement_rows
 FOOTER_INPUTS = 3
 LOWER_IS_BETTER = frozenset({"cycle_days_median"})  # a shorter cycle is good news
 LONG_TITLE = 48
+WHOLE_COMPANY = "Whole company"
 
 # (Headline field, label, kind) for the headline tiles, in reading order.
 TILES = (
@@ -116,7 +118,7 @@ def segment_tables(
         if dim in (skip, "all"):  # the briefing's own dimension is the comparison chart
             continue
         part = frame[frame["dimension"].astype(str) == dim]
-        if set(part["segment"].astype(str)) <= {"Unknown"}:
+        if set(part["segment"].astype(str)) <= {UNKNOWN}:
             absent.append(dimension_label(dim))
             continue
         shown, more = _capped(part, limit)
@@ -198,7 +200,7 @@ def loss_reasons(report: Report, limit: int) -> dict[str, Any]:
         }
         for r in shown.itertuples(index=False)
     ]
-    recorded = bool(len(frame)) and set(frame["loss_reason"].astype(str)) != {"Unknown"}
+    recorded = bool(len(frame)) and set(frame["loss_reason"].astype(str)) != {UNKNOWN}
     return {"rows": rows, "more": more, "recorded": recorded}
 
 
@@ -300,16 +302,42 @@ def footer(report: Report, dataset: Dataset, config: Config) -> dict[str, Any]:
     }
 
 
-def _comparison(segments: pd.DataFrame, segment: str, config: Config) -> dict[str, Any]:
-    chart = charts.comparison_svg(segments, segment, config.theme)
-    # Vega-Lite escaped every label inside the SVG; Markup only stops Jinja escaping it twice
-    return {"svg": Markup(chart.svg), "shown": chart.shown, "hidden": chart.hidden}
+Deferred = dict[str, charts.Chart]  # chart name → chart, drawn later by a briefing worker
+
+
+def _svg(name: str, drawing: charts.Chart, deferred: Deferred | None) -> Markup:
+    """The chart's SVG now, or its placeholder when ``deferred`` collects it for a worker."""
+    if deferred is None:
+        # Vega-Lite escaped every label in the SVG; Markup only stops Jinja escaping it twice
+        return Markup(charts.draw(drawing))
+    deferred[name] = drawing
+    return Markup(charts.placeholder(name))
+
+
+def _comparison(
+    segments: pd.DataFrame, segment: str, config: Config, deferred: Deferred | None
+) -> dict[str, Any]:
+    drawing, shown, hidden = charts.comparison_chart(segments, segment, config.theme)
+    return {"svg": _svg("comparison", drawing, deferred), "shown": shown, "hidden": hidden}
 
 
 def build_context(
-    report: Report, overall: Report, dataset: Dataset, config: Config
+    report: Report,
+    overall: Report,
+    dataset: Dataset,
+    config: Config,
+    deferred: Deferred | None = None,
+    *,
+    company: bool = False,
 ) -> dict[str, Any]:
-    """Everything ``briefing.html.j2`` needs for one segment, as formatted text."""
+    """Everything ``briefing.html.j2`` needs for one segment, as formatted text.
+
+    ``company``: the whole company's briefing; ``scope`` then says so instead of naming
+    the dimension its segments are compared by.
+
+    With ``deferred``, the charts are not drawn: the context holds placeholders and
+    ``deferred`` receives the charts (see :func:`reporter.write.briefing.charts.fill`).
+    """
     dimension, segment = report.segment or (config.briefings.by, "All")
     currency = report.currency  # the core's one currency label (None: no symbol)
     limit = config.briefings.max_rows
@@ -322,6 +350,8 @@ def build_context(
         "segment_short": charts.short(segment, 60),
         "long_title": len(str(segment)) > LONG_TITLE,
         "dimension": dimension_label(dimension),
+        "company": company,
+        "scope": WHOLE_COMPANY if company else dimension_label(dimension),
         "period": report.period.label,
         "period_dates": f"{_date(quarter.start)} – {_date(quarter.end)}"
         + (
@@ -342,9 +372,9 @@ def build_context(
         "loss_reasons": loss_reasons(report, limit),
         "pipeline": pipeline(report, currency, config.briefings.top_reps),
         "bridge": bridge(report),
-        "trend": {"svg": Markup(charts.trend_svg(report.trend, config.theme))},
+        "trend": {"svg": _svg("trend", charts.trend_chart(report.trend, config.theme), deferred)},
         "trend_rows": trend_rows(report, currency),
-        "comparison": _comparison(comparison, str(segment), config),
+        "comparison": _comparison(comparison, str(segment), config, deferred),
         "footer": footer(report, dataset, config),
         "restatements": restatement_rows(map(to_record, report.restatements), currency),
         "theme": branding.context(config.theme),

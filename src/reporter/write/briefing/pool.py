@@ -62,6 +62,7 @@ class Batch:
         self.futures: dict[concurrent.futures.Future[Done], Job] = {}
         self.done: list[Done] = []
         self.paths: dict[str, Path] = {}  # segment → final PDF, once the batch is published
+        self.company: Path | None = None  # the company-wide briefing, when it was asked for
 
     @property
     def pending(self) -> bool:

@@ -14,9 +14,13 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reporter.errors import OutputError, TemplateError
 from reporter.files import atomic_path
+
+if TYPE_CHECKING:  # the chart engine loads in the worker, not in the fork server
+    from reporter.write.briefing.charts import Chart
 
 TIMEOUT_SECONDS = 120
 
@@ -32,6 +36,8 @@ class Job:
     assets: tuple[str, ...]  # folders the fetcher may read files from
     target: str
     timeout: int = TIMEOUT_SECONDS
+    # charts drawn by the worker into the HTML's placeholders (name, chart)
+    charts: tuple[tuple[str, Chart], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,10 +91,15 @@ def _deadline(seconds: int, segment: str) -> Iterator[None]:
 
 
 def warm() -> None:
-    """Load WeasyPrint and the fonts in a fresh worker, before its first real briefing."""
+    """Load WeasyPrint, the fonts and the chart engine (V8) in a fresh worker, before its
+    first real briefing."""
     from weasyprint import HTML
 
+    from reporter.theme import DEFAULT
+    from reporter.write.briefing import charts
+
     HTML(string="<p>warm</p>").write_pdf()
+    charts.draw(charts.chart({"mark": "point", "data": {"values": []}}, DEFAULT))
 
 
 def render_pdf(job: Job) -> Done:
@@ -96,6 +107,7 @@ def render_pdf(job: Job) -> Done:
     from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    from reporter.write.briefing.charts import fill
     from reporter.write.briefing.fetch import AssetFetcher
 
     fetcher = AssetFetcher([Path(a) for a in job.assets])
@@ -104,7 +116,8 @@ def render_pdf(job: Job) -> Done:
     logger.addHandler(collect)
     try:
         with _deadline(job.timeout, job.segment):
-            document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
+            html = fill(job.html, job.charts)
+            document = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher)
             sheets = [
                 CSS(string=text, base_url=job.base_url, url_fetcher=fetcher)
                 for text in job.stylesheets

@@ -1,0 +1,72 @@
+"""A batch of briefings: the company-wide one renders beside the segments, in the pool."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from reporter import metrics
+from reporter.config import Config
+from reporter.model import Dataset, InputFile
+from reporter.write.briefing import rendering, start_renderers
+from support.data import make_opportunities
+
+
+@pytest.fixture(scope="module")
+def company_segment():
+    """Two regions, one of them called "Company": its PDF takes company.pdf first."""
+    rows = [
+        dict(
+            opportunity_id=f"O{i}",
+            owner=f"Rep {i % 2}",
+            account=f"A{i}",
+            stage=("won", "lost", "won")[i % 3],
+            outcome=("won", "lost", "won")[i % 3],
+            amount=100.0 * (i + 1),
+            created_date="2025-07-01",
+            close_date="2025-08-15",
+            region=("Company", "East")[i % 2],
+        )
+        for i in range(6)
+    ]
+    frame = make_opportunities(rows)
+    dataset = Dataset(opportunities=frame, inputs=(InputFile("t.xlsx", "cd" * 32, 6),))
+    config = Config()
+    company = metrics.compute(frame, config, "FY2025Q3")
+    return dataset, company, metrics.segment_reports(frame, config, "FY2025Q3")
+
+
+def text_of(path) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(path).pages))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_company_briefing_renders_in_the_batch(company_segment, tmp_path, workers):
+    dataset, company, segments = company_segment
+    base = Config()
+    briefings = dataclasses.replace(base.briefings, workers=workers)
+    config = dataclasses.replace(base, briefings=briefings)
+    with (
+        start_renderers(config, 3) as renderers,
+        rendering(tmp_path, segments, company, dataset, config, renderers, True) as batch,
+    ):
+        batch.wait()
+    folder = tmp_path / "briefings"
+    assert batch.paths == {"Company": folder / "Company.pdf", "East": folder / "East.pdf"}
+    assert batch.company == folder / "company-wide.pdf"  # "Company.pdf" was taken
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "Company.pdf",
+        "East.pdf",
+        "company-wide.pdf",
+    ]
+    # 6 deals: i = 0,2,3,5 won (i % 3 != 1), 1 and 4 lost → 4 won company-wide
+    whole = text_of(batch.company)
+    assert "Company-wide" in whole and "Won opportunities 4" in whole
+    # the kicker and the footer name what it is, not the dimension its segments are by
+    first = text_of(batch.company).upper()
+    assert "SALES BRIEFING · WHOLE COMPANY" in first and "SALES BRIEFING · REGION" not in first
+    assert "SALES BRIEFING · REGION" in text_of(batch.paths["East"]).upper()
+    assert "Region: East" in text_of(batch.paths["East"])
