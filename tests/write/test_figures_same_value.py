@@ -84,7 +84,11 @@ def test_rep_bonuses_rows_are_the_cores(built, data):
     result, values, _texts, doc = built
     core = result.report.won_opportunities_by_rep.set_index(["rep", "quarter"])
     row = data.draw(st.sampled_from(sheet_records(values["Rep Bonuses"])))
-    want = core.loc[(row["Rep"], row["Quarter"])]
+    # the running quarter is shown "FY2026 Q4 (to 20 Nov)" (samples' data end on 20 Nov)
+    quarter = row["Quarter"].removesuffix(" (to 20 Nov)")
+    want = core.loc[(row["Rep"], quarter)]
+    assert (quarter != row["Quarter"]) == (want["to_date"] == "2026-11-20")
+    row["Attainment"] = next(v for k, v in row.items() if k.startswith("Attainment"))
     for header, key in (
         ("Won opportunities", "won_opportunities"),
         ("Won amount", "won_amount"),
@@ -99,7 +103,7 @@ def test_rep_bonuses_rows_are_the_cores(built, data):
     record = next(
         r
         for r in doc["won_opportunities_by_rep"]
-        if (r["rep"], r["quarter"]) == (row["Rep"], row["Quarter"])
+        if (r["rep"], r["quarter"]) == (row["Rep"], quarter)
     )
     for key in ("won_opportunities", "won_amount", "win_rate", "target", "attainment"):
         assert same(record[key], want[key]), key
@@ -110,10 +114,12 @@ def test_rep_bonuses_total_is_the_cores(built):
     rows = list(values["Rep Bonuses"].iter_rows(values_only=True))
     header, total = rows[0], rows[-1]
     totals = result.report.rep_totals
-    assert total[0] == f"Total {result.report.period.label}"
+    assert total[0] == f"Total {result.report.period.label} (to 20 Nov)"
     assert total[header.index("Won opportunities")] == totals["won_opportunities"]
     assert total[header.index("Won opportunities")] == result.report.headline.won_opportunities
-    assert same(total[header.index("Attainment")], totals["attainment"])
+    attainment = next(i for i, h in enumerate(header) if h.startswith("Attainment"))
+    assert header[attainment] == ("Attainment (FY2026 Q4 to 20 Nov: of the full quarter's target)")
+    assert same(total[attainment], totals["attainment"])
     assert doc["rep_totals"] == pytest.approx(totals)
 
 
@@ -145,13 +151,14 @@ def test_won_customers_sheet_is_the_cores_bridge(built, data):
     result, values, _texts, doc = built
     core = result.report.bridge_by_quarter.set_index(["quarter", "dimension", "segment"])
     row = data.draw(st.sampled_from(sheet_records(values["Won Customers"])))
-    want = core.loc[(row["Quarter"], row["Dimension"], row["Segment"])]
+    quarter = row["Quarter"].removesuffix(" (to 20 Nov)")  # the running quarter's label
+    want = core.loc[(quarter, row["Dimension"], row["Segment"])]
     assert row["Won customers (new accounts' first wins)"] == want["new_customer_first_wins"]
     assert row["Further wins of new accounts"] == want["new_customer_further_wins"]
     assert row["Wins from existing customers"] == want["existing_customer_wins"]
     assert row["Wins without an account"] == want["no_account_wins"]
     assert row["Won opportunities (= the four before)"] == want["won_opportunities"]
-    if row["Quarter"] == result.report.period.label:
+    if quarter == result.report.period.label:
         record = next(
             b
             for b in doc["bridge"]
@@ -186,7 +193,8 @@ def test_summary_headline_and_changes_are_the_cores(built):
     at = next(i for i, r in enumerate(rows) if r[0] == "Measure")
     header = rows[at]
     table = {r[0]: r for r in rows[at + 1 :] if r[0]}
-    now, before = header.index(report.period.label), header.index(report.previous_label)
+    now = header.index(f"{report.period.label} (to 20 Nov)")  # a running quarter
+    before = header.index(report.previous_label)
     full = header.index(report.previous_full_label)
     change = header.index("Change")
     changes = {c.name: c for c in report.changes}

@@ -106,6 +106,21 @@ def is_missing(value: Any) -> bool:
         return False
 
 
+DASH = "—"
+
+
+class Unknown(float):
+    """A figure the core could not know (its ``reason`` says why): missing to every check
+    here (a NaN), written as "—" rather than a blank, and never replaced by a formula."""
+
+    reason: str
+
+    def __new__(cls, reason: str = "") -> Unknown:
+        value = super().__new__(cls, math.nan)
+        value.reason = reason
+        return value
+
+
 def truthy(value: Any) -> bool:
     """True for a set boolean flag (Python or numpy), False for missing or false."""
     return not is_missing(value) and bool(value)
@@ -229,6 +244,7 @@ class Styles:
                 "note": {"italic": True, "font_color": "#595959"},
                 # a figure that cannot be known: "—", right-aligned like the numbers
                 "dash": {"align": "right", "font_color": "#595959"},
+                "total_dash": {"align": "right", "font_color": "#595959", "bold": True, "top": 1},
                 "wrap": {"text_wrap": True, "valign": "top"},
             }[name]
             self._cache[key] = self.workbook.add_format(props)
@@ -257,7 +273,12 @@ class Cells:
     ) -> None:
         """Write ``value`` as ``kind``; missing values become formatted blank cells."""
         fmt = self.styles.cell(kind, directional=directional, total=total)
-        if is_missing(value):
+        if isinstance(value, Unknown):
+            dash = self.styles.named("total_dash" if total else "dash")
+            self._check(ws.write_string(row, col, DASH, dash), ws, row, col, header, DASH)
+            if value.reason:  # why, on hover (the printed sheets say it in a column)
+                ws.write_comment(row, col, value.reason, {"author": "reporter"})
+        elif is_missing(value):
             self._check(ws.write_blank(row, col, None, fmt), ws, row, col, header, value)
         elif kind == TEXT:
             self.text(ws, row, col, value, header=header, directional=directional, total=total)

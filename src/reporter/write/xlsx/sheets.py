@@ -20,6 +20,7 @@ from reporter.metrics.report import (
 from reporter.model import Dataset
 from reporter.quality import CODES
 from reporter.write.risks import bonus_risk_records
+from reporter.write.running import running_label, through
 from reporter.write.xlsx.cells import (
     COUNT_LABEL,
     DATE,
@@ -29,6 +30,7 @@ from reporter.write.xlsx.cells import (
     PCT,
     ROW_NUMBER,
     TEXT,
+    Unknown,
     as_number,
     is_missing,
     truthy,
@@ -75,18 +77,28 @@ def _text_cols(keys: Sequence[str]) -> list[Col]:
 
 def rep_bonuses(report: Report) -> Table:
     """Won opportunities, amount, lost and win rate (with its interval) per rep and quarter,
-    target and attainment when targets are given; totals of the reporting quarter only."""
+    target and attainment when targets are given; totals of the reporting quarter only.
+
+    A quarter still running says so in its Quarter cell ("FY2026 Q4 (to 15 Nov)"): its
+    attainment is to date, against the full quarter's target. A won amount the core could
+    not know (a won deal without an amount) is "—", with the known part and the reason in
+    the columns beside it; so is its attainment and the total it belongs to.
+    """
     frame = report.won_opportunities_by_rep
     min_closed = report.settings.get("min_closed", 20)
     rows = _latest_first(records(frame), report)
     for row in rows:
         row["directional_mark"] = "directional" if truthy(row.get("directional")) else ""
+        row["quarter"] = running_label(row["quarter"], row.get("to_date"))
+        unknown_won_amount(row)
+    partial = any(isinstance(row.get("won_amount"), Unknown) for row in rows)
     columns = [
         Col("rep", "Rep", TEXT),
         Col("manager", "Manager", TEXT),
         Col("quarter", "Quarter", TEXT),
         Col("won_opportunities", "Won opportunities", INT, total="sum"),
         Col("won_amount", "Won amount", MONEY, total="sum"),
+        *(KNOWN_PART_COLS if partial else ()),
         Col("lost_opportunities", "Lost opportunities", INT, total="sum"),
         rate_col(
             "win_rate", "Win rate", "won_opportunities", "lost_opportunities", total="formula"
@@ -95,22 +107,49 @@ def rep_bonuses(report: Report) -> Table:
         Col("ci_high", "95% CI high", PCT),
         Col("directional_mark", f"Directional (< {min_closed} closed)", TEXT),
     ]
+    totals = dict(report.rep_totals)
+    unknown_won_amount(totals)
+    label = running_label(report.period.label, totals.get("to_date"))
     if "target" in frame.columns and frame["target"].notna().any():
+        running = [r for r in frame.to_dict("records") if not is_missing(r.get("to_date"))]
+        header = "Attainment" + (
+            f" ({running[0]['quarter']} {through(running[0]['to_date'])}: of the full "
+            "quarter's target)"
+            if running
+            else ""
+        )
         columns += [
             Col("target", "Target", MONEY, total="sum"),
-            share_col("attainment", "Attainment", "won_amount", "target", total="formula"),
+            share_col("attainment", header, "won_amount", "target", total="formula"),
         ]
-    label = report.period.label
     return Table(
         "Rep Bonuses",
         tuple(columns),
         rows,
         totals=True,
         directional_key="directional",
-        totals_values=report.rep_totals,
+        totals_values=totals,
         totals_of=("quarter", label),
         totals_label=f"Total {label}",
     )
+
+
+# Beside a won amount that is "—": what is known of it, and why the rest is not.
+KNOWN_PART_COLS = (
+    Col("won_amount_known", "Won amount: known part", MONEY, total="sum"),
+    Col("won_amount_reason", "Why the won amount is —", TEXT),
+)
+
+
+def unknown_won_amount(row: dict[str, Any]) -> None:
+    """Mark a row's won amount (and the attainment on it) "—" when the core gives a reason
+    it is unknown; the known part stays a number (blank when none is known)."""
+    reason = row.get("won_amount_reason")
+    if is_missing(reason) or not is_missing(row.get("won_amount")):
+        return
+    row["won_amount"] = Unknown(str(reason))
+    if not is_missing(row.get("target")):
+        row["attainment"] = Unknown(f"won amount unknown: {reason}")
 
 
 def won_customers(report: Report) -> Table:
@@ -119,6 +158,7 @@ def won_customers(report: Report) -> Table:
     rows = _latest_first(records(report.bridge_by_quarter), report)
     for row in rows:
         row["won_customers"] = row.get("new_customer_first_wins")
+        row["quarter"] = running_label(row["quarter"], row.get("to_date"))
     parts = (
         "won_customers",
         "new_customer_further_wins",
@@ -162,10 +202,20 @@ def new_customers(report: Report) -> Table:
 
 
 def win_rate_by_segment(report: Report, min_closed: int) -> Table:
-    """Win rate per dimension and segment, interval, directional mark, ACV and cycle."""
+    """Win rate per dimension and segment, interval, directional mark, ACV and cycle.
+
+    A won or lost amount the core could not know is "—" (the won amount's known part and
+    reason beside it), and so is the amount-weighted rate over it."""
     rows = records(report.win_rate_by_segment)
     for row in rows:
         row["directional_mark"] = "directional" if truthy(row.get("directional")) else ""
+        unknown_won_amount(row)
+        if is_missing(row.get("lost_amount")) and (as_number(row.get("lost")) or 0) > 0:
+            row["lost_amount"] = Unknown("a lost deal has no amount")
+        amounts = (row.get("won_amount"), row.get("lost_amount"))
+        if any(isinstance(a, Unknown) for a in amounts):
+            row["amount_weighted_win_rate"] = Unknown("a won or lost amount is unknown")
+    partial = any(isinstance(row.get("won_amount"), Unknown) for row in rows)
     columns = (
         Col("dimension", "Dimension", TEXT),
         Col("segment", "Segment", TEXT),
@@ -176,6 +226,7 @@ def win_rate_by_segment(report: Report, min_closed: int) -> Table:
         Col("ci_high", "95% CI high", PCT),
         Col("directional_mark", f"Directional (< {min_closed} closed)", TEXT),
         Col("won_amount", "Won amount", MONEY),
+        *(KNOWN_PART_COLS if partial else ()),
         Col("lost_amount", "Lost amount", MONEY),
         rate_col(
             "amount_weighted_win_rate", "Amount-weighted win rate", "won_amount", "lost_amount"

@@ -11,9 +11,21 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from reporter.metrics.report import Change, Report
+from reporter.write.running import running_label
 from reporter.write.xlsx.branding import add_logo
-from reporter.write.xlsx.cells import DAYS, INT, MONEY, PCT, POINTS, TEXT, Cells, as_number
-from reporter.write.xlsx.sheets import records
+from reporter.write.xlsx.cells import (
+    DASH,
+    DAYS,
+    INT,
+    MONEY,
+    PCT,
+    POINTS,
+    TEXT,
+    Cells,
+    Unknown,
+    as_number,
+)
+from reporter.write.xlsx.sheets import records, unknown_won_amount
 from reporter.write.xlsx.table import (
     Col,
     rate_col,
@@ -53,7 +65,6 @@ HEADLINE_FORMULAS = {
     "coverage": ("open_amount", "target", "share"),
 }
 COHORT_FORMULAS = {**HEADLINE_FORMULAS, "win_rate": ("win_rate_won", "win_rate_lost", "rate")}
-DASH = "—"
 TREND_COLS = (
     Col("quarter", "Quarter", TEXT),
     Col("won_opportunities", "Won opportunities", INT),
@@ -64,19 +75,37 @@ TREND_COLS = (
     Col("ci_high", "95% CI high", PCT),
     Col("won_customers", "Won customers", INT),
 )
+# Beside the trend when a quarter's won amount is "—": what is known of it, and why.
+TREND_PARTIAL_COLS = (
+    Col("won_amount_known", "Won amount: known part", MONEY),
+    Col("won_amount_reason", "Why the won amount is —", TEXT),
+)
+# The headline row under the won amount when some won deal has no amount.
+KNOWN_PART_ROW = ("won_amount_known", "Won amount: known part (deals with an amount)", MONEY)
 FROZEN_ROWS = 3
 
 
 def _headline_rows(report: Report) -> list[tuple[str, str, str]]:
     """(field, label, kind) of every headline row shown, cohort counts after the rate."""
     rows = []
+    partial = any(
+        h is not None and getattr(h, "won_without_amount", 0)
+        for h in (report.headline, report.headline_previous, _full(report))
+    )
     for name, text, kind in HEADLINE_ROWS:
         if name == "win_rate" and report.headline.directional:
             text = "Win rate — directional (small sample)"
         rows.append((name, text, kind))
         if name == "win_rate" and report.period.mode == "cohort":
             rows.extend(COHORT_ROWS)
+        if name == "won_amount" and partial:
+            rows.append(KNOWN_PART_ROW)
     return rows
+
+
+def _full(report: Report) -> Any:
+    """The full previous quarter's headline when the comparison is like for like."""
+    return report.headline_previous_full if report.like_for_like else None
 
 
 def _note(report: Report, name: str) -> str:
@@ -124,19 +153,38 @@ def write_summary(
         fmt=cells.styles.named("section"),
     )
     trend_rows = records(report.trend)
+    for row in trend_rows:
+        row["quarter"] = running_label(row["quarter"], row.get("to_date"))
+        unknown_won_amount(row)
+    unknown = [isinstance(row.get("won_amount"), Unknown) for row in trend_rows]
+    trend_cols = TREND_COLS + (TREND_PARTIAL_COLS if any(unknown) else ())
     header = trend_top + 1
-    trend_end, trend_widths = write_rows(ws, cells, header, TREND_COLS, trend_rows)
-    _add_table(ws, header, max(trend_end - 1, header + 1), TREND_COLS, "SummaryTrend", cells)
+    trend_end, trend_widths = write_rows(ws, cells, header, trend_cols, trend_rows)
+    _add_table(ws, header, max(trend_end - 1, header + 1), trend_cols, "SummaryTrend", cells)
     label_width = max((len(text) for _n, text, _k in _headline_rows(report)), default=30)
     # the compared quarter's header ("FY2026 Q3 to 20 Aug 2026") fits on one line
     compared = min(28, max(len(report.previous_label), len(report.previous_full_label)) + 2)
-    widths = [min(60, label_width + 2), 16, compared, 16, 12, compared, 12, 14]
+    # the running quarter's header ("FY2026 Q4 (to 15 Nov)") fits on one line too
+    current = max(16, len(running_label(report.period.label, report.headline.to_date)) + 2)
+    widths = [min(60, label_width + 2), current, compared, 16, 12, compared, 12, 14]
     widths = [max(w, t) for w, t in zip(widths, trend_widths, strict=False)]
+    # the partial won amount's columns, when shown, with their headers on one line
+    widths += [max(w, len(c.header) + 2) for w, c in zip(trend_widths, trend_cols)][len(widths) :]
     ws.freeze_panes(FROZEN_ROWS, 0)
     setup_sheet(ws, FROZEN_ROWS - 1, widths, paper=paper, footer_label=title, one_page=True)
     if trend_rows:
+        # a "—" won amount would be drawn as 0: the chart reads a copy where it is a gap
+        amounts = 2
+        if any(unknown):
+            amounts = _chart_amounts(ws, cells, header, trend_rows, len(trend_cols))
         _charts(
-            workbook, ws, header, len(trend_rows), trend_end + 2, cells.styles.theme.palette.series
+            workbook,
+            ws,
+            header,
+            len(trend_rows),
+            trend_end + 2,
+            cells.styles.theme.palette.series,
+            amounts,
         )
     # right of every column written (the headline table grows columns as figures do),
     # under the title and subtitle, whose text runs on to the right
@@ -148,7 +196,8 @@ def _write_headline(ws: Worksheet, cells: Cells, header: int, report: Report) ->
     """The headline table: this quarter, the quarter compared with, the change (a rate's
     in points, with no change %), the full previous quarter when compared like for like,
     and why a figure is "—". Every value, change included, is the core's."""
-    names = ["Measure", report.period.label, report.previous_label, "Change", "Change %"]
+    now = running_label(report.period.label, report.headline.to_date)
+    names = ["Measure", now, report.previous_label, "Change", "Change %"]
     full = report.headline_previous_full if report.like_for_like else None
     if full is not None:
         names.append(report.previous_full_label)
@@ -253,12 +302,36 @@ def _add_table(
     )
 
 
+def _chart_amounts(
+    ws: Worksheet, cells: Cells, header: int, rows: list[dict[str, Any]], col: int
+) -> int:
+    """The trend's won amounts for the chart, in a hidden column ``col``: the number, or
+    #N/A (a gap, never a 0 bar) where it is "—". Returns the column."""
+    fmt = cells.styles.cell(MONEY)
+    cells.text(ws, header, col, "Won amount (chart)", fmt=cells.styles.named("header"))
+    for i, row in enumerate(rows):
+        value = row.get("won_amount")
+        if isinstance(value, Unknown):
+            ws.write_formula(header + 1 + i, col, "=NA()", fmt, "#N/A")
+        else:
+            cells.put(ws, header + 1 + i, col, value, MONEY)
+    ws.set_column(col, col, None, None, {"hidden": True})
+    return col
+
+
 def _charts(
-    workbook: Workbook, ws: Worksheet, header: int, n: int, at_row: int, series: tuple[str, ...]
+    workbook: Workbook,
+    ws: Worksheet,
+    header: int,
+    n: int,
+    at_row: int,
+    series: tuple[str, ...],
+    amounts: int = 2,
 ) -> None:
     """Won opportunities (columns) with win rate (line), and won amount, per quarter.
 
-    ``series`` are the three series colours, from the [theme] palette.
+    ``series`` are the three series colours, from the [theme] palette; ``amounts`` is the
+    column the won amounts are read from.
     """
     sheet = ws.get_name().replace("'", "''")
     first, last = header + 1, header + n
@@ -295,7 +368,12 @@ def _charts(
 
     amount = workbook.add_chart({"type": "column"})
     amount.add_series(
-        {"name": "Won amount", "categories": ref(0), "values": ref(2), "fill": {"color": series[2]}}
+        {
+            "name": "Won amount",
+            "categories": ref(0),
+            "values": ref(amounts),
+            "fill": {"color": series[2]},
+        }
     )
     amount.set_title({"name": "Won amount (bookings)"})
     amount.set_y_axis({"num_format": "#,##0", "min": 0})

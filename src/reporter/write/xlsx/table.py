@@ -27,6 +27,7 @@ from reporter.write.xlsx.cells import (
     WIDTH_CAP,
     WIDTH_MIN,
     Cells,
+    Unknown,
     as_number,
     display_width,
     is_missing,
@@ -133,6 +134,8 @@ def formula_value(col: Col, row: Row) -> tuple[bool, float | None]:
     derived = col.derive(row) if col.derive else None
     if col.key not in row:
         return True, derived
+    if isinstance(row[col.key], Unknown):  # "—": no formula could say it
+        return False, row[col.key]
     reported = as_number(row[col.key])
     if col.derive is None or same_value(reported, derived):
         return True, reported
@@ -237,6 +240,9 @@ def _formula_cell(
     directional: bool,
 ) -> float | None:
     as_formula, value = formula_value(col, row)
+    if isinstance(value, Unknown):
+        cells.put(ws, r, c, value, col.kind, header=col.header, directional=directional)
+        return None
     if as_formula:
         text = "=" + (col.formula or "").format(**_refs(where, r))
         cells.formula(ws, r, c, text, col.kind, value, directional=directional)
@@ -288,6 +294,9 @@ def _write_totals(
             values[col.key] = as_number(core[col.key])
     for j, col in enumerate(columns):
         c = left + j
+        if isinstance(core.get(col.key), Unknown):  # the core's total is "—", not a sum
+            cells.put(ws, r, c, core[col.key], col.kind, total=True)
+            continue
         if j == 0:
             label = spec.totals_label if spec else "Total"
             cells.text(ws, r, c, label, total=True)
