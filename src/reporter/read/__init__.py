@@ -21,7 +21,7 @@ from reporter.progress import Counted, Progress
 from reporter.quality import Issue
 from reporter.read import currency as money
 from reporter.read.csvfile import read_csv
-from reporter.read.guarded import read_guarded
+from reporter.read.guarded import read_interpreted
 from reporter.read.headers import alias_index
 from reporter.read.inputs import INPUT_SUFFIXES, Skipped, expand, read_regular
 from reporter.read.opportunities import OpportunityBuilder, Record, dedupe, record_issue
@@ -33,10 +33,10 @@ from reporter.read.tables import (
     OPPORTUNITIES,
     RatesTable,
     SetAside,
+    SheetReader,
     Table,
     Unrecognised,
     UserTable,
-    read_table,
 )
 from reporter.read.targets import targets_frame
 from reporter.read.users import rename_owners
@@ -62,24 +62,26 @@ def _read_file(
     data = read_regular(path, config.limits.max_unpacked_bytes)
     display = path.name
     kind = sniff(path, data[:8192], config.limits)
+    reader = SheetReader(alias_index(config.columns), extras, config.periods.date_order)
     if kind == "csv":
-        sheets = [read_csv(data, display)]
+        found: list[Issue] = []
+        results = [(reader(read_csv(data, display), found), found)]
     else:
-        # Parsed in a limited child process: a native crash is one failed file.
-        sheets, sheet_issues = read_guarded(path, display, kind, config.limits)
+        # Parsed and typed in a limited child process: a native crash is one failed file.
+        results, sheet_issues = read_interpreted(path, display, kind, config.limits, reader)
         issues.extend(sheet_issues)
-    index = alias_index(config.columns)
     tables: list[Table] = []
     unrecognised: list[Unrecognised] = []
     others: list[Other] = []
-    for raw in sheets:
-        result = read_table(raw, index, extras, issues, config.periods.date_order)
+    for result, read_issues in results:
+        issues.extend(read_issues)
         if isinstance(result, Table):
             tables.append(result)
         elif isinstance(result, Unrecognised):
             unrecognised.append(result)
             issues.append(_ignored(result))
         elif isinstance(result, SetAside):
+            raw = result.raw
             issues.append(
                 Issue.make("other-crm-object", file=raw.file, sheet=raw.sheet, what=result.what)
             )
@@ -209,7 +211,8 @@ def _lock_file_error(locks: list[Path]) -> NoOpportunitiesTable:
 
 def _frame(records: list[Record], extras: tuple[str, ...]) -> pd.DataFrame:
     columns = [*OPPORTUNITY_COLUMNS, *(e for e in extras if e not in OPPORTUNITY_COLUMNS)]
-    data = {c: [r.get(c) for r in records] for c in columns}
+    # Object columns, so pandas infers nothing that coerce_types would only undo.
+    data = {c: pd.Series([r.get(c) for r in records], dtype=object) for c in columns}
     return coerce_types(pd.DataFrame(data, columns=columns))
 
 

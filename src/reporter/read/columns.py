@@ -25,6 +25,32 @@ def map_distinct(parse: Callable[[Any], Any], cells: Sequence[Any]) -> list[Any]
     (``True``, ``1`` and ``1.0`` are equal in Python but not as cells); floats are parsed
     one by one.
     """
+    kinds = set(map(type, cells))
+    if len(kinds & _NUMBERS) > 1:
+        return _by_type(parse, cells)
+    # At most one kind of number: cells equal as Python objects are equal as cells (a date
+    # never equals a text or a number), so one lookup per cell does.
+    results: dict[Any, Any] = {}
+    for cell in set(cells):
+        if cell.__class__ is not float:
+            results[cell] = _apply(parse, cell)
+    if float not in kinds:
+        return [results[cell] for cell in cells]
+    # -0.0 == 0.0 must not share a result, and floats are seldom repeated.
+    return [_apply(parse, cell) if cell.__class__ is float else results[cell] for cell in cells]
+
+
+_NUMBERS = frozenset({bool, int, float})
+
+
+def _apply(parse: Callable[[Any], Any], cell: Any) -> Any:
+    try:
+        return parse(cell)
+    except ValueError:
+        return FAILED
+
+
+def _by_type(parse: Callable[[Any], Any], cells: Sequence[Any]) -> list[Any]:
     memo: dict[type, dict[Any, Any]] = {}
     out: list[Any] = []
     append = out.append

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from reporter.read.columns import map_distinct
 from reporter.vocabulary import normalise
 
 # Symbols in the order they are tried (longer first, so "US$" is not read as "$").
@@ -74,7 +75,7 @@ def label_cells(cells: Sequence[Any]) -> list[str | None] | None:
     all agree: a workbook's number format is not read, so ``$12,500.00`` beside ``8000``
     means dollars.
     """
-    found = [currency_in(c) for c in cells]
+    found = map_distinct(currency_in, cells)
     marked = {c for c in found if c is not None}
     if not marked:
         return None

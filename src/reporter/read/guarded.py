@@ -9,9 +9,10 @@ limited child process (:mod:`reporter.read.isolate`) so that a crash is one fail
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from reporter.config import Limits
 from reporter.errors import is_panic
@@ -21,6 +22,9 @@ from reporter.read.isolate import run_contained
 from reporter.read.raw import RawSheet
 
 Sheets = tuple[list[RawSheet], list[Issue]]
+T = TypeVar("T")
+# What each sheet became, with the issues found on the way, and the workbook's own issues.
+Interpreted = tuple[list[tuple[T, list[Issue]]], list[Issue]]
 
 
 def read_bounded(path: Path, display: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> Sheets:
@@ -68,6 +72,36 @@ def read_guarded(path: Path, display: str, kind: str, limits: Limits = DEFAULT_L
     if not limits.contain:
         return read_bounded(path, display, kind, limits)
     return run_contained(_read_shared, (path, display, kind, limits), display, limits)
+
+
+def read_interpreted(
+    path: Path,
+    display: str,
+    kind: str,
+    limits: Limits,
+    interpret: Callable[[RawSheet, list[Issue]], T],
+) -> Interpreted[T]:
+    """Each sheet of the workbook read and then ``interpret``-ed, in the limited child.
+
+    Only what ``interpret`` makes of a sheet travels back to this process (typed columns,
+    not a Python object per cell), so ``interpret`` and its result must pickle.
+    """
+    job = (path, display, kind, limits, interpret)
+    if not limits.contain:
+        return _interpret(job)
+    return run_contained(_interpret, (job,), display, limits)
+
+
+def _interpret(
+    job: tuple[Path, str, str, Limits, Callable[[RawSheet, list[Issue]], T]],
+) -> Interpreted[T]:
+    path, display, kind, limits, interpret = job
+    sheets, issues = read_bounded(path, display, kind, limits)
+    out: list[tuple[T, list[Issue]]] = []
+    for raw in sheets:
+        found: list[Issue] = []
+        out.append((interpret(raw, found), found))
+    return out, issues
 
 
 def _read_shared(path: Path, display: str, kind: str, limits: Limits) -> Sheets:

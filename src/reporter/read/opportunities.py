@@ -13,7 +13,7 @@ from reporter.model import OPPORTUNITY_COLUMNS
 from reporter.quality import Issue
 from reporter.read import recency
 from reporter.read.currency import fmt_amount
-from reporter.read.outcome import OutcomeRules
+from reporter.read.outcome import Decision, OutcomeRules
 from reporter.read.risks import Deal
 from reporter.read.tables import Table
 from reporter.read.won_looking import looks_won
@@ -75,11 +75,12 @@ class OpportunityBuilder:
         flags = ("is_won", "is_closed", "is_deleted")
         fields = [f for f in table.values if f in _CARRIED or f in flags]
         has_won, has_closed = "is_won" in table.values, "is_closed" in table.values
+        names = [*fields, *table.extras]
+        columns = [*(table.values[f] for f in fields), *table.extras.values()]
+        decisions: dict[tuple[Any, Any, Any], Decision] = {}  # the rules are a pure function
         out: list[Record] = []
-        for i, row in enumerate(table.rows):
-            record: Record = {f: table.values[f][i] for f in fields}
-            for name, cells in table.extras.items():
-                record[name] = cells[i]
+        for row, values in zip(table.rows, zip(*columns, strict=True), strict=True):
+            record: Record = dict(zip(names, values, strict=True))
             record["source_file"], record["source_sheet"] = table.raw.file, table.raw.sheet
             record["source_row"] = row
             record[recency.FILE_AGE], record[recency.ORDER] = file_age, self._read
@@ -91,13 +92,10 @@ class OpportunityBuilder:
             if record["synthetic"]:
                 record["opportunity_id"] = synthetic_id(table, row)
             stage = record.get("stage")
-            decision = self.rules.decide(
-                stage,
-                record.pop("is_won", None),
-                record.pop("is_closed", None),
-                has_won,
-                has_closed,
-            )
+            key = (stage, record.pop("is_won", None), record.pop("is_closed", None))
+            decision = decisions.get(key)
+            if decision is None:
+                decision = decisions[key] = self.rules.decide(*key, has_won, has_closed)
             record["outcome"] = decision.outcome
             cell = (table.raw.file, table.raw.sheet, row)
             self.deals[cell] = Deal.of(record, won=decision.outcome == WON)
@@ -113,12 +111,13 @@ class OpportunityBuilder:
 
     def _flagged(self, record: Record, column: str | None) -> bool:
         """Whether the row's amount was already reported (unreadable or an Excel error)."""
-        if self._flag_count != len(self.issues):
-            self._flag_rows = {
+        if self._flag_count < len(self.issues):
+            # Issues are only ever appended: look at the new ones.
+            self._flag_rows.update(
                 (i.file, i.sheet, i.row, i.column)
-                for i in self.issues
+                for i in self.issues[max(self._flag_count, 0) :]
                 if i.code in ("bad-amount", "excel-error")
-            }
+            )
             self._flag_count = len(self.issues)
         cell = (record["source_file"], record["source_sheet"], record["source_row"], column)
         return cell in self._flag_rows

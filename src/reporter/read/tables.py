@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from reporter.errors import InputError, MissingColumn
 from reporter.quality import Issue
 from reporter.read import currency as money
 from reporter.read import values as v
-from reporter.read.columns import map_distinct
+from reporter.read.columns import FAILED, map_distinct
 from reporter.read.crm_objects import crm_object, user_columns
 from reporter.read.dates import UndecidableDates, decide_orders, parse_timestamp
 from reporter.read.headers import (
@@ -173,6 +176,27 @@ def read_table(
     return table
 
 
+@dataclass(frozen=True)
+class SheetReader:
+    """:func:`read_table` with a file's settings, as one picklable callable.
+
+    It runs in the reader's child process (see read/guarded.py); a sheet that is not a
+    table of data keeps only its name and place for the trip back.
+    """
+
+    index: AliasIndex
+    extras: tuple[str, ...]
+    date_order: str | None = None
+
+    def __call__(
+        self, raw: RawSheet, issues: list[Issue]
+    ) -> Table | Unrecognised | SetAside | UserTable | RatesTable | None:
+        result = read_table(raw, self.index, self.extras, issues, self.date_order)
+        if not isinstance(result, Table):
+            raw.rows, raw.row_numbers = [], []
+        return result
+
+
 def _lone_texts(raw: RawSheet, header_at: int, data_rows: list[int]) -> list[str]:
     """Rows holding one text cell outside the data: title block and footer lines."""
     taken = set(data_rows)
@@ -276,51 +300,142 @@ def _extract(
     extra_cols: dict[str, int],
     issues: list[Issue],
 ) -> None:
+    """Data rows → one list per field, column by column (no Python work per ordinary cell).
+
+    Blank rows between data rows, totals and note rows, Excel errors and unsaved formulas
+    are reported in the order a reader goes through the sheet: row by row, and within a row
+    field by field; a blank row is reported when the next data row is reached.
+    """
     raw = table.raw
-    cells: dict[str, list[Any]] = {f: [] for f in colmap}
-    extras: dict[str, list[Any]] = {name: [] for name in extra_cols}
-    pending_blanks: list[int] = []
-    for i in range(header_at + 1, len(raw.rows)):
-        row, number = raw.rows[i], raw.row_numbers[i]
-        if all(v.is_blank(c) for c in row) and not _flagged(raw, i, row):
-            if table.rows:
-                pending_blanks.append(number)
-            continue
+    start = header_at + 1
+    body = raw.rows[start:]
+    grid = _Grid(body)
+    blank = grid.blank_rows()
+    for i, col in raw.flags if raw.flags else ():
+        if i >= start and col < max(len(body[i - start]), 1):
+            blank[i - start] = False
+    # Rows that are not blank and have no stage may be totals or notes: judged one by one.
+    doubtful = ~blank
+    if "stage" in colmap:
+        doubtful &= grid.blank(colmap["stage"])
+    data = ~blank
+    events: list[tuple[tuple[int, int, int], Issue]] = []
+    for k in np.flatnonzero(doubtful).tolist():
+        row = body[k]
         reason = _skip_reason(table, row, colmap)
         if reason is not None:
+            data[k] = False
             text = next(str(c) for c in row if not v.is_blank(c))
-            issues.append(_issue(table, reason, number, None, text))
-            continue
-        for blank in pending_blanks:
-            issues.append(_issue(table, "blank-row", blank, None, None))
-        pending_blanks.clear()
-        table.rows.append(number)
-        for f, col in colmap.items():
-            cells[f].append(_checked_cell(table, i, number, col, table.headers[f], issues))
-        for name, col in extra_cols.items():
-            extras[name].append(_cell(row, col))
+            events.append(
+                ((k, 0, k), _issue(table, reason, raw.row_numbers[start + k], None, text))
+            )
+    kept = np.flatnonzero(data)
+    if kept.size:
+        # A blank row inside the data is reported when the next data row is reached.
+        inner = np.flatnonzero(blank[kept[0] : kept[-1]]) + kept[0]
+        following = kept[np.searchsorted(kept, inner)]
+        for b, d in zip(inner.tolist(), following.tolist(), strict=True):
+            number = raw.row_numbers[start + b]
+            events.append(((d, 0, b), _issue(table, "blank-row", number, None, None)))
+    numbers = np.asarray(raw.row_numbers[start:], dtype=np.int64)[kept]
+    table.rows = numbers.tolist()
+    flags = _column_flags(raw.flags, start, kept)
+    cells: dict[str, list[Any]] = {}
+    for order, (f, col) in enumerate(colmap.items()):
+        values = grid.take(col, kept)
+        header = table.headers[f]
+        for at, (code, shown) in _bad_cells(values, flags.get(col, {})):
+            values[at] = None
+            where = (int(kept[at]), 1, order)
+            events.append(
+                (where, _issue(table, code, int(numbers[at]), header, shown, error=shown))
+            )
+        cells[f] = values
+    events.sort(key=lambda event: event[0])
+    issues.extend(issue for _, issue in events)
     table.values = cells
-    table.extras = {name: map_distinct(v.clean_text, column) for name, column in extras.items()}
+    table.extras = {name: v.clean_column(grid.take(col, kept)) for name, col in extra_cols.items()}
 
 
-def _flagged(raw: RawSheet, i: int, row: list[Any]) -> bool:
-    return bool(raw.flags) and any((i, c) in raw.flags for c in range(max(len(row), 1)))
+class _Grid:
+    """A sheet's data rows as one 2-D object array (short rows padded with None)."""
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+        self.count = len(rows)
+        self.width = max(map(len, rows), default=0)
+        if any(len(row) != self.width for row in rows):
+            rows = [row + [None] * (self.width - len(row)) for row in rows]
+        self.cells = np.empty((self.count, self.width), dtype=object)
+        if self.count and self.width:
+            self.cells[:] = rows
+
+    def blank_rows(self) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        """Which rows have nothing in any cell: each column checks only the rows still blank."""
+        rows = np.arange(self.count)
+        for col in range(self.width):
+            if not rows.size:
+                break
+            rows = rows[_blanks(self.cells[rows, col])]
+        out = np.zeros(self.count, dtype=bool)
+        out[rows] = True
+        return out
+
+    def column(self, col: int) -> np.ndarray[Any, np.dtype[Any]]:
+        if col < self.width:
+            column: np.ndarray[Any, np.dtype[Any]] = self.cells[:, col]
+            return column
+        return np.full(self.count, None, dtype=object)
+
+    def blank(self, col: int) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        """Which cells of a column say nothing (see :func:`values.is_blank`)."""
+        return _blanks(self.column(col))
+
+    def take(self, col: int, rows: np.ndarray[Any, np.dtype[np.intp]]) -> list[Any]:
+        result: list[Any] = self.column(col)[rows].tolist()
+        return result
 
 
-def _checked_cell(
-    table: Table, i: int, number: int, col: int, header: str, issues: list[Issue]
-) -> Any:
-    """The cell value, or None (with an issue) for an Excel error or unsaved formula."""
-    raw = table.raw
-    flag = raw.flags.get((i, col)) if raw.flags else None
-    value = _cell(raw.rows[i], col)
-    if flag is None and isinstance(value, str) and v.EXCEL_ERROR.match(value.strip()):
-        flag = ("excel-error", value.strip())
-    if flag is None:
-        return value
-    code, shown = flag
-    issues.append(_issue(table, code, number, header, shown, error=shown))
-    return None
+def _blanks(cells: np.ndarray[Any, np.dtype[Any]]) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """:func:`values.is_blank` over an array of cells, without a Python call per cell."""
+    mask: np.ndarray[Any, np.dtype[np.bool_]] = pd.isna(cells) | (cells == "")
+    texts = {c for c in set(cells.tolist()) if c.__class__ is str and c[:1].isspace()}
+    for text in texts:
+        if not text.strip():
+            mask |= cells == text
+    return mask
+
+
+def _column_flags(
+    flags: dict[tuple[int, int], tuple[str, str]], start: int, kept: np.ndarray[Any, Any]
+) -> dict[int, dict[int, tuple[str, str]]]:
+    """Column → (position among the kept rows → flag), for the flagged cells of data rows."""
+    if not flags:
+        return {}
+    position = {int(k): at for at, k in enumerate(kept.tolist())}
+    out: dict[int, dict[int, tuple[str, str]]] = {}
+    for (i, col), flag in flags.items():
+        at = position.get(i - start)
+        if at is not None:
+            out.setdefault(col, {})[at] = flag
+    return out
+
+
+def _bad_cells(
+    values: list[Any], flags: dict[int, tuple[str, str]]
+) -> list[tuple[int, tuple[str, str]]]:
+    """(position, (code, shown)) for each flagged cell or Excel error written as text."""
+    kinds = set(map(type, values))
+    texts = values if kinds == {str} else [c for c in values if c.__class__ is str]
+    if "#" not in "".join(texts):
+        return sorted(flags.items())  # no text in the column could be an error
+    errors = {c: c.strip() for c in set(values) if c.__class__ is str and "#" in c}
+    errors = {c: shown for c, shown in errors.items() if v.EXCEL_ERROR.match(shown)}
+    found = dict(flags)
+    if errors:
+        for at, cell in enumerate(values):
+            if at not in found and cell.__class__ is str and cell in errors:
+                found[at] = ("excel-error", errors[cell])
+    return sorted(found.items())
 
 
 def _parse(table: Table, issues: list[Issue], date_order: str | None = None) -> None:
@@ -336,7 +451,7 @@ def _parse(table: Table, issues: list[Issue], date_order: str | None = None) -> 
         elif f in FLAG_FIELDS:
             table.values[f] = _parse_flags(table, header, cells, issues)
         elif f != "quarter":
-            table.values[f] = map_distinct(v.clean_text, cells)
+            table.values[f] = v.clean_column(cells)
     if currencies is not None:
         table.values["currency"] = currencies
 
@@ -350,7 +465,7 @@ def _currencies(table: Table) -> list[str | None] | None:
         if marked is not None:
             table.headers.setdefault("currency", table.headers["amount"])
         return marked
-    codes = [money.code_of(c) for c in column]
+    codes = map_distinct(money.code_of, column)
     if marked is not None:
         codes = [code or mark for code, mark in zip(codes, marked, strict=True)]
     named = {c for c in codes if c}
@@ -375,13 +490,23 @@ def _parse_amounts(
     table: Table, header: str, cells: list[Any], code: str, issues: list[Issue]
 ) -> list[Any]:
     comma = v.decimal_comma_column(cells)
-    out: list[Any] = []
-    for number, cell in zip(table.rows, cells, strict=True):
-        try:
-            out.append(v.parse_amount(cell, comma))
-        except ValueError:
-            issues.append(_issue(table, code, number, header, cell))
-            out.append(None)
+    return _parsed(table, header, cells, lambda cell: v.parse_amount(cell, comma), code, issues)
+
+
+def _parsed(
+    table: Table,
+    header: str,
+    cells: list[Any],
+    parse: Any,
+    code: str,
+    issues: list[Issue],
+) -> list[Any]:
+    """``parse`` over a column (once per distinct value); a cell it refuses is an issue."""
+    out = map_distinct(parse, cells)
+    for at, value in enumerate(out):
+        if value is FAILED:
+            issues.append(_issue(table, code, table.rows[at], header, cells[at]))
+            out[at] = None
     return out
 
 
@@ -407,22 +532,11 @@ def _parse_dates(
             )
         )
     parse = parse_timestamp if header == table.headers.get("last_modified") else v.parse_date
-    out: list[Any] = []
-    for number, cell in zip(table.rows, cells, strict=True):
-        try:
-            out.append(parse(cell, day_first, table.raw.date1904))
-        except ValueError:
-            issues.append(_issue(table, "bad-date", number, header, cell))
-            out.append(None)
-    return out
+    date1904 = table.raw.date1904
+    return _parsed(
+        table, header, cells, lambda cell: parse(cell, day_first, date1904), "bad-date", issues
+    )
 
 
 def _parse_flags(table: Table, header: str, cells: list[Any], issues: list[Issue]) -> list[Any]:
-    out: list[Any] = []
-    for number, cell in zip(table.rows, cells, strict=True):
-        try:
-            out.append(v.parse_bool(cell))
-        except ValueError:
-            issues.append(_issue(table, "bad-boolean", number, header, cell))
-            out.append(None)
-    return out
+    return _parsed(table, header, cells, v.parse_bool, "bad-boolean", issues)

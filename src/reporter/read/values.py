@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from reporter.read.columns import map_distinct
 from reporter.vocabulary import is_missing
 
 _SPACE = re.compile(r"\s+")
+_CLEAN = re.compile(r"\S+(?: \S+)*")  # nothing for clean_text to strip or collapse
 # Tokens that mean "no value" in number and date columns (never in text columns: "NA"
 # is a region there).
 _NULLS = frozenset({"", "-", "–", "—", "n/a", "na", "null", "none", "nan", "nat", "#n/a"})
@@ -31,6 +33,8 @@ is_blank = is_missing
 
 def clean_text(value: Any) -> str | None:
     """Text as written, stripped, inner whitespace collapsed; integral floats lose ``.0``."""
+    if value.__class__ is str and _CLEAN.fullmatch(value):
+        return value  # already clean: most text is
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -43,6 +47,29 @@ def clean_text(value: Any) -> str | None:
         return value.isoformat()
     text = _SPACE.sub(" ", str(value)).strip()
     return text or None
+
+
+# Whitespace other than a plain space, which clean_text would turn into one.
+_OTHER_SPACE = re.compile(r"[^\S ]")
+
+
+def clean_column(cells: list[Any]) -> list[Any]:
+    """:func:`clean_text` of every cell; a column of clean text is checked in one pass."""
+    if set(map(type, cells)) == {str}:
+        distinct = set(cells)
+        joined = "\x00".join(distinct)  # NUL is not whitespace: it marks where texts end
+        untouched = not (
+            "" in distinct
+            or "  " in joined
+            or " \x00" in joined
+            or "\x00 " in joined
+            or joined.startswith(" ")
+            or joined.endswith(" ")
+            or _OTHER_SPACE.search(joined)
+        )
+        if untouched:
+            return list(cells)
+    return map_distinct(clean_text, cells)
 
 
 def _null_token(value: Any) -> bool:
