@@ -6,7 +6,13 @@ from history_helpers import deal
 
 from reporter.history.compare import OpenQuarter, compare
 from reporter.history.figures import Figure
-from reporter.history.records import closed_restated, sheet_rows, summary_line, to_record
+from reporter.history.records import (
+    closed_restated,
+    for_segment,
+    sheet_rows,
+    summary_line,
+    to_record,
+)
 from reporter.history.store import HistoryStore
 
 Q3, Q4 = "FY2026 Q3", "FY2026 Q4"
@@ -102,3 +108,108 @@ def test_a_briefing_gets_the_restatements_with_a_deal_in_its_segment():
     assert [d.opportunity_id for d in for_segment([r], "West")[0].deals] == ["M", "X"]
     assert [d.opportunity_id for d in for_segment([r], "East")[0].deals] == ["X"]
     assert for_segment([r], "North") == []
+
+
+def _won_customers(quarter, company, by_segment, by_rep):
+    """The core's won-customer rows: the company, each region, each rep."""
+    out = [Figure(quarter, "all", "All", "won_customers", float(company))]
+    out += [Figure(quarter, "region", s, "won_customers", float(n)) for s, n in by_segment]
+    out += [Figure(quarter, "rep", r, "won_customers", float(n)) for r, n in by_rep]
+    return out
+
+
+def _new(oid, rep, account, segment, outcome="won", close="2026-08-01"):
+    return deal(oid, rep, outcome=outcome, close=close, account=account, new=True)._replace(
+        segment=segment
+    )
+
+
+# Q3, frozen: three first wins — A (Ann, Acme, West), B (Bob, Beta, East) and C (no owner,
+# Gamma, West): the company 3, West 2, East 1; Ann 1, Bob 1 (C counts for no rep).
+# Later: Beta's region is corrected to West (B), and C is re-opened.
+#   company 3 → 2: C −1;  East 1 → 0: B −1;  West 2 → 2: B +1, C −1 (listed, no difference);
+#   no rep figure moves (B stays Bob's, C never was a rep's).
+THEN = [
+    _new("A", "Ann", "Acme", "West"),
+    _new("B", "Bob", "Beta", "East", close="2026-08-10"),
+    _new("C", None, "Gamma", "West", close="2026-09-01"),
+]
+NOW = [THEN[0], THEN[1]._replace(segment="West"), THEN[2]._replace(outcome="open")]
+REPS = rep(Q3, "Ann", 1, 100) + rep(Q3, "Bob", 1, 100)
+FIGURES_THEN = REPS + _won_customers(Q3, 3, [("West", 2), ("East", 1)], [("Ann", 1), ("Bob", 1)])
+FIGURES_NOW = REPS + _won_customers(Q3, 2, [("West", 2)], [("Ann", 1), ("Bob", 1)])
+
+
+def _closed_store(path, by="region"):
+    store = HistoryStore(path)
+    store.record_run(
+        deals=THEN,
+        figures=FIGURES_THEN,
+        inputs=[],
+        config={"briefings": {"by": by}},
+        period=Q3,
+    )
+    store.close_quarter(Q3, "2026-07-01", "2026-09-30", closed_by="fin")
+    return store
+
+
+def test_company_and_segment_won_customers_are_explained_deal_by_deal(tmp_path):
+    with _closed_store(tmp_path / "h.sqlite3") as store:
+        got = compare(store, NOW, FIGURES_NOW, OPEN_Q4, by="region")
+    table = [
+        (
+            r.dimension,
+            r.rep,
+            r.figure,
+            r.frozen,
+            r.now,
+            [(d.opportunity_id, d.effect) for d in r.deals],
+        )
+        for r in got
+    ]
+    assert table == [
+        ("all", "All", "won_customers", 3.0, 2.0, [("C", -1.0)]),
+        ("region", "East", "won_customers", 1.0, 0.0, [("B", -1.0)]),
+        ("region", "West", "won_customers", 2.0, 2.0, [("B", 1.0), ("C", -1.0)]),
+    ]
+    company, east, west = got
+    assert company.deals[0].what == "re-opened: won → open"
+    assert east.deals[0].what == "region East → West"
+    assert east.deals[0].kinds == ("segment changed",)
+    assert (company.restated, east.restated, west.restated) == (True, True, False)
+    assert [r.who for r in got] == ["Company (all reps)", "East (region)", "West (region)"]
+    assert closed_restated(got) == [company, east]
+
+    record_ = to_record(east)
+    assert (record_["rep"], record_["dimension"], record_["segment"], record_["who"]) == (
+        None,
+        "region",
+        "East",
+        "East (region)",
+    )
+    assert [row["rep"] for row in sheet_rows(got)] == [
+        "Company (all reps)",
+        "East (region)",
+        "West (region)",
+        "West (region)",
+    ]
+    assert summary_line(got) == (
+        "Restatements: FY2026 Q3 (closed, frozen): 2 deal(s) changed figures of 0 rep(s) and"
+        " the won customers of Company (all reps), East (region) — B, C"
+    )
+    # A segment's briefing shows its segments' rows, never the company's.
+    assert [r.who for r in for_segment(got, "West")] == ["East (region)", "West (region)"]
+
+
+def test_segments_are_not_compared_across_another_briefing_dimension(tmp_path):
+    """Deals stored under `by = "industry"` carry industries: no region can be explained."""
+    with _closed_store(tmp_path / "h.sqlite3", by="industry") as store:
+        got = compare(store, NOW, FIGURES_NOW, OPEN_Q4, by="region")
+    assert [(r.dimension, r.rep) for r in got] == [("all", "All")]
+
+
+def test_the_company_dimension_is_the_cores():
+    from reporter.history import figures
+    from reporter.metrics import tables
+
+    assert (figures.COMPANY, figures.COMPANY_SEGMENT) == (tables.ALL, tables.ALL_SEGMENT)

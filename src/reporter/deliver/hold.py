@@ -124,6 +124,7 @@ def _where(issue: Mapping[str, Any]) -> str:
 def _restatement(r: Mapping[str, Any]) -> str:
     deals = ", ".join(str(d.get("opportunity_id")) for d in r.get("deals") or ())
     return (
-        f"{r.get('quarter')} {r.get('rep')} {r.get('figure')}: frozen {r.get('frozen')},"
+        f"{r.get('quarter')} {r.get('who') or r.get('rep')} {r.get('figure')}:"
+        f" frozen {r.get('frozen')},"
         f" now {r.get('now')}" + (f" ({deals})" if deals else "")
     )

@@ -1,5 +1,9 @@
 """Every build's comparison: each closed quarter against its frozen figures, the open
 quarter against the last run. Reads the store; the explaining is :mod:`reporter.history.diff`.
+
+Each rep's bonus figures are compared, then the company's won customers, then each
+segment's (of the briefing dimension ``by``) — the segments only when the reference run
+used the same dimension, since the deals it stored carry that dimension's values.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from dataclasses import dataclass
 
 from reporter.history.deals import Deal
 from reporter.history.diff import CLOSED, LAST_RUN, Basis, Restatement, explain
-from reporter.history.figures import Figure, rep_figures
+from reporter.history.figures import COMPANY, Figure, rep_figures, won_customer_figures
 from reporter.history.store import HistoryStore
 
 
@@ -28,12 +32,14 @@ def compare(
     figures: Sequence[Figure],
     period: OpenQuarter | None,
     before_run: int | None = None,
+    by: str | None = None,
 ) -> list[Restatement]:
     """Restatements of today's ``deals``/``figures`` against the store.
 
     Each closed quarter is compared with its frozen figures and deals. ``period``, when it
     is not closed, is compared with the last run recorded before ``before_run`` (default:
-    the newest run); with no earlier run there is nothing to compare it with.
+    the newest run); with no earlier run there is nothing to compare it with. ``by`` is the
+    briefing dimension whose value each deal carries (its segment).
     """
     out: list[Restatement] = []
     closed = store.closed_quarters()
@@ -45,9 +51,9 @@ def compare(
             CLOSED,
             run=closing.run,
             note=f"closed {closing.closed_at[:10]} by {closing.closed_by}",
+            by=by,
         )
-        frozen = rep_figures(closing.figures, closing.quarter)
-        out.extend(_one(store, basis, deals, frozen, figures))
+        out.extend(_one(store, basis, deals, closing.figures, figures))
     if period is not None and period.label not in {c.quarter for c in closed}:
         last = store.last_run(before=before_run)
         if last is not None:
@@ -58,9 +64,9 @@ def compare(
                 LAST_RUN,
                 run=last.id,
                 note=f"last run {last.id} ({last.recorded[:16].replace('T', ' ')})",
+                by=by,
             )
-            frozen = rep_figures(store.figures(last.id, period.label), period.label)
-            out.extend(_one(store, basis, deals, frozen, figures))
+            out.extend(_one(store, basis, deals, store.figures(last.id, period.label), figures))
     return out
 
 
@@ -68,7 +74,7 @@ def _one(
     store: HistoryStore,
     basis: Basis,
     deals: Sequence[Deal],
-    frozen: dict[tuple[str, str], float],
+    then: Sequence[Figure],
     figures: Sequence[Figure],
 ) -> list[Restatement]:
     counting_now = [d for d in deals if d.won_in(basis.start, basis.end)]
@@ -81,4 +87,25 @@ def _one(
     }
     wanted = set(before) | {d.opportunity_id for d in counting_now}
     after = {d.opportunity_id: d for d in deals if d.opportunity_id in wanted}
-    return explain(basis, before, after, frozen, rep_figures(figures, basis.quarter))
+    q = basis.quarter
+    out = explain(basis, before, after, rep_figures(then, q), rep_figures(figures, q))
+    dimensions = [COMPANY]
+    if basis.by and _by(store, basis.run) == basis.by:
+        dimensions.append(basis.by)
+    for dim in dimensions:
+        out += explain(
+            basis,
+            before,
+            after,
+            won_customer_figures(then, q, dim),
+            won_customer_figures(figures, q, dim),
+            dimension=dim,
+        )
+    return out
+
+
+def _by(store: HistoryStore, run: int) -> str | None:
+    """The briefing dimension the reference run's deals carry (None when not recorded)."""
+    briefings = store.run_config(run).get("briefings")
+    by = briefings.get("by") if isinstance(briefings, dict) else None
+    return str(by) if by else None

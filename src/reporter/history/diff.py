@@ -2,9 +2,11 @@
 
 Pure functions. A deal counts for a rep's figures of a quarter when it is won with a close
 date in the quarter: one won opportunity, its amount (none → adds nothing, as in the core),
-and one won customer when it made its account a new customer. The *effect* of a deal on a
-figure is what it adds now minus what it added then; every deal with an effect is named
-with what changed in it. The figures themselves (frozen, now) come from the metrics core.
+and one won customer when it made its account a new customer. The same new-customer win
+counts once for the company's won customers and once for its segment's (the briefing
+dimension's value the deal carries), whoever owns it. The *effect* of a deal on a figure is
+what it adds now minus what it added then; every deal with an effect is named with what
+changed in it. The figures themselves (frozen, now) come from the metrics core.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reporter.history.deals import Deal
-from reporter.history.figures import BONUS_FIGURES
+from reporter.history.figures import BONUS_FIGURES, COMPANY, COMPANY_SEGMENT, REP, WON_CUSTOMERS
 
 # Amounts are money: a difference under half a cent is rounding, not a restatement.
 TOLERANCE = 0.005
@@ -34,6 +36,7 @@ class Basis:
     kind: str  # CLOSED or LAST_RUN
     run: int | None = None  # the run whose figures and deals are the reference
     note: str = ""  # e.g. "closed 2026-10-05 by ana"
+    by: str | None = None  # the briefing dimension the deals' segments are values of
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,13 @@ class DealChange:
 
 @dataclass(frozen=True)
 class Restatement:
-    """One figure of one rep in one quarter that differs from its reference."""
+    """One figure of one rep (or segment, or the company) in one quarter that differs from
+    its reference.
+
+    ``rep`` names whose figure it is: the rep's name when ``dimension`` is ``"rep"``, else
+    the segment's value of that dimension (``"West"`` for ``"region"``), or ``"All"`` for
+    the company (``dimension`` ``"all"``). Segments and the company restate won customers.
+    """
 
     quarter: str
     basis: str  # CLOSED or LAST_RUN
@@ -65,6 +74,21 @@ class Restatement:
     deals: tuple[DealChange, ...]
     run: int | None = None
     note: str = ""
+    dimension: str = REP  # "rep", the briefing dimension (e.g. "region"), or "all"
+
+    @property
+    def is_rep(self) -> bool:
+        """True for a rep's figure (what a statement and the bonus are about)."""
+        return self.dimension == REP
+
+    @property
+    def who(self) -> str:
+        """Whose figure, in words: ``Ann``, ``West (region)``, ``Company (all reps)``."""
+        if self.is_rep:
+            return self.rep
+        if self.dimension == COMPANY:
+            return "Company (all reps)"
+        return f"{self.rep} ({self.dimension})"
 
     @property
     def difference(self) -> float:
@@ -87,6 +111,7 @@ CHANGE_KINDS = (
     "close date moved into the quarter",
     "close date moved out of the quarter",
     "owner changed",
+    "segment changed",
     "account's first win moved",
 )
 
@@ -102,6 +127,20 @@ def contributions(deal: Deal | None, basis: Basis) -> dict[tuple[str, str], floa
     if deal.new_customer:
         out[(deal.rep, "won_customers")] = 1.0
     return out
+
+
+def company_contributions(deal: Deal | None, basis: Basis) -> dict[tuple[str, str], float]:
+    """What one deal adds to the company's won customers of the basis quarter."""
+    if deal is None or not deal.new_customer or not deal.won_in(basis.start, basis.end):
+        return {}
+    return {(COMPANY_SEGMENT, WON_CUSTOMERS): 1.0}
+
+
+def segment_contributions(deal: Deal | None, basis: Basis) -> dict[tuple[str, str], float]:
+    """What one deal adds to its segment's won customers of the basis quarter."""
+    if deal is None or deal.segment is None:
+        return {}
+    return {(deal.segment, WON_CUSTOMERS): 1.0} if company_contributions(deal, basis) else {}
 
 
 def describe(before: Deal | None, after: Deal | None, basis: Basis) -> list[tuple[str, str]]:
@@ -126,6 +165,13 @@ def describe(before: Deal | None, after: Deal | None, basis: Basis) -> list[tupl
         out.append((kind, f"{kind}: {before.close_date or '—'} → {after.close_date or '—'}"))
     if before.rep != after.rep:
         out.append(("owner changed", f"owner {before.rep or '—'} → {after.rep or '—'}"))
+    if before.segment != after.segment:
+        out.append(
+            (
+                "segment changed",
+                f"{basis.by or 'segment'} {before.segment or '—'} → {after.segment or '—'}",
+            )
+        )
     if before.new_customer != after.new_customer:
         which = "now" if after.new_customer else "no longer"
         account = after.account or before.account or "its account"
@@ -154,18 +200,28 @@ def explain(
     after: Mapping[str, Deal],
     frozen: Mapping[tuple[str, str], float],
     now: Mapping[tuple[str, str], float],
+    dimension: str = REP,
 ) -> list[Restatement]:
     """Every (rep, figure) of the basis quarter whose figure or deals changed.
 
     ``before``/``after`` are deals by opportunity id (the reference run's and today's);
     ``frozen``/``now`` the core's figures ``{(rep, figure): value}`` for the quarter. A
-    missing figure is 0: the rep had nothing in that quarter.
+    missing figure is 0: the rep had nothing in that quarter. With ``dimension`` ``"all"``
+    the keys are ``("All", "won_customers")``, the company's; with the briefing dimension
+    (``basis.by``) they are ``(segment, "won_customers")``.
     """
+    adds = (
+        contributions
+        if dimension == REP
+        else company_contributions
+        if dimension == COMPANY
+        else segment_contributions
+    )
     effects: dict[tuple[str, str], list[DealChange]] = defaultdict(list)
     moved = []
     for oid in set(before) | set(after):
         old, new = before.get(oid), after.get(oid)
-        was, now_adds = contributions(old, basis), contributions(new, basis)
+        was, now_adds = adds(old, basis), adds(new, basis)
         if was != now_adds:
             moved.append((oid, old, new, was, now_adds))
     for oid, old, new, was, now_adds in sorted(moved, key=lambda m: _natural(m[0])):
@@ -202,6 +258,7 @@ def explain(
             deals=tuple(effects.get((rep, figure), ())),
             run=basis.run,
             note=basis.note,
+            dimension=dimension,
         )
         for rep, figure in sorted(keys, key=lambda k: (k[0].casefold(), order[k[1]]))
     ]

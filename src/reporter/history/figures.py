@@ -16,6 +16,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 REP = "rep"
+# The core's dimension and segment of company-wide rows (metrics.tables.ALL, ALL_SEGMENT;
+# history sits below metrics, so the values are repeated here and a test keeps them equal).
+COMPANY = "all"
+COMPANY_SEGMENT = "All"
 REP_FIGURES = ("won_opportunities", "won_amount", "lost_opportunities", "win_rate", "directional")
 WON_CUSTOMERS = "won_customers"
 # The figures a restatement is explained for: what bonuses and account planning are paid on.
@@ -63,6 +67,20 @@ def rep_figures(figures: Iterable[Figure], quarter: str) -> dict[tuple[str, str]
         if f.quarter == quarter
         and f.dimension == REP
         and f.figure in BONUS_FIGURES
+        and f.value is not None
+    }
+
+
+def won_customer_figures(
+    figures: Iterable[Figure], quarter: str, dimension: str
+) -> dict[tuple[str, str], float]:
+    """``{(segment, "won_customers"): value}`` of one dimension (or ``all``) in one quarter."""
+    return {
+        (f.segment, f.figure): f.value
+        for f in figures
+        if f.quarter == quarter
+        and f.dimension == dimension
+        and f.figure == WON_CUSTOMERS
         and f.value is not None
     }
 

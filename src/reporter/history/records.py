@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from reporter.history.diff import CLOSED, Restatement
+from reporter.history.figures import COMPANY
 
 SHEET_COLUMNS = (
     "quarter",
@@ -30,7 +31,10 @@ def to_record(r: Restatement) -> dict[str, Any]:
         "basis": r.basis,
         "run": r.run,
         "note": r.note,
-        "rep": r.rep,
+        "rep": r.rep if r.is_rep else None,
+        "dimension": r.dimension,  # "rep", the briefing dimension, or "all" (the company)
+        "segment": None if r.is_rep else r.rep,
+        "who": r.who,
         "figure": r.figure,
         "frozen": r.frozen,
         "now": r.now,
@@ -56,7 +60,7 @@ def sheet_rows(restatements: Sequence[Restatement]) -> list[dict[str, Any]]:
         head = {
             "quarter": r.quarter,
             "compared_with": f"frozen figures, {r.note}" if r.basis == CLOSED else r.note,
-            "rep": r.rep,
+            "rep": r.who,
             "figure": r.figure,
             "frozen": r.frozen,
             "now": r.now,
@@ -84,24 +88,29 @@ def summary_line(restatements: Sequence[Restatement]) -> str:
     for quarter in dict.fromkeys(r.quarter for r in restatements):
         mine = [r for r in restatements if r.quarter == quarter]
         deals = sorted({d.opportunity_id for r in mine for d in r.deals})
-        reps = sorted({r.rep for r in mine if r.restated})
+        reps = sorted({r.rep for r in mine if r.restated and r.is_rep})
+        others = sorted({r.who for r in mine if r.restated and not r.is_rep})
+        whose = f"{len(reps)} rep(s)" + (
+            f" and the won customers of {', '.join(others)}" if others else ""
+        )
         kind = "closed, frozen" if mine[0].basis == CLOSED else "vs last run"
         listed = ", ".join(deals[:6]) + (f" and {len(deals) - 6} more" if len(deals) > 6 else "")
         if deals:
             parts.append(
-                f"{quarter} ({kind}): {len(deals)} deal(s) changed figures of "
-                f"{len(reps)} rep(s) — {listed}"
+                f"{quarter} ({kind}): {len(deals)} deal(s) changed figures of {whose} — {listed}"
             )
         else:
-            parts.append(f"{quarter} ({kind}): figures of {len(reps)} rep(s) differ, no deal named")
+            parts.append(f"{quarter} ({kind}): figures of {whose} differ, no deal named")
     return "Restatements: " + "; ".join(parts)
 
 
 def for_segment(restatements: Sequence[Restatement], segment: str) -> list[Restatement]:
     """The restatements with a deal in ``segment`` (then or now), keeping only those deals:
-    what one segment's briefing shows."""
+    what one segment's briefing shows (the company's own rows are the company briefing's)."""
     out = []
     for r in restatements:
+        if r.dimension == COMPANY:
+            continue
         deals = tuple(d for d in r.deals if segment in d.segments)
         if deals:
             out.append(replace(r, deals=deals))

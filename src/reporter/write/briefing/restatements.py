@@ -33,7 +33,7 @@ def _row(r: Mapping[str, Any], currency: str | None) -> dict[str, Any]:
     return {
         "quarter": r["quarter"],
         "basis": "frozen" if r["basis"] == "closed" else "last run",
-        "rep": r["rep"],
+        "rep": r.get("who") or r["rep"],  # a segment's or the company's row names them
         "figure": FIGURE_NAMES.get(r["figure"], r["figure"]),
         "frozen": show(r["frozen"]),
         "now": show(r["now"]),
