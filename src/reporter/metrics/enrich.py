@@ -77,29 +77,44 @@ def segment_columns(frame: pd.DataFrame, dimensions: Sequence[str]) -> list[str]
 
 
 def fold_segment(values: pd.Series, missing: str | None = UNKNOWN) -> pd.Series:
-    """Missing/blank → ``missing``; ``west`` and ``West`` become the most common spelling."""
-    text = [_clean_text(v) for v in values.tolist()]
+    """Missing/blank → ``missing``; ``west`` and ``West`` become the most common spelling.
+
+    Works on the distinct values (a column of a million cells holds a few hundred), then
+    spreads the result back over the rows.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = [_clean_text(v) for v in uniques]
+    rows_per_unique = np.bincount(codes[codes >= 0], minlength=len(uniques))
     counts: dict[str, int] = {}
-    for v in text:
+    for v, n in zip(text, rows_per_unique.tolist(), strict=True):
         if v is not None:
-            counts[v] = counts.get(v, 0) + 1
+            counts[v] = counts.get(v, 0) + n
     canonical: dict[str, str] = {}
     for spelling, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         canonical.setdefault(spelling.casefold(), spelling)
-    folded = [missing if v is None else canonical[v.casefold()] for v in text]
-    return pd.Series(folded, index=values.index, dtype=object)
+    folded = np.array(
+        [missing if v is None else canonical[v.casefold()] for v in text] + [missing],
+        dtype=object,
+    )
+    # code -1 (None/NaN) takes the last entry: ``missing``
+    return pd.Series(folded[codes], index=values.index, dtype=object)
 
 
 def _clean_text(value: object) -> str | None:
     return None if is_missing(value) else str(value).strip()
 
 
-def _id_sort_key(ids: pd.Series) -> pd.Series:
-    """Sort key for 'lowest opportunity id': numeric when every id is a number, else text."""
+def _id_sort_key(ids: pd.Series, needed: pd.Series) -> pd.Series:
+    """Sort key for 'lowest opportunity id': numeric when every id is a number, else text.
+
+    The key only breaks ties, so the text form is made for the ``needed`` rows alone.
+    """
     numeric = pd.to_numeric(ids, errors="coerce")
     if numeric.notna().all():
         return numeric.astype("float64")
-    return ids.astype(str).map(_natural_key)
+    key = pd.Series("", index=ids.index, dtype=object)
+    key[needed] = ids[needed].astype(str).map(_natural_key)
+    return key
 
 
 def segment_sort_key(value: object) -> tuple[bool, str]:
@@ -115,41 +130,58 @@ def _natural_key(text: str) -> str:
 
 def _mark_first_wins(out: pd.DataFrame) -> pd.DataFrame:
     """Flag each account's first won deal: earliest close, then created, then lowest id."""
+    account, _ = pd.factorize(out["account"], use_na_sentinel=True)
     out["first_win"] = False
     out["new_customer"] = False
     # "Customer since" may be filled on any of the account's rows; the earliest counts.
-    out["account_customer_since"] = (
-        out.groupby("account", dropna=True)["customer_since"]
-        .transform("min")
-        .astype("datetime64[ns]")
+    since_by_account = (
+        pd.Series(out["customer_since"].to_numpy(), index=account)
+        .loc[account >= 0]
+        .groupby(level=0)
+        .min()
     )
+    out["account_customer_since"] = _spread(since_by_account, account)
     out["account_first_win_date"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
-    wins = out[out["outcome"].eq("won") & out["account"].notna() & out["close_date"].notna()]
+    is_win = out["outcome"].eq("won").to_numpy() & (account >= 0) & out["close_date"].notna()
+    wins = out[is_win]
     if wins.empty:
         return out
     order = pd.DataFrame(
         {
-            "account": wins["account"],
+            "account": account[is_win.to_numpy()],
             "close": wins["close_date"],
             # A missing created date sorts last, so a dated deal wins the tie.
             "created": wins["created_date"].fillna(pd.Timestamp.max),
-            "id": _id_sort_key(wins["opportunity_id"]),
         },
         index=wins.index,
-    ).sort_values(["account", "close", "created", "id"], kind="mergesort")
-    first_idx = order.drop_duplicates("account", keep="first").index
+    )
+    tied = order.duplicated(["account", "close", "created"], keep=False)
+    order["id"] = _id_sort_key(wins["opportunity_id"], tied)
+    order = order.sort_values(["account", "close", "created", "id"], kind="mergesort")
+    first = order.drop_duplicates("account", keep="first")
+    first_idx = first.index
     out.loc[first_idx, "first_win"] = True
-    first_dates = out.loc[first_idx].set_index("account")["close_date"]
-    out["account_first_win_date"] = out["account"].map(first_dates).astype("datetime64[ns]")
+    first_dates = pd.Series(first["close"].to_numpy(), index=first["account"].to_numpy())
+    out["account_first_win_date"] = _spread(first_dates, account)
     since = out.loc[first_idx, "account_customer_since"]
     known_before = since.notna() & (since < out.loc[first_idx, "close_date"])
     out.loc[first_idx, "new_customer"] = ~known_before.to_numpy()
     return out
 
 
+def _spread(by_account: pd.Series, account: np.ndarray) -> np.ndarray:
+    """Per-account dates (indexed by account code) spread over the rows (NaT elsewhere)."""
+    table = np.full(int(account.max(initial=-1)) + 2, np.datetime64("NaT"), "datetime64[ns]")
+    table[by_account.index.to_numpy()] = by_account.to_numpy().astype("datetime64[ns]")
+    spread: np.ndarray = table[account]  # code -1 takes the last entry, NaT
+    return spread
+
+
 def _deal_types(out: pd.DataFrame) -> pd.Series:
     """The input's type column wins; else new business until the account's first win."""
-    from_input = out["type"].map(_type_from_input)
+    codes, uniques = pd.factorize(out["type"], use_na_sentinel=True)
+    kinds = np.array([_type_from_input(v) for v in uniques] + [None], dtype=object)
+    from_input = pd.Series(kinds[codes], index=out.index, dtype=object)
     reference = out["close_date"].fillna(out["created_date"])
     first = out["account_first_win_date"]
     since = out["account_customer_since"]
