@@ -41,7 +41,11 @@ METRICS: tuple[tuple[str, str], ...] = (
         "credited to the owner (rep). New and existing customers both count. Always by close "
         "date, whatever the win-rate window.",
     ),
-    ("Won amount", "Sum of the amount of those won opportunities (bookings)."),
+    (
+        "Won amount",
+        "Sum of the amount of those won opportunities (bookings). '—' when any of them has no "
+        "amount (never a partial sum); the known part and the reason are beside it.",
+    ),
     (
         "Won customers",
         "Accounts whose first ever won opportunity closes in the quarter; an account counts "
@@ -73,7 +77,12 @@ METRICS: tuple[tuple[str, str], ...] = (
     ("Loss reasons", "Count of lost opportunities by reason, per segment."),
     ("Open pipeline", "Count and amount of open opportunities now."),
     ("Coverage", "Open pipeline amount ÷ target (per rep or segment, for the quarter)."),
-    ("Attainment", "Rep Bonuses: won amount ÷ the rep's target for that quarter."),
+    (
+        "Attainment",
+        "Rep Bonuses: won amount ÷ the rep's target for that quarter. A quarter still running "
+        "is labelled 'to date' (e.g. FY2026 Q4 (to 15 Nov)): its won amount so far against "
+        "the whole quarter's target.",
+    ),
     ("Unknown", "A missing segment value is the segment 'Unknown'; rows are never dropped."),
 )
 WORKBOOK_NOTES: tuple[tuple[str, str], ...] = (

@@ -20,7 +20,7 @@ from reporter.metrics.report import (
 from reporter.model import Dataset
 from reporter.quality import CODES
 from reporter.write.risks import bonus_risk_records
-from reporter.write.running import running_label, through
+from reporter.write.running import running_label
 from reporter.write.xlsx.cells import (
     COUNT_LABEL,
     DATE,
@@ -112,12 +112,8 @@ def rep_bonuses(report: Report) -> Table:
     label = running_label(report.period.label, totals.get("to_date"))
     if "target" in frame.columns and frame["target"].notna().any():
         running = [r for r in frame.to_dict("records") if not is_missing(r.get("to_date"))]
-        header = "Attainment" + (
-            f" ({running[0]['quarter']} {through(running[0]['to_date'])}: of the full "
-            "quarter's target)"
-            if running
-            else ""
-        )
+        # the running quarter's attainment is to date, against its whole target
+        header = "Attainment" + (f" ({running[0]['quarter']} to date)" if running else "")
         columns += [
             Col("target", "Target", MONEY, total="sum"),
             share_col("attainment", header, "won_amount", "target", total="formula"),
