@@ -16,6 +16,7 @@ import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -153,6 +154,12 @@ def _compiled(shape: str) -> str:
     return json.dumps(vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE))
 
 
+def _day_month(iso: str) -> str:
+    """``2026-11-15`` → ``15 Nov``."""
+    day = date.fromisoformat(iso[:10])
+    return f"{day.day} {day:%b}"
+
+
 def trend_svg(trend: pd.DataFrame, theme: Theme = DEFAULT, height: int = 200) -> str:
     """Won opportunities as bars (left axis), win rate with its interval (right axis).
 
@@ -166,9 +173,13 @@ def trend_chart(trend: pd.DataFrame, theme: Theme = DEFAULT, height: int = 200) 
     colours = theme.palette
     rows: list[dict[str, Any]] = []
     for r in trend.itertuples(index=False):
+        to_date = getattr(r, "to_date", None)
+        running = not fmt.missing(to_date) and bool(to_date)
         rows.append(
             {
-                "quarter": str(r.quarter),
+                # "|" breaks the axis label: "FY2026 Q4" over "to 15 Nov"
+                "quarter": str(r.quarter) + (f"|to {_day_month(str(to_date))}" if running else ""),
+                "running": running,
                 "won": _number(r.won_opportunities),
                 "won_label": f"{fmt.integer(r.won_opportunities)} won",
                 "rate": _number(r.win_rate),
@@ -182,7 +193,7 @@ def trend_chart(trend: pd.DataFrame, theme: Theme = DEFAULT, height: int = 200) 
         "field": "quarter",
         "type": "ordinal",
         "sort": None,
-        "axis": {"title": None, "labelAngle": 0},
+        "axis": {"title": None, "labelAngle": 0, "labelExpr": "split(datum.value, '|')"},
     }
     rate_scale = {"domain": [0, 1]}
     rate_axis = {"title": None, "format": ".0%", "orient": "right", "labelColor": colours.accent}
@@ -197,7 +208,26 @@ def trend_chart(trend: pd.DataFrame, theme: Theme = DEFAULT, height: int = 200) 
                     "y": {"field": "won", "type": "quantitative", **_count_axis(top, "won")}
                 },
                 "layer": [
-                    {"mark": {"type": "bar", "color": colours.bar, "width": {"band": 0.5}}},
+                    {
+                        # a quarter still running is a pale bar with a dashed outline
+                        "mark": {
+                            "type": "bar",
+                            "color": colours.bar,
+                            "width": {"band": 0.5},
+                            "stroke": colours.bar,
+                            "strokeWidth": 0.8,
+                        },
+                        "encoding": {
+                            "opacity": {
+                                "condition": {"test": "datum.running", "value": 0.35},
+                                "value": 1,
+                            },
+                            "strokeDash": {
+                                "condition": {"test": "datum.running", "value": [3, 2]},
+                                "value": [1, 0],
+                            },
+                        },
+                    },
                     {
                         "mark": {"type": "text", "dy": -5, "color": "#333333"},
                         "encoding": {"text": {"field": "won_label"}},
@@ -238,6 +268,21 @@ def trend_chart(trend: pd.DataFrame, theme: Theme = DEFAULT, height: int = 200) 
                                 "scale": rate_scale,
                                 "axis": rate_axis,
                             }
+                        },
+                    },
+                    {
+                        # the running quarter's rate is an open point
+                        "mark": {
+                            "type": "point",
+                            "filled": True,
+                            "fill": "white",
+                            "stroke": colours.accent,
+                            "size": 30,
+                            "opacity": 1,
+                        },
+                        "transform": [{"filter": "datum.running"}],
+                        "encoding": {
+                            "y": {"field": "rate", "type": "quantitative", "scale": rate_scale}
                         },
                     },
                     {

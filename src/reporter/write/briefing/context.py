@@ -48,6 +48,24 @@ def _date(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def _day(iso: Any) -> date | None:
+    """The ISO date of a row's ``to_date`` (None for a whole quarter)."""
+    if fmt.missing(iso) or not str(iso).strip():
+        return None
+    return date.fromisoformat(str(iso)[:10])
+
+
+def quarter_label(quarter: object, to_date: Any) -> str:
+    """``FY2026 Q4 (to 15 Nov)`` for a quarter still running, else the quarter's label."""
+    day = _day(to_date)
+    return f"{quarter} (to {day.day} {day:%b})" if day else str(quarter)
+
+
+def _amount_note(who: str, reason: Any) -> list[str]:
+    """``FY2026 Q3 won amount —: 1 won deal has no amount; …`` when the core gave a reason."""
+    return [] if fmt.missing(reason) or not reason else [f"{who} won amount {fmt.DASH}: {reason}"]
+
+
 def _value(kind: str, value: Any, currency: str | None) -> str:
     if kind == "money":
         return fmt.money(value, currency)
@@ -164,7 +182,12 @@ def top_reps(report: Report, currency: str | None, top: int) -> dict[str, Any]:
         for i, r in enumerate(shown.itertuples(index=False), start=1)
     ]
     has_targets = bool(frame["target"].notna().any())
-    return {"rows": rows, "more": more, "has_targets": has_targets}
+    notes = [
+        note
+        for r in shown.itertuples(index=False)
+        for note in _amount_note(fmt.name(r.rep), getattr(r, "won_amount_reason", None))
+    ]
+    return {"rows": rows, "more": more, "has_targets": has_targets, "notes": notes}
 
 
 def new_customers(report: Report, currency: str | None, limit: int) -> dict[str, Any]:
@@ -264,11 +287,13 @@ def bridge(report: Report) -> dict[str, Any]:
     }
 
 
-def trend_rows(report: Report, currency: str | None) -> list[dict[str, str]]:
-    """The trailing-four-quarter figures behind the trend chart, as a table."""
+def trend_rows(report: Report, currency: str | None) -> list[dict[str, Any]]:
+    """The trailing-four-quarter figures behind the trend chart, as a table; a quarter
+    still running is labelled "to" the day its figures go through."""
     return [
         {
-            "quarter": str(r.quarter),
+            "quarter": quarter_label(r.quarter, getattr(r, "to_date", None)),
+            "running": _day(getattr(r, "to_date", None)) is not None,
             "won": fmt.integer(r.won_opportunities),
             "amount": fmt.money(r.won_amount, currency),
             "lost": fmt.integer(r.lost_opportunities),
@@ -278,6 +303,21 @@ def trend_rows(report: Report, currency: str | None) -> list[dict[str, str]]:
         }
         for r in report.trend.itertuples(index=False)
     ]
+
+
+def trend_notes(report: Report) -> list[str]:
+    """Under the quarter-by-quarter table: which quarter is still running (compared with
+    whole ones) and why a won amount is "—"."""
+    notes = []
+    for r in report.trend.itertuples(index=False):
+        day = _day(getattr(r, "to_date", None))
+        if day is not None:
+            notes.append(
+                f"{quarter_label(r.quarter, day.isoformat())}: still running, its figures go "
+                f"through {_date(day)}; the other quarters are whole."
+            )
+        notes += _amount_note(str(r.quarter), getattr(r, "won_amount_reason", None))
+    return notes
 
 
 def footer(report: Report, dataset: Dataset, config: Config) -> dict[str, Any]:
@@ -372,8 +412,14 @@ def build_context(
         "loss_reasons": loss_reasons(report, limit),
         "pipeline": pipeline(report, currency, config.briefings.top_reps),
         "bridge": bridge(report),
-        "trend": {"svg": _svg("trend", charts.trend_chart(report.trend, config.theme), deferred)},
+        "trend": {
+            "svg": _svg("trend", charts.trend_chart(report.trend, config.theme), deferred),
+            "running": next(
+                (r["quarter"] for r in trend_rows(report, currency) if r["running"]), ""
+            ),
+        },
         "trend_rows": trend_rows(report, currency),
+        "trend_notes": trend_notes(report),
         "comparison": _comparison(comparison, str(segment), config, deferred),
         "footer": footer(report, dataset, config),
         "restatements": restatement_rows(map(to_record, report.restatements), currency),

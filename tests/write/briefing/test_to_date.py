@@ -1,0 +1,76 @@
+"""A running quarter is labelled "to date" in the briefing's table and chart, and a won
+amount the core cannot know is "—" with its reason (issue 9, Left 3 and 1)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from reporter import metrics
+from reporter.config import Config
+from reporter.model import Dataset, InputFile
+from reporter.write.briefing import prepare_jobs
+from reporter.write.briefing.charts import fill
+from reporter.write.briefing.render import render_pdf
+from support.data import make_opportunities
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory):
+    """Q2 2025 whole (3 deals in May); Q3 2025 running: the last deal closes 15 Aug 2025.
+
+    i = 0..7, won when i is even: Q2 holds i = 0, 1, 2 (won 0 and 2, 1,000 each); Q3 holds
+    i = 3..7 (won 4 and 6; deal 4 has no amount, deal 6 has 1,000).
+    """
+    rows = [
+        dict(
+            opportunity_id=f"O{i}",
+            owner=f"Rep {i % 2}",
+            account=f"A{i}",
+            stage=("won", "lost")[i % 2],
+            outcome=("won", "lost")[i % 2],
+            amount=None if i == 4 else 1000.0,
+            created_date="2025-04-01",
+            close_date="2025-05-10" if i < 3 else "2025-08-15",
+            region="West",
+        )
+        for i in range(8)
+    ]
+    frame = make_opportunities(rows)
+    dataset = Dataset(opportunities=frame, inputs=(InputFile("t.xlsx", "ef" * 32, 8),))
+    config = Config()
+    overall = metrics.compute(frame, config, "FY2025Q3")
+    segments = metrics.segment_reports(frame, config, "FY2025Q3")
+    folder = tmp_path_factory.mktemp("briefings")
+    (job,) = prepare_jobs(folder, {"West": segments["West"]}, overall, dataset, config)
+    pages = PdfReader(render_pdf(job).target).pages
+    return job, re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pages))
+
+
+def test_running_quarter_is_labelled_to_date_in_the_table(running):
+    _job, text = running
+    assert "FY2025 Q3 (to 15 Aug)" in text
+    assert "FY2025 Q2 (to" not in text  # a whole quarter carries no label
+    assert "FY2025 Q3 (to 15 Aug): still running, its figures go through 15 Aug 2025" in text
+
+
+def test_unknown_won_amount_is_a_dash_with_its_reason(running):
+    _job, text = running
+    # Q3: 2 won, deal 4 without an amount, deal 6 with 1,000 → no total, the reason instead
+    assert "FY2025 Q3 won amount —: 1 won deal has no amount; the other 1 totals 1,000" in text
+    # Rep 0 won both Q3 deals: its row says the same
+    assert "Rep 0 won amount —: 1 won deal has no amount; the other 1 totals 1,000" in text
+    assert "FY2025 Q2 won amount —" not in text  # Q2's two amounts are known: 2,000
+
+
+def test_running_quarter_is_marked_on_the_trend_chart(running):
+    job, text = running
+    svg = fill(job.html, job.charts)
+    trend = svg[svg.index("<svg") : svg.index("</svg>")]
+    # the running quarter's axis label has a second line, "to 15 Aug"
+    assert re.search(r"<tspan>FY2025 Q3</tspan><tspan[^>]*>to 15 Aug</tspan>", trend)
+    # one pale, dashed bar: only Q3 (Q2 is whole; earlier quarters have no deals)
+    assert len(re.findall(r'stroke-dasharray="3,2"', trend)) == 1
+    assert "Pale bar, open point: FY2025 Q3 (to 15 Aug), the quarter to date" in text
