@@ -245,6 +245,47 @@ def _day(record: Mapping[str, Any]) -> date | None:
     return record.get("close_date") or record.get("created_date")
 
 
+# Zoho CRM exports each deal's own exchange rate beside its currency: units of the deal's
+# currency per one unit of the organisation's home currency ("the rate at which the currency
+# is exchanged for home currency"; Setup > Currencies shows it as 1 USD = 0.92 EUR), so a
+# deal's home amount is its amount divided by its rate. The home currency's own rows carry 1.
+ROW_RATE = "exchange_rate"
+ROW_RATE_HEADERS = ("exchangerate",)
+
+
+def row_home(records: Iterable[Mapping[str, Any]]) -> str | None:
+    """The home currency of per-row rates: the one currency whose rows all carry rate 1."""
+    ones: dict[str, bool] = {}
+    for record in records:
+        code, rate = record.get("currency"), record.get(ROW_RATE)
+        if code and rate is not None:
+            ones[code] = ones.get(code, True) and rate == 1
+    homes = [code for code, one in ones.items() if one]
+    return homes[0] if len(homes) == 1 else None
+
+
+def _converter(rates: Rates, home: str | None, target: str | None) -> Any:
+    """``record → its amount in target`` (None: no rate), per-row rates first."""
+
+    def converted(record: Mapping[str, Any]) -> float | None:
+        amount, code = record["amount"], record.get("currency")
+        if target is None or code is None:
+            return None
+        if code == target:
+            return float(amount)
+        row = record.get(ROW_RATE)
+        if home is not None and row is not None and row > 0:
+            in_home = amount / row
+            if target == home:
+                return float(in_home)
+            onward = rates.lookup(home, _day(record))
+            return None if onward is None else in_home * onward
+        rate = rates.lookup(code, _day(record))
+        return None if rate is None else amount * rate
+
+    return converted
+
+
 def convert(
     records: Sequence[dict[str, Any]], rates: Rates, counts_only: bool, refuse: Any
 ) -> str | None:
@@ -252,6 +293,8 @@ def convert(
 
     ``refuse(record, why)`` is called for each amount left out under counts-only. Raises
     :class:`MixedCurrencies` when amounts are in several currencies and some have no rate.
+    A per-row exchange rate (Zoho CRM, :data:`ROW_RATE`) converts its row to the home
+    currency; the reporting currency defaults to that home currency.
     """
     priced = [r for r in records if r.get("amount") is not None]
     seen: set[str | None] = {r.get("currency") for r in priced}
@@ -262,17 +305,18 @@ def convert(
         for record in priced:
             record["currency"] = known[0]
         return known[0]
-    target = rates.reporting
+    home = row_home(priced)
+    target = rates.reporting or home
+    converted = _converter(rates, home, target)
+    amounts = [converted(record) for record in priced]
     missing: dict[str, list[str]] = {}
-    for record in priced:
-        code = record.get("currency") or NO_CURRENCY
-        if target is None or (code != target and rates.lookup(code, _day(record)) is None):
+    for record, amount in zip(priced, amounts, strict=True):
+        if amount is None:
+            code = record.get("currency") or NO_CURRENCY
             missing.setdefault(code, []).append(record["source_file"])
     if not missing:
-        for record in priced:
-            rate = rates.lookup(record["currency"], _day(record))
-            assert rate is not None  # every currency was looked up above
-            record["amount"] = record["amount"] * rate
+        for record, amount in zip(priced, amounts, strict=True):
+            record["amount"] = amount
             record["currency"] = target
         return str(target)
     if not counts_only:

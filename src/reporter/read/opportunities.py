@@ -12,14 +12,14 @@ from typing import Any
 from reporter.model import OPPORTUNITY_COLUMNS
 from reporter.quality import Issue
 from reporter.read import recency
-from reporter.read.currency import fmt_amount
+from reporter.read.currency import ROW_RATE, fmt_amount
 from reporter.read.outcome import Decision, OutcomeRules
 from reporter.read.risks import Deal
 from reporter.read.tables import Table
 from reporter.read.won_looking import looks_won
 from reporter.vocabulary import ACCOUNT_ID, LOST, OPEN, WON, normalise
 
-_CARRIED = frozenset(OPPORTUNITY_COLUMNS) | {ACCOUNT_ID, recency.STAMP}
+_CARRIED = frozenset(OPPORTUNITY_COLUMNS) | {ACCOUNT_ID, recency.STAMP, ROW_RATE}
 # Fields that say nothing about the deal itself, left out when comparing rows for sameness.
 _NOT_CONTENT = frozenset(
     {"opportunity_id", "source_file", "source_sheet", "source_row", *recency.ORDERING}

@@ -35,7 +35,12 @@ from reporter.read.recency import export_stamp
 from reporter.vocabulary import TARGET_KEYS, normalise
 
 OPPORTUNITIES, ACCOUNTS, REPS, TARGETS = "opportunities", "accounts", "reps", "targets"
-AMOUNT_FIELDS = {"amount": "bad-amount", "target": "bad-target", "employees": "bad-number"}
+AMOUNT_FIELDS = {
+    "amount": "bad-amount",
+    "target": "bad-target",
+    "employees": "bad-number",
+    money.ROW_RATE: "bad-number",
+}
 DATE_FIELDS = ("created_date", "close_date", "customer_since", "last_modified")
 FLAG_FIELDS = ("is_won", "is_closed", "is_deleted")
 # Fields a targets table may be keyed by, in the order they are preferred.
@@ -154,13 +159,15 @@ def read_table(
     if other is not None:
         return other
     colmap = map_columns(header, index)
-    _prefer_converted(colmap)
+    converted = _prefer_converted(colmap)
     extra_cols = _extra_columns(header, extras)
     kind = classify(set(colmap), extra_cols)
     if kind is None:
         return Unrecognised(raw, tuple(header_names(header)))
     if kind == OPPORTUNITIES:
         check_required(raw, colmap, header_names(header))
+        if not converted:
+            _row_rates(header, colmap)
     if kind == ACCOUNTS and "account" not in colmap and ACCOUNT_ID not in colmap:
         # A Salesforce Account export: its Id is the key opportunities' AccountId points at.
         colmap[ACCOUNT_ID] = colmap.pop("opportunity_id")
@@ -233,17 +240,29 @@ def _other_table(raw: RawSheet, header_at: int) -> SetAside | UserTable | RatesT
     return None
 
 
-def _prefer_converted(colmap: dict[str, int]) -> None:
+def _prefer_converted(colmap: dict[str, int]) -> bool:
     """Salesforce's ``Amount (converted)`` (one currency) beats ``Amount`` (each deal's own).
 
-    The converted amount takes its own currency column, never the original one.
+    The converted amount takes its own currency column, never the original one. True when
+    the table has a converted amount.
     """
     if "amount_converted" not in colmap:
-        return
+        return False
     colmap["amount"] = colmap.pop("amount_converted")
     colmap.pop("currency", None)
     if "currency_converted" in colmap:
         colmap["currency"] = colmap.pop("currency_converted")
+    return True
+
+
+def _row_rates(header: list[Any], colmap: dict[str, int]) -> None:
+    """Zoho CRM's per-row ``Exchange Rate`` beside ``Currency`` (see read/currency.py)."""
+    if "currency" not in colmap or "amount" not in colmap:
+        return
+    for col, cell in enumerate(header):
+        if normalise(cell) in money.ROW_RATE_HEADERS and col not in colmap.values():
+            colmap[money.ROW_RATE] = col
+            return
 
 
 def _extra_columns(header: list[Any], extras: tuple[str, ...]) -> dict[str, int]:

@@ -1,0 +1,54 @@
+"""Zoho CRM's per-row Exchange Rate: each deal converted at its own rate (issue 9 item 4).
+
+Zoho exports ``Currency`` and ``Exchange Rate`` on every deal: units of the deal's
+currency per one unit of the organisation's home currency (here USD, whose deals carry 1).
+The expected figures are worked out by hand from the fixture's rows.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from reporter.config import from_mapping
+from reporter.errors import InputError
+from reporter.read import load_dataset
+from support.data import FIXTURES
+
+ZOHO = FIXTURES / "trust" / "zoho_deals_export_eur_gbp_per_row_exchange_rates.csv"
+ID = "4876876000000{:06d}"
+
+
+def _amounts(config: dict[str, object]) -> tuple[str | None, dict[str, float]]:
+    data = load_dataset([ZOHO], from_mapping(config))
+    frame = data.opportunities
+    return data.currency, dict(zip(frame["opportunity_id"], frame["amount"], strict=True))
+
+
+def test_each_deal_is_divided_by_its_own_rate_into_the_home_currency() -> None:
+    currency, amounts = _amounts({})
+    assert currency == "USD"  # the one currency whose deals all carry rate 1
+    assert amounts == {
+        ID.format(11): 5000,  # USD, rate 1
+        ID.format(12): pytest.approx(5000),  # 4,600 EUR / 0.92
+        ID.format(13): pytest.approx(5000),  # 3,900 GBP / 0.78
+        ID.format(14): pytest.approx(1000),  # 900 EUR / 0.9: the other EUR deal's rate
+        ID.format(15): pytest.approx(2000),  # 1,600 GBP / 0.8
+        ID.format(16): 1000,
+    }
+    won = {i: amounts[ID.format(i)] for i in (11, 12, 13, 14)}
+    assert sum(won.values()) == pytest.approx(16000)
+
+
+def test_another_reporting_currency_goes_through_the_home_currency() -> None:
+    # [currency] reporting = "EUR" with 0.92 EUR per USD: 3,900 GBP → 5,000 USD → 4,600 EUR.
+    config = {"currency": {"reporting": "EUR", "rates": {"USD": 0.92}}}
+    currency, amounts = _amounts(config)
+    assert currency == "EUR"
+    assert amounts[ID.format(11)] == pytest.approx(4600)  # 5,000 USD × 0.92
+    assert amounts[ID.format(13)] == pytest.approx(4600)
+    assert amounts[ID.format(14)] == 900  # a EUR deal is already in EUR
+
+
+def test_without_a_rate_from_home_to_the_reporting_currency_it_stops() -> None:
+    with pytest.raises(InputError, match="no rate to CHF"):
+        load_dataset([ZOHO], from_mapping({"currency": {"reporting": "CHF"}}))
