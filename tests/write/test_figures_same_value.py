@@ -256,3 +256,17 @@ def test_briefing_text_shows_the_segments_core_figures(built, data):
     seg_doc = doc["briefings"]["segments"][segment]
     assert same(seg_doc["headline"]["won_amount"], h.won_amount)
     assert same(seg_doc["headline"]["coverage"], h.coverage)
+
+
+def test_like_for_like_column_has_no_part_quarter_target(built):
+    _result, values, _texts, _doc = built
+    rows = list(values["Summary"].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r[0] == "Measure")
+    header = rows[at]
+    target = next(r for r in rows[at + 1 :] if r[0] == "Target")
+    # a target is for a whole quarter: "—" for Q3 to 20 Aug, the whole 5,420,000 beside it
+    assert target[header.index("FY2026 Q3 to 20 Aug 2026")] == "—"
+    assert target[header.index("FY2026 Q3 (full quarter)")] == 5_420_000
+    assert "a target is for the whole quarter" in target[header.index("Note")]
+    trend_at = next(i for i, r in enumerate(rows) if r[0] == "Quarter")
+    assert rows[trend_at + 4][0] == "FY2026 Q4 (to 20 Nov)"  # the running quarter, last

@@ -12,6 +12,8 @@ targets given in a second file. Hand-computed from the fixture (FY = calendar ye
 
 from __future__ import annotations
 
+import json
+
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -155,3 +157,30 @@ def test_libreoffice_recalculates_the_same_figures(workbook, profile, tmp_path):
     segment = next(r for r in table(values["Win Rate by Segment"]) if r["Dimension"] == "all")
     assert segment["Win rate"] == pytest.approx(5 / 7)
     assert segment["Amount-weighted win rate"] == "—"
+
+
+def test_metrics_json_carries_the_same_figures(workbook):
+    doc = json.loads((workbook.parent / "metrics.json").read_text())
+    reps = {r["rep"]: r for r in doc["won_opportunities_by_rep"]}
+    ann = reps["Ann Park"]
+    assert (ann["won_amount"], ann["won_amount_known"], ann["won_without_amount"]) == (
+        None,
+        900,
+        1,
+    )
+    assert (ann["attainment"], ann["to_date"]) == (None, "2025-03-07")
+    assert reps["Ben Ode"]["attainment"] == 0.5  # 2,000 of 4,000
+    totals = doc["rep_totals"]
+    assert (totals["won_amount"], totals["won_amount_known"], totals["won_without_amount"]) == (
+        None,
+        2900,
+        2,
+    )
+    headline = doc["headline"]
+    assert (headline["won_amount"], headline["won_amount_known"]) == (None, 2900)
+    assert doc["trend"][-1]["to_date"] == "2025-03-07"
+    # the risks name the deal: Ann's "n/a" on line 4, Cara's blank on line 7, no amount
+    assert [(r["code"], r["row"], r["rep"], r["amount"]) for r in doc["bonus_risks"]] == [
+        ("missing-amount", 4, "Ann Park", None),
+        ("missing-amount", 7, "Cara Diaz", None),
+    ]
