@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -61,6 +62,8 @@ _SYMBOLS = {"USD": '"$"', "EUR": '"€"', "GBP": '"£"', "JPY": '"¥"', "CHF": '
 # A leading = + - @ or a control character is how a formula or DDE payload starts.
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+# Writes one cell of a column: (row, column, value, directional row?).
+Writer = Callable[[int, int, Any, bool], None]
 
 
 def money_format(currencies: list[str]) -> str:
@@ -95,7 +98,14 @@ def sheet_name(wanted: str, taken: set[str] | None = None) -> str:
 
 
 def is_missing(value: Any) -> bool:
-    """True for None, pandas NA/NaT and NaN/inf (all written as blank cells)."""
+    """True for None, pandas NA/NaT and NaN/inf (all written as blank cells).
+
+    Unlike :func:`reporter.vocabulary.is_missing`, text of spaces is written as it is and
+    an infinite number is blank: this is about what a cell can hold, not what a reader saw.
+    """
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # most cells: no pandas call
+        return False
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float):
@@ -289,6 +299,46 @@ class Cells:
             self._check(ws.write_boolean(row, col, bool(value), fmt), ws, row, col, header, value)
         else:
             self._check(ws.write_number(row, col, float(value), fmt), ws, row, col, header, value)
+
+    def writer(self, ws: Worksheet, kind: str, *, header: str = "") -> Writer:
+        """:meth:`put` for one column of ``kind``: the Excel type and the formats are
+        chosen once for the column, not once per cell."""
+        formats = (self.styles.cell(kind), self.styles.cell(kind, directional=True))
+        blank, check = ws.write_blank, self._check
+        if kind == TEXT:
+
+            def write_text(row: int, col: int, value: Any, directional: bool) -> None:
+                if isinstance(value, Unknown):  # "—" and its reason: the general path
+                    self.put(ws, row, col, value, kind, header=header, directional=directional)
+                elif is_missing(value):
+                    code = blank(row, col, None, formats[directional])
+                    if code:
+                        check(code, ws, row, col, header, value)
+                else:
+                    self.text(ws, row, col, value, header=header, directional=directional)
+
+            return write_text
+        if kind in (DATE, BOOL):  # rare columns: the general path
+
+            def write_any(row: int, col: int, value: Any, directional: bool) -> None:
+                self.put(ws, row, col, value, kind, header=header, directional=directional)
+
+            return write_any
+        number = ws.write_number
+
+        def write_number(row: int, col: int, value: Any, directional: bool) -> None:
+            fmt = formats[directional]
+            if isinstance(value, Unknown):  # "—" and its reason: the general path
+                self.put(ws, row, col, value, kind, header=header, directional=directional)
+                return
+            if is_missing(value):
+                code = blank(row, col, None, fmt)
+            else:
+                code = number(row, col, float(value), fmt)
+            if code:
+                check(code, ws, row, col, header, value)
+
+        return write_number
 
     def text(
         self,

@@ -168,16 +168,19 @@ def write_rows(
     for j, col in enumerate(columns):
         cells.text(ws, top, left + j, col.header, fmt=header_fmt, header=col.header)
     where = {c.key: left + j for j, c in enumerate(columns)}
+    # each plain column's writer is chosen once (its type, its formats), not once per cell
+    writers = [
+        cells.writer(ws, c.kind, header=c.header) if c.formula is None else None for c in columns
+    ]
     for i, row in enumerate(rows):
         r = top + 1 + i
         directional = bool(directional_key) and truthy(row.get(directional_key or ""))
         lines = 1
         for j, col in enumerate(columns):
-            if col.formula is None:
+            write = writers[j]
+            if write is not None:
                 value = row.get(col.key)
-                cells.put(
-                    ws, r, left + j, value, col.kind, header=col.header, directional=directional
-                )
+                write(r, left + j, value, directional)
                 if col.kind == TEXT and not is_missing(value):
                     lines = max(lines, wrapped_lines(str(value), fitted[j]))
             else:
