@@ -64,6 +64,7 @@ class Manifest:
     workbook: Path | None = None  # for finance
     company: Path | None = None  # briefings/company.pdf, for leadership
     template: Path | None = None  # finance's own template filled ([workbook] template)
+    currency: str | None = None  # the amounts' one currency (metrics.json), None: unlabelled
 
     def to_record(self) -> dict[str, Any]:
         """Plain JSON-ready data (PDFs relative to the run folder, with their SHA-256), sealed.
@@ -77,6 +78,7 @@ class Manifest:
             "period": self.period,
             "period_detail": dict(self.period_detail),
             "headline": dict(self.headline),
+            "currency": self.currency,
             "quality": dict(self.quality),
             "findings": [f.to_record() for f in self.findings],
             "workbook": _relative(self.workbook, self.run_dir) if self.workbook else None,
@@ -185,7 +187,12 @@ def from_result(
         workbook=workbook if workbook.is_file() else None,
         company=Path(company) if company else None,
         template=Path(template) if template and Path(template).is_file() else None,
+        currency=_currency(metrics.get("currency")),
     )
+
+
+def _currency(value: Any) -> str | None:
+    return str(value) if isinstance(value, str) and value.strip() else None
 
 
 def quality_summary(issues: Any) -> dict[str, Any]:
@@ -253,6 +260,7 @@ def read(run_dir: Path) -> Manifest:
             workbook=_optional(run_dir, path, data, "workbook"),
             company=_optional(run_dir, path, data, "company"),
             template=_optional(run_dir, path, data, "template"),
+            currency=_currency(data.get("currency")),  # absent from older delivery.json
         )
     except FileNotFoundError:
         raise DeliveryError(

@@ -57,7 +57,10 @@ def outgoing(
             subject(template, b.segment, manifest.period),
             f"Attached is the sales briefing for {clean_header(b.segment)}.",
             [
-                words.Section(f"{b.segment}, {period}", rows=words.headline_rows(b.headline)),
+                words.Section(
+                    f"{b.segment}, {period}",
+                    rows=words.headline_rows(b.headline, manifest.currency),
+                ),
                 words.Section("In the PDF", ("reps, new customers and win rate by segment.",)),
             ],
             footer,
@@ -66,7 +69,9 @@ def outgoing(
     warnings: list[str] = []
     delivery = config.delivery
     quality = words.quality_section(manifest.quality)
-    company = words.Section(f"Company-wide, {period}", rows=words.headline_rows(manifest.headline))
+    company = words.Section(
+        f"Company-wide, {period}", rows=words.headline_rows(manifest.headline, manifest.currency)
+    )
     if delivery.finance:
         who, bad = addresses(delivery.finance, "[delivery] finance")
         warnings += bad

@@ -45,8 +45,14 @@ def period_text(label: str, detail: Mapping[str, Any] | None) -> str:
     return text
 
 
-def headline_rows(headline: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """The headline figures as (label, formatted value); a missing figure shows "—"."""
+def headline_rows(
+    headline: Mapping[str, Any], currency: str | None = None
+) -> tuple[tuple[str, str], ...]:
+    """The headline figures as (label, formatted value); a missing figure shows "—".
+
+    Amounts carry ``currency`` (the one currency the metrics core labelled them with,
+    e.g. "6,400 USD"); without one they are shown bare, as every other output shows them.
+    """
     won, lost = headline.get("won_opportunities"), headline.get("lost_opportunities")
     rate = headline.get("win_rate")
     rate_text = MISSING + " (no won or lost opportunities)" if rate is None else f"{rate:.1%}"
@@ -56,12 +62,12 @@ def headline_rows(headline: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         rate_text += ", directional: few closed deals"
     rows = [
         ("Won opportunities", _count(won)),
-        ("Won amount", _amount(headline.get("won_amount"))),
+        ("Won amount", _amount(headline.get("won_amount"), currency)),
         ("Won customers", _count(headline.get("won_customers"))),
         ("Win rate", rate_text),
     ]
     if headline.get("target") is not None:
-        rows.append(("Target", _amount(headline.get("target"))))
+        rows.append(("Target", _amount(headline.get("target"), currency)))
     return tuple(rows)
 
 
@@ -118,7 +124,7 @@ def _count(value: Any) -> str:
     return MISSING if value is None else f"{int(value):,}"
 
 
-def _amount(value: Any) -> str:
+def _amount(value: Any, currency: str | None = None) -> str:
     if value is None:
         return MISSING + " (no amounts in the data)"
-    return f"{float(value):,.0f}"
+    return f"{float(value):,.0f}" + (f" {currency}" if currency else "")

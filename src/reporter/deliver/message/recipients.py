@@ -11,11 +11,10 @@ import re
 from collections.abc import Iterable, Mapping
 from email.errors import HeaderParseError, InvalidHeaderDefect
 from email.headerregistry import Address
-from typing import Any
 
 import pandas as pd
 
-UNKNOWN_SEGMENT = "Unknown"
+from reporter.vocabulary import UNKNOWN, is_missing
 
 # The briefing dimension → the opportunities column holding it.
 _DIMENSION_COLUMN = {"deal_type": "type"}
@@ -65,18 +64,11 @@ def from_opportunities(opportunities: pd.DataFrame, by: str) -> dict[str, tuple[
     frame = opportunities[[column, "manager_email"]]
     out: dict[str, set[str]] = {}
     for segment, email in frame.itertuples(index=False, name=None):
-        if email is None or _is_missing(email) or not str(email).strip():
+        if is_missing(email):
             continue
-        key = UNKNOWN_SEGMENT if segment is None or _is_missing(segment) else str(segment)
+        key = UNKNOWN if is_missing(segment) else str(segment)
         out.setdefault(key, set()).add(str(email).strip())
     return {k: tuple(sorted(v, key=str.lower)) for k, v in out.items()}
-
-
-def _is_missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def resolve(
