@@ -9,7 +9,9 @@ and how it looks (theme, paper, templates) are left out: fixing an address resen
 
 The period is the one *asked for*: ``--period`` as a quarter label, or "latest" (the
 default, which the watcher always uses), so the watcher can recognise a drop before
-building it, and ``reporter build --send`` and the watcher agree on the same run.
+building it, and ``reporter build --send`` and the watcher agree on the same run. A
+``--period`` naming the very quarter "latest" picks for the data is "latest": the same
+figures, so the same run (it used to be a second run, sent twice).
 """
 
 from __future__ import annotations
@@ -53,19 +55,23 @@ def figure_config(config: Config) -> dict[str, Any]:
     return record
 
 
-def period_key(period: str | None, config: Config) -> str:
-    """``--period`` as its label ("FY2026Q3" and "FY26 Q3" alike), or "latest"."""
+def period_key(period: str | None, config: Config, latest: str | None = None) -> str:
+    """``--period`` as its label ("FY2026Q3" and "FY26 Q3" alike), or "latest" — also when
+    it names ``latest``, the label of the quarter "latest" resolves to for these data."""
     if not period:
         return LATEST
-    return parse_quarter(period, config.periods.fiscal_year_start_month).label
+    label = parse_quarter(period, config.periods.fiscal_year_start_month).label
+    return LATEST if label == latest else label
 
 
-def run_id(input_hashes: Iterable[str], period: str | None, config: Config) -> str:
+def run_id(
+    input_hashes: Iterable[str], period: str | None, config: Config, latest: str | None = None
+) -> str:
     """SHA-256 over the inputs' content hashes (any order), the period asked for and the
-    figure-affecting config."""
+    figure-affecting config. ``latest``: see :func:`period_key`."""
     document = {
         "inputs": sorted(set(input_hashes)),
-        "period": period_key(period, config),
+        "period": period_key(period, config, latest),
         "config": figure_config(config),
     }
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)

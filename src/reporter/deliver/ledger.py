@@ -1,10 +1,14 @@
 """The delivery ledger: one SQLite file recording every input and every message.
 
-It is what makes the watcher safe to kill: an input is known by its SHA-256, so a
-re-dropped or re-scanned file is never built twice, and a message row is written
-*before* the SMTP conversation starts (queued → sending → sent/failed), so a crash in
-the middle leaves a ``sending`` row that the next start turns into ``unknown`` — a
-decision for a person, never an automatic resend.
+It is what makes the watcher safe to kill: an input is known by its run identity (see
+:mod:`reporter.deliver.identity`), so a re-dropped or re-scanned file is never built
+twice, and a message row is written *before* the SMTP conversation starts (queued →
+sending → sent/failed), so a crash in the middle leaves a ``sending`` row that the next
+start turns into ``unknown`` — a decision for a person, never an automatic resend.
+
+Ledgers written before run identity keyed an input by its file's SHA-256 alone. The first
+open after the upgrade marks those rows (``legacy_inputs``; ``PRAGMA user_version`` 2), and
+the watcher still recognises a file it processed then (:meth:`Ledger.legacy_input`).
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_status ON messages (status);
 CREATE INDEX IF NOT EXISTS inputs_updated ON inputs (updated_at);
+CREATE TABLE IF NOT EXISTS legacy_inputs (sha256 TEXT PRIMARY KEY REFERENCES inputs (sha256));
 CREATE TABLE IF NOT EXISTS holds (
     run         TEXT PRIMARY KEY REFERENCES inputs (sha256),
     reasons     TEXT NOT NULL,
@@ -55,6 +60,33 @@ CREATE TABLE IF NOT EXISTS holds (
     approved_at TEXT
 );
 """
+
+
+# PRAGMA user_version of the current layout: 2 = run identity, holds, legacy rows marked.
+LEDGER_VERSION = 2
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring an older ledger to :data:`LEDGER_VERSION` (one transaction, once).
+
+    A ledger from before run identity has an ``inputs`` table and no ``holds`` table; its
+    inputs are keyed by the file's SHA-256, so they are recorded as legacy rows.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if int(db.execute("PRAGMA user_version").fetchone()[0]) < LEDGER_VERSION:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS legacy_inputs"
+                " (sha256 TEXT PRIMARY KEY REFERENCES inputs (sha256))"
+            )
+            if "inputs" in tables and "holds" not in tables:
+                db.execute("INSERT OR IGNORE INTO legacy_inputs SELECT sha256 FROM inputs")
+            db.execute(f"PRAGMA user_version = {LEDGER_VERSION}")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _now() -> str:
@@ -109,6 +141,7 @@ class Ledger:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA busy_timeout=30000")
+            _migrate(self._db)
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise DeliveryError(
@@ -131,6 +164,15 @@ class Ledger:
     def get_input(self, sha256: str) -> InputRow | None:
         """The input with this content hash, or None if never seen."""
         row = self._db.execute("SELECT * FROM inputs WHERE sha256 = ?", (sha256,)).fetchone()
+        return InputRow(**dict(row)) if row else None
+
+    def legacy_input(self, file_sha256: str) -> InputRow | None:
+        """The input a ledger from before run identity recorded for this one file, or None."""
+        row = self._db.execute(
+            "SELECT i.* FROM inputs i JOIN legacy_inputs l ON l.sha256 = i.sha256"
+            " WHERE i.sha256 = ?",
+            (file_sha256,),
+        ).fetchone()
         return InputRow(**dict(row)) if row else None
 
     def upsert_input(self, sha256: str, name: str, state: str, run_dir: str | None = None) -> None:

@@ -6,8 +6,9 @@ An export rarely comes alone: targets and reps files travel with it. So the watc
 * **loose files** in the inbox that arrived together are one drop. The drop is complete
   when every loose file has stopped changing for ``settle_seconds`` — a file still being
   copied holds the others back, a file dropped after the others settled starts a new drop;
-* a **folder** dropped into the inbox is one drop (its workbooks, not its sub-folders),
-  complete when nothing inside has changed for ``settle_seconds``;
+* a **folder** dropped into the inbox is one drop (its workbooks at any depth, as in a
+  zip: an unpacked download often nests them, ``export/`` beside ``reference/``; hidden
+  folders aside), complete when nothing inside has changed for ``settle_seconds``;
 * a **.zip** is one drop (its workbooks, at any depth), complete when the archive settled.
 
 ``[watch] include`` names standing reference files (targets, reps, rates) read with every
@@ -68,7 +69,8 @@ def zip_drop(archive: Path) -> Drop:
 
 
 def workbooks_in(folder: Path, recursive: bool = False) -> list[Path]:
-    """Readable files in ``folder`` (hidden, lock and temp files left out), sorted."""
+    """Readable files in ``folder`` (hidden, lock and temp files left out), sorted; with
+    ``recursive``, in its sub-folders too (hidden ones and links left out)."""
     found: list[Path] = []
     for root, dirs, files in os.walk(folder, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__MACOSX")))
