@@ -1,8 +1,9 @@
 """Real parts for the delivery end-to-end tests: a small data set, SMTP on loopback, the CLI.
 
 The data set is small enough to compute by hand (see ``EXPECTED``): an export of nine
-opportunities with no region, a reps file giving each rep a region and a manager's e-mail,
-and a targets file. Only together do they make two regional briefings with targets.
+opportunities in US dollars with no region, a reps file giving each rep a region and a
+manager's e-mail, and a targets file. Only together do they make two regional briefings
+with targets.
 
 The CLI runs as a subprocess (the installed ``reporter`` script), exactly as cron, a
 systemd timer or an operator runs it.
@@ -20,19 +21,21 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from support.deliver_helpers import SmtpServer
 
 EXPORT = """\
-Opportunity ID,Opportunity Owner,Account Name,Stage,Amount,Created Date,Close Date
-O1,Ana Alder,Acme,Closed Won,1000,2026-05-01,2026-07-10
-O2,Ana Alder,Birch,Closed Lost,500,2026-05-02,2026-08-01
-O3,Ben Birch,Cedar,Closed Won,2000,2026-05-03,2026-08-15
-O4,Cat Cole,Delta,Closed Won,3000,2026-05-04,2026-09-01
-O5,Dan Dale,Echo,Closed Lost,700,2026-05-05,2026-09-10
-O6,Dan Dale,Fox,Closed Won,400,2026-05-06,2026-09-20
-O7,Ana Alder,Acme,Closed Won,800,2026-02-01,2026-05-05
-O8,Cat Cole,Golf,Closed Lost,900,2026-02-02,2026-06-01
-O9,Ben Birch,Hotel,Negotiation,5000,2026-09-01,2026-12-15
+Opportunity ID,Opportunity Owner,Account Name,Stage,Amount,Created Date,Close Date,Currency
+O1,Ana Alder,Acme,Closed Won,1000,2026-05-01,2026-07-10,USD
+O2,Ana Alder,Birch,Closed Lost,500,2026-05-02,2026-08-01,USD
+O3,Ben Birch,Cedar,Closed Won,2000,2026-05-03,2026-08-15,USD
+O4,Cat Cole,Delta,Closed Won,3000,2026-05-04,2026-09-01,USD
+O5,Dan Dale,Echo,Closed Lost,700,2026-05-05,2026-09-10,USD
+O6,Dan Dale,Fox,Closed Won,400,2026-05-06,2026-09-20,USD
+O7,Ana Alder,Acme,Closed Won,800,2026-02-01,2026-05-05,USD
+O8,Cat Cole,Golf,Closed Lost,900,2026-02-02,2026-06-01,USD
+O9,Ben Birch,Hotel,Negotiation,5000,2026-09-01,2026-12-15,USD
 """
 
 REPS = """\
@@ -56,7 +59,7 @@ Dan Dale,FY2026 Q3,1000
 """
 
 # A won deal without a close date: quarantined, so a rep's bonus may be short.
-QUARANTINED_WIN = "O10,Cat Cole,India,Closed Won,1200,2026-05-07,\n"
+QUARANTINED_WIN = "O10,Cat Cole,India,Closed Won,1200,2026-05-07,,USD\n"
 
 WEST = "west.manager@example.com"
 EAST = "east.manager@example.com"
@@ -151,6 +154,22 @@ class Smtp(SmtpServer):
 
     def to(self, address: str) -> list[EmailMessage]:
         return self.handler.to(address)
+
+
+@pytest.fixture(scope="session")
+def mail_server():
+    """One loopback SMTP server for every delivery test (starting one per test adds up)."""
+    with Smtp() as server:
+        yield server
+
+
+@pytest.fixture
+def mail(mail_server):
+    """The shared server, emptied for this test: it sees only this test's messages (each
+    test's CLI runs to completion, so nothing arrives late from another)."""
+    mail_server.handler.received.clear()
+    yield mail_server
+    mail_server.handler.received.clear()
 
 
 # the CLI ------------------------------------------------------------------------------

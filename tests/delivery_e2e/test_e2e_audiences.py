@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+from email.message import EmailMessage
+from pathlib import Path
 
+import e2e_support
 import openpyxl
 import pytest
 from e2e_support import (
@@ -12,7 +15,6 @@ from e2e_support import (
     FINANCE,
     OPS,
     WEST,
-    Smtp,
     attachment_names,
     audiences,
     bodies,
@@ -23,33 +25,59 @@ from e2e_support import (
     write_files,
 )
 
+# The shared loopback SMTP server (e2e_support): one for the session, emptied per test.
+mail_server, mail = e2e_support.mail_server, e2e_support.mail
+
+
+TEMPLATE = Path(__file__).parents[2] / "samples" / "brand" / "finance-template.xlsx"
+
+
+class Received:
+    """What the server received during the one build below (kept apart from later tests)."""
+
+    def __init__(self, messages: list[EmailMessage]) -> None:
+        self.received = messages
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.received if address in str(m["To"])]
+
 
 @pytest.fixture(scope="module")
-def delivered(tmp_path_factory):
-    """One `reporter build --send` of the three files to every audience."""
+def delivered(tmp_path_factory, mail_server):
+    """One `reporter build --send` of the three files to every audience, finance's own
+    template configured: every test below only reads what it sent."""
     tmp = tmp_path_factory.mktemp("audiences")
     files = write_files(tmp / "drop")
-    with Smtp() as smtp:
-        config = write_config(
-            tmp / "config.toml", {"email": email_table(smtp.port), "delivery": audiences()}
-        )
-        result = reporter("build", *files, "--config", config, "--out", tmp / "out", "--send")
+    mail_server.handler.received.clear()
+    config = write_config(
+        tmp / "config.toml",
+        {
+            "email": email_table(mail_server.port),
+            "delivery": audiences(),
+            "workbook": {"template": str(TEMPLATE)},
+        },
+    )
+    result = reporter("build", *files, "--config", config, "--out", tmp / "out", "--send")
     assert result.returncode == 0, result.stderr
-    return smtp, result
+    got = Received(list(mail_server.handler.received))
+    mail_server.handler.received.clear()
+    return got, result
 
 
 @pytest.mark.slow
 def test_finance_gets_the_workbook_and_a_data_quality_summary(delivered):
     smtp, _ = delivered
     (msg,) = smtp.to(FINANCE)
-    assert attachment_names(msg) == ["sales-report.xlsx"]
-    (att,) = list(msg.iter_attachments())
+    assert attachment_names(msg) == ["finance-template.xlsx", "sales-report.xlsx"]
+    (att,) = [a for a in msg.iter_attachments() if a.get_filename() == "sales-report.xlsx"]
     book = openpyxl.load_workbook(io.BytesIO(att.get_content()), read_only=True)
     assert book.sheetnames[:2] == ["Summary", "Rep Bonuses"]
     plain, html = bodies(msg)
     for text in (plain, html):
         assert "FY2026 Q3" in text and "quarter to date" in text
-        assert "6,400" in text  # won amount, company-wide (hand-computed: 1000+2000+3000+400)
+        # won amount, company-wide (hand-computed: 1000+2000+3000+400), labelled as the core
+        # labels the data's one currency
+        assert "6,400 USD" in text
         assert "Data quality" in text and "no issues" in text
     assert "workbook" in str(msg["Subject"]).lower() and "FY2026 Q3" in str(msg["Subject"])
 
@@ -77,7 +105,7 @@ def test_each_manager_gets_their_segment_with_its_own_figures(delivered):
         assert attachment_names(msg) == [f"{segment}.pdf"]
         plain, html = bodies(msg)
         for body in (plain, html):
-            assert segment in body and amount in body and "quarter to date" in body
+            assert segment in body and f"{amount} USD" in body and "quarter to date" in body
 
 
 @pytest.mark.slow
@@ -99,25 +127,10 @@ def test_build_send_reports_what_it_sent(delivered):
 
 
 @pytest.mark.slow
-def test_finance_also_gets_its_own_template_filled(tmp_path):
+def test_finance_also_gets_its_own_template_filled(delivered):
     """With `[workbook] template`, the filled copy goes to finance beside sales-report.xlsx."""
-    from pathlib import Path
-
-    template = Path(__file__).parents[2] / "samples" / "brand" / "finance-template.xlsx"
-    files = write_files(tmp_path / "drop")
-    with Smtp() as smtp:
-        config = write_config(
-            tmp_path / "config.toml",
-            {
-                "email": email_table(smtp.port),
-                "delivery": {"finance": [FINANCE]},
-                "workbook": {"template": str(template)},
-            },
-        )
-        result = reporter("build", *files, "--config", config, "--out", tmp_path / "out", "--send")
-        assert result.returncode == 0, result.stderr
-        (msg,) = smtp.to(FINANCE)
-    assert sorted(attachment_names(msg)) == ["finance-template.xlsx", "sales-report.xlsx"]
+    smtp, _ = delivered
+    (msg,) = smtp.to(FINANCE)
     (filled,) = [a for a in msg.iter_attachments() if a.get_filename() == "finance-template.xlsx"]
     book = openpyxl.load_workbook(io.BytesIO(filled.get_content()))
     left = [

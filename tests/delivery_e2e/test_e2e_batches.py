@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import e2e_support
 import pytest
 from e2e_support import (
     EAST,
     EXPECTED,
     EXPORT,
     WEST,
-    Smtp,
     attachment_names,
     email_table,
     inbox_names,
@@ -22,6 +23,9 @@ from e2e_support import (
     write_files,
     write_zip,
 )
+
+# The shared loopback SMTP server (e2e_support): one for the session, emptied per test.
+mail_server, mail = e2e_support.mail_server, e2e_support.mail
 
 FAST = {"settle_seconds": 0.3, "poll_interval": 0.05}
 Q3 = EXPECTED["FY2026 Q3"]
@@ -36,7 +40,7 @@ def _setup(tmp_path: Path, port: int, **watch: object) -> tuple[Path, Path, Path
     return inbox, out, config
 
 
-def _assert_one_run_with_targets(out: Path, smtp: Smtp) -> Path:
+def _assert_one_run_with_targets(out: Path, smtp: Any) -> Path:
     (run,) = run_folders(out)
     metrics = json.loads((run / "metrics.json").read_text())
     head = metrics["headline"]
@@ -59,12 +63,12 @@ def _assert_one_run_with_targets(out: Path, smtp: Smtp) -> Path:
 
 
 @pytest.mark.slow
-def test_export_targets_and_reps_dropped_together_are_one_run(tmp_path):
-    with Smtp() as smtp:
-        inbox, out, config = _setup(tmp_path, smtp.port)
-        write_files(inbox)
-        watch_once(inbox, config, out)
-        run = _assert_one_run_with_targets(out, smtp)
+def test_export_targets_and_reps_dropped_together_are_one_run(tmp_path, mail):
+    smtp = mail
+    inbox, out, config = _setup(tmp_path, smtp.port)
+    write_files(inbox)
+    watch_once(inbox, config, out)
+    run = _assert_one_run_with_targets(out, smtp)
     assert inbox_names(inbox, "processed") == ["export.csv", "reps.csv", "targets.csv"]
     assert inbox_names(inbox, "failed") == []
     with sqlite3.connect(out / "ledger.sqlite3") as db:
@@ -73,38 +77,47 @@ def test_export_targets_and_reps_dropped_together_are_one_run(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_folder_dropped_into_the_inbox_is_one_run(tmp_path):
-    with Smtp() as smtp:
-        inbox, out, config = _setup(tmp_path, smtp.port)
-        write_files(inbox / "september-export")
-        watch_once(inbox, config, out)
-        _assert_one_run_with_targets(out, smtp)
+def test_a_folder_dropped_into_the_inbox_is_one_run(tmp_path, mail):
+    """An unpacked download: the export at the top, the reference files in a sub-folder.
+    Only with reps.csv and targets.csv read from reference/ do the regions and targets
+    come out as worked by hand."""
+    smtp = mail
+    staged = tmp_path / "download" / "september-export"
+    _, reps, targets = write_files(staged)
+    (staged / "reference").mkdir()
+    for f in (reps, targets):
+        f.rename(staged / "reference" / f.name)
+    inbox, out, config = _setup(tmp_path, smtp.port)
+    staged.rename(inbox / "september-export")  # dropped whole, as a file manager moves it
+    watch_once(inbox, config, out)
+    _assert_one_run_with_targets(out, smtp)
     assert inbox_names(inbox, "processed") == ["september-export"]
-    assert sorted(p.name for p in (inbox / "processed" / "september-export").iterdir()) == [
+    done = inbox / "processed" / "september-export"
+    assert sorted(p.relative_to(done).as_posix() for p in done.rglob("*.csv")) == [
         "export.csv",
-        "reps.csv",
-        "targets.csv",
+        "reference/reps.csv",
+        "reference/targets.csv",
     ]
 
 
 @pytest.mark.slow
-def test_a_zip_dropped_into_the_inbox_is_one_run(tmp_path):
-    with Smtp() as smtp:
-        inbox, out, config = _setup(tmp_path, smtp.port)
-        write_zip(inbox / "september.zip")
-        watch_once(inbox, config, out)
-        _assert_one_run_with_targets(out, smtp)
+def test_a_zip_dropped_into_the_inbox_is_one_run(tmp_path, mail):
+    smtp = mail
+    inbox, out, config = _setup(tmp_path, smtp.port)
+    write_zip(inbox / "september.zip")
+    watch_once(inbox, config, out)
+    _assert_one_run_with_targets(out, smtp)
     assert inbox_names(inbox, "processed") == ["september.zip"]
 
 
 @pytest.mark.slow
-def test_standing_reference_files_are_joined_to_every_drop(tmp_path):
+def test_standing_reference_files_are_joined_to_every_drop(tmp_path, mail):
     reference = tmp_path / "reference"
     _, reps, targets = write_files(reference)
-    with Smtp() as smtp:
-        inbox, out, config = _setup(tmp_path, smtp.port, include=[str(reps), str(targets)])
-        (inbox / "export.csv").write_text(EXPORT, encoding="utf-8")
-        watch_once(inbox, config, out)
-        _assert_one_run_with_targets(out, smtp)
+    smtp = mail
+    inbox, out, config = _setup(tmp_path, smtp.port, include=[str(reps), str(targets)])
+    (inbox / "export.csv").write_text(EXPORT, encoding="utf-8")
+    watch_once(inbox, config, out)
+    _assert_one_run_with_targets(out, smtp)
     assert inbox_names(inbox, "processed") == ["export.csv"]
     assert reps.exists() and targets.exists()  # standing files stay where they are
