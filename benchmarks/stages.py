@@ -35,6 +35,8 @@ STAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "read": (
         ("reporter.read.sniff", "sniff"),
         ("reporter.read.guarded", "read_guarded"),  # the reader in a limited child process
+        # since issue 11: read and typed in the child (header, typing, validation included)
+        ("reporter.read.guarded", "read_interpreted"),
         ("reporter.read.excel", "read_workbook"),
         ("reporter.read.csvfile", "read_csv"),
     ),
