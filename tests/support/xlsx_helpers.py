@@ -1,7 +1,7 @@
 """Helpers for the workbook tests: small reports, an opportunities frame, a formula checker.
 
 The formula evaluator understands exactly the formulas the writer uses (arithmetic,
-comparisons, ``&``, IF, OR, AND, ABS, SUM, SUBTOTAL 109/103 over same-sheet cells). It is
+comparisons, ``&``, IF, OR, AND, ABS, SUM, SUBTOTAL 109/103/102 over same-sheet cells). It is
 independent of the writer: values come from the cells openpyxl reads back.
 """
 
@@ -571,6 +571,9 @@ def _call(name: str, tokens, pos, sheet):
             return sum(_arith(v) for v in values if not isinstance(v, str)), pos
         if how in (3, 103):
             return float(sum(1 for v in values if not isinstance(v, Blank))), pos
+        if how in (2, 102):  # COUNT: numbers only
+            numbers = (v for v in values if isinstance(v, int | float) and not isinstance(v, bool))
+            return float(sum(1 for _ in numbers)), pos
     raise AssertionError(f"function {name} not understood by the test evaluator")
 
 

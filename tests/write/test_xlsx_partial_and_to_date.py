@@ -157,6 +157,9 @@ def test_libreoffice_recalculates_the_same_figures(workbook, profile, tmp_path):
     segment = next(r for r in table(values["Win Rate by Segment"]) if r["Dimension"] == "all")
     assert segment["Win rate"] == pytest.approx(5 / 7)
     assert segment["Amount-weighted win rate"] == "—"
+    # Won Deals: 5 deals, two without an amount: the amount total is "—", not 2,900
+    deals = list(values["Won Deals"].iter_rows(values_only=True))
+    assert deals[-1][0] == "Total" and deals[-1][deals[0].index("Amount")] == "—"
 
 
 def test_metrics_json_carries_the_same_figures(workbook):
@@ -184,3 +187,13 @@ def test_metrics_json_carries_the_same_figures(workbook):
         ("missing-amount", 4, "Ann Park", None),
         ("missing-amount", 7, "Cara Diaz", None),
     ]
+
+
+def test_won_deals_without_an_amount_are_dashes_and_so_is_the_total(workbook):
+    ws = openpyxl.load_workbook(workbook)["Won Deals"]
+    rows = list(ws.iter_rows(values_only=True))
+    amount = rows[0].index("Amount")
+    by_line = {r[rows[0].index("Source row")]: r[amount] for r in rows[1:-1]}
+    # lines 2, 3, 5: 500, 400, 2,000; Ann's "n/a" (line 4) and Cara's blank (line 7): "—"
+    assert by_line == {2: 500, 3: 400, 4: "—", 5: 2000, 7: "—"}
+    assert ws.cell(ws.max_row, amount + 1).value.startswith("=IF(SUBTOTAL(102,")

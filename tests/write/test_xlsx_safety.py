@@ -156,11 +156,14 @@ def test_empty_report_tables_still_make_a_valid_workbook(tmp_path):
     assert wb["Won Deals"].auto_filter.ref == "A1:" + wb["Won Deals"].auto_filter.ref.split(":")[1]
 
 
-def test_nan_and_missing_values_are_blank(tmp_path):
+def test_nan_and_missing_values_are_blank_or_a_dash(tmp_path):
     report = hand_report()
     deals = report.won_deals.copy()
     deals.loc[0, "amount"] = float("nan")
     deals.loc[1, "close_date"] = pd.NaT
     path = build(tmp_path, type(report)(**{**report.__dict__, "won_deals": deals}))
     ws = openpyxl.load_workbook(path)["Won Deals"]
-    assert ws["H2"].value is None and ws["F3"].value is None
+    assert ws["F3"].value is None
+    # a won deal without an amount is "—", and the amount total with it (never 1,800 + 1,500)
+    assert ws["H2"].value == "—" and ws["H2"].comment is not None
+    assert ws["H5"].value == '=IF(SUBTOTAL(102,H2:H4)<SUBTOTAL(103,A2:A4),"—",SUBTOTAL(109,H2:H4))'

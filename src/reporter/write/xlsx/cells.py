@@ -369,7 +369,7 @@ class Cells:
     ) -> None:
         """Write a live formula together with its computed value ("" when blank)."""
         fmt = self.styles.cell(kind, **style)
-        cached: Any = "" if is_missing(value) else value
+        cached: Any = DASH if isinstance(value, Unknown) else "" if is_missing(value) else value
         code = ws.write_formula(row, col, formula, fmt, cached)
         self._check(code, ws, row, col, formula, value)
 

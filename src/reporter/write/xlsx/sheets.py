@@ -137,6 +137,16 @@ KNOWN_PART_COLS = (
 )
 
 
+NO_DEAL_AMOUNT = "no amount in the data (a missing-amount bonus risk on Data Quality)"
+
+
+def unknown_deal_amount(row: dict[str, Any]) -> None:
+    """A won deal without an amount shows "—" (its reason as a comment), never a blank
+    that a total would quietly skip."""
+    if is_missing(row.get("amount")):
+        row["amount"] = Unknown(NO_DEAL_AMOUNT)
+
+
 def unknown_won_amount(row: dict[str, Any]) -> None:
     """Mark a row's won amount (and the attainment on it) "—" when the core gives a reason
     it is unknown; the known part stays a number (blank when none is known)."""
@@ -184,6 +194,9 @@ def new_customers(report: Report) -> Table:
     """Each account won for the first time in the period, with its first won deal."""
     frame = report.new_customers
     extra = _extra_columns(frame, NEW_CUSTOMER_COLUMNS)
+    rows = records(frame)
+    for row in rows:
+        unknown_deal_amount(row)
     columns = (
         Col("account", "Account", TEXT),
         Col("quarter", "Quarter", TEXT),
@@ -191,10 +204,10 @@ def new_customers(report: Report) -> Table:
         Col("opportunity_id", "Opportunity id", TEXT),
         Col("opportunity_name", "Opportunity name", TEXT),
         Col("rep", "Rep", TEXT),
-        Col("amount", "Amount", MONEY, total="sum"),
+        Col("amount", "Amount", MONEY, total="complete:opportunity_id"),
         *_text_cols(extra),
     )
-    return Table("New Customers", columns, records(frame), totals=True)
+    return Table("New Customers", columns, rows, totals=True)
 
 
 def win_rate_by_segment(report: Report, min_closed: int) -> Table:
@@ -268,6 +281,7 @@ def won_deals(report: Report) -> Table:
     for row in rows:
         # yes/no reads the same in every viewer (LibreOffice shows a boolean as 0/1)
         row["new_customer"] = "yes" if truthy(row.get("new_customer")) else "no"
+        unknown_deal_amount(row)
     columns = (
         Col("opportunity_id", "Opportunity id", TEXT),
         Col(
@@ -282,7 +296,8 @@ def won_deals(report: Report) -> Table:
         Col("account", "Account", TEXT),
         Col("close_date", "Close date", DATE),
         Col("created_date", "Created date", DATE),
-        Col("amount", "Amount", MONEY, total="sum"),
+        # "—" in the totals while a visible deal has no amount (never a partial sum)
+        Col("amount", "Amount", MONEY, total="complete:opportunity_id"),
         Col("deal_type", "Deal type", TEXT),
         Col("new_customer", "New customer", TEXT),
         Col("cycle_days", "Cycle (days)", INT),

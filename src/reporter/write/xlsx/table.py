@@ -44,9 +44,11 @@ PAGE_WIDTH = 240  # column-width units that still print legibly (~65 %) on a lan
 class Col:
     """One column: where its value comes from, its kind, its formula and its total.
 
-    ``total`` is ``"sum"`` (SUBTOTAL 109 of the column), ``"count:<key>"`` (SUBTOTAL 103,
-    non-blank cells of column ``key``) or ``"formula"`` (the row template over the totals
-    row). SUBTOTAL rather than SUM so a filtered table totals what is visible.
+    ``total`` is ``"sum"`` (SUBTOTAL 109 of the column), ``"complete:<key>"`` (that sum,
+    or "—" while a visible row counted in column ``key`` has no number), ``"count:<key>"``
+    (SUBTOTAL 103, non-blank cells of column ``key``) or ``"formula"`` (the row template
+    over the totals row). SUBTOTAL rather than SUM so a filtered table totals what is
+    visible.
     """
 
     key: str
@@ -293,6 +295,12 @@ def _write_totals(
         elif col.total and col.total.startswith("count:"):
             key = col.total.split(":", 1)[1]
             values[col.key] = float(sum(1 for row in rows if filled(row.get(key))))
+        elif col.total and col.total.startswith("complete:"):
+            # a sum only when every row has a number: one unknown makes the total "—"
+            key = col.total.split(":", 1)[1]
+            known = [as_number(row.get(col.key)) for row in rows if filled(row.get(key))]
+            complete = all(v is not None for v in known)
+            values[col.key] = sum(v or 0.0 for v in known) if complete else Unknown()
         if col.key in core and col.total:
             values[col.key] = as_number(core[col.key])
     for j, col in enumerate(columns):
@@ -309,6 +317,11 @@ def _write_totals(
             formula, value = summed(col.key), values[col.key]
         elif col.total and col.total.startswith("count:"):
             formula, value = f"=SUBTOTAL(103,{span(col.total.split(':', 1)[1])})", values[col.key]
+        elif col.total and col.total.startswith("complete:"):
+            # filter-aware: "—" while a visible row (counted in column <key>) has no number
+            own, rows_of = span(col.key), span(col.total.split(":", 1)[1])
+            formula = f'=IF(SUBTOTAL(102,{own})<SUBTOTAL(103,{rows_of}),"—",SUBTOTAL(109,{own}))'
+            value = values[col.key]
         elif col.total == "formula" and col.formula and col.derive:
             formula = "=" + col.formula.format(**_refs(where, r))
             value = values[col.key] if col.key in values else col.derive(values)
