@@ -17,10 +17,11 @@ import pandas as pd
 from reporter.config import Config
 from reporter.errors import ConfigError, PeriodError
 from reporter.metrics.enrich import enrich as enrich_frame
-from reporter.metrics.enrich import segment_columns, segment_sort_key
+from reporter.metrics.enrich import enrich_coded, segment_columns
+from reporter.metrics.facts import Groups, facts_of
 from reporter.metrics.report import Period, Report
 from reporter.metrics.settings import Settings
-from reporter.metrics.summary import build_report, choose_period, data_quarters
+from reporter.metrics.summary import Context, build_reports, choose_period, data_quarters
 from reporter.model import empty_targets
 from reporter.quarters import Quarter, parse_quarter
 from reporter.vocabulary import CLOSED
@@ -64,7 +65,7 @@ def run(
     ``currency`` the one currency every amount is in (default: the frame's ``currency``
     column when it holds exactly one code).
     """
-    enriched = enrich_frame(opportunities, settings, by)
+    enriched, codes = enrich_coded(opportunities, settings, by)
     if by is not None and by not in enriched.columns:
         known = ", ".join(segment_columns(enriched, settings.dimensions))
         raise ConfigError(
@@ -72,40 +73,32 @@ def run(
             hint=f"set [briefings] by to one of: {known}",
         )
     currency = currency or one_currency(opportunities)
-    company, context = _company(enriched, settings, period, targets, by, currency)
+    context = _context(enriched, settings, period, targets, by, currency)
+    # One grouped pass for the company (every row one group), one for the segments of
+    # ``by`` (each row in its segment's group): the reports are slices of those results.
+    facts = facts_of(enriched, segment_columns(enriched, settings.dimensions), codes)
+    company = build_reports(enriched, facts, Groups.company(len(enriched)), context)[0]
     segments: dict[str, Report] = {}
     if by is not None:
-        for value in sorted(enriched[by].dropna().unique(), key=segment_sort_key):
-            subset = enriched[enriched[by].eq(value)]
-            segments[str(value)] = build_report(
-                subset,
-                *context,
-                segment=(by, str(value)),
-                by=by,
-                whole=enriched,
-                currency=currency,
-            )
+        groups = Groups.segments(enriched, by, codes[by])
+        segments = dict(zip(groups.names, build_reports(enriched, facts, groups, context)))
     return Reports(company, segments, enriched)
 
 
-_Context = tuple[Period, Settings, pd.DataFrame, list[Quarter]]
-
-
-def _company(
+def _context(
     enriched: pd.DataFrame,
     settings: Settings,
     period: str | Quarter | None,
     targets: pd.DataFrame | None,
     by: str | None,
     currency: str | None = None,
-) -> tuple[Report, _Context]:
-    """The company-wide report, and the period, targets and quarters the segments share."""
+) -> Context:
+    """The period, targets and quarters every report of a run shares."""
     quarter = period if isinstance(period, Quarter) else _resolve_period(enriched, settings, period)
     window = Period(quarter, settings.win_rate_mode, _data_through(enriched))
     quarters = data_quarters(enriched, settings.fiscal_year_start_month)
     tg = targets if targets is not None else empty_targets()
-    context: _Context = (window, settings, tg, quarters)
-    return build_report(enriched, *context, by=by, currency=currency), context
+    return Context(window, settings, tg, quarters, by, currency)
 
 
 def compute(
@@ -119,9 +112,11 @@ def compute(
     A convenience for tests and benchmarks; it skips the per-segment reports.
     """
     settings = Settings.of(config)
-    enriched = enrich_frame(opportunities, settings, config.briefings.by)
     by = config.briefings.by
-    return _company(enriched, settings, period, targets, by, one_currency(opportunities))[0]
+    enriched, codes = enrich_coded(opportunities, settings, by)
+    context = _context(enriched, settings, period, targets, by, one_currency(opportunities))
+    facts = facts_of(enriched, segment_columns(enriched, settings.dimensions), codes)
+    return build_reports(enriched, facts, Groups.company(len(enriched)), context)[0]
 
 
 def segment_reports(
@@ -161,7 +156,7 @@ def _data_through(enriched: pd.DataFrame) -> date | None:
     A close date after today is a typo or a forecast, never how far the data reach (the
     reader flags it); it counts only when every closed deal is dated in the future.
     """
-    closed = enriched.loc[enriched["outcome"].isin(CLOSED), "close_date"].dropna()
+    closed = enriched["close_date"][enriched["outcome"].isin(CLOSED)].dropna()
     past = closed[closed <= pd.Timestamp(date.today())]
     closed = past if not past.empty else closed
     return None if closed.empty else closed.max().date()

@@ -1,4 +1,4 @@
-"""The bridge from won opportunities to won customers, for one quarter.
+"""The bridge from won opportunities to won customers, per quarter.
 
 won opportunities = first wins of new customers (= won customers)
                   + further wins of accounts first won in the quarter
@@ -16,74 +16,115 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from reporter.metrics.enrich import segment_sort_key
+from reporter.metrics.codes import quarter_codes
+from reporter.metrics.facts import Facts, Groups
 from reporter.metrics.report import BRIDGE_COLUMNS
-from reporter.quarters import quarter_labels
 
 PARTS = BRIDGE_COLUMNS[3:]
 
 
-def bridge_parts(won: pd.DataFrame, quarter_label: str, start_month: int) -> pd.Series:
-    """Which part of the bridge each won deal falls in, for deals won in ``quarter_label``.
+def bridge_parts(won: pd.DataFrame, first_in_quarter: np.ndarray) -> np.ndarray:
+    """Which part of the bridge each won deal falls in (an index into ``PARTS``), in the
+    quarter it closed in (``first_in_quarter``: its account was first won in that quarter).
 
     Uses the account columns ``enrich`` decided on the whole data set, so a segment's
-    subset still knows where and when each account was first won.
+    deals still know where and when each account was first won.
     """
     first = won["account_first_win_date"]
     since = won["account_customer_since"]
-    first_in_quarter = quarter_labels(first, start_month).eq(quarter_label)
     # The account's first win made it a new customer (it was not one before the data).
-    new_account = first.notna() & ~(since.notna() & since.lt(first))
-    part = np.select(
+    new_account = (first.notna() & ~(since.notna() & since.lt(first))).to_numpy()
+    part: np.ndarray = np.select(
         [
-            won["account"].isna(),
-            won["new_customer"].astype(bool),
+            won["account"].isna().to_numpy(),
+            won["new_customer"].to_numpy(dtype=bool),
             first_in_quarter & new_account,
         ],
-        ["no_account_wins", "new_customer_first_wins", "new_customer_further_wins"],
-        default="existing_customer_wins",
+        [PARTS.index(p) for p in ("no_account_wins", "new_customer_first_wins")]
+        + [PARTS.index("new_customer_further_wins")],
+        default=PARTS.index("existing_customer_wins"),
     )
-    return pd.Series(part, index=won.index, dtype=object)
-
-
-def bridge_table(
-    enriched: pd.DataFrame, quarter_label: str, dimensions: Sequence[str], start_month: int
-) -> pd.DataFrame:
-    """The bridge overall (``all``/``All``), per rep and per segment of each dimension.
-
-    Only the deals won in ``quarter_label`` are counted.
-    """
-    won = enriched[enriched["outcome"].eq("won") & enriched["close_quarter"].eq(quarter_label)]
-    part = bridge_parts(won, quarter_label, start_month)
-    rows = [_row("all", "All", part)]
-    for dim in ("rep", *dimensions):
-        if dim not in won.columns:
-            continue
-        for value in sorted(won[dim].dropna().unique(), key=segment_sort_key):
-            rows.append(_row(dim, value, part[won[dim].eq(value)]))
-    table = pd.DataFrame(rows, columns=list(BRIDGE_COLUMNS))
-    for col in BRIDGE_COLUMNS[2:]:
-        table[col] = table[col].astype("int64")
-    return table
+    return part
 
 
 def bridge_by_quarter(
-    enriched: pd.DataFrame, labels: Sequence[str], dimensions: Sequence[str], start_month: int
+    enriched: pd.DataFrame,
+    facts: Facts,
+    groups: Groups,
+    labels: Sequence[str],
+    dimensions: Sequence[str],
+    start_month: int,
+) -> list[pd.DataFrame]:
+    """The bridge of every quarter in ``labels``, in that order: overall (``all``/``All``),
+    per rep and per segment of each dimension, for every group."""
+    wanted = np.array([facts.quarter_code(label) for label in labels], dtype=np.int64)
+    place = np.full(len(facts.quarters) + 1, -1, dtype=np.int64)
+    for i, code in enumerate(wanted):
+        if code >= 0:
+            place[code] = i
+    rows = facts.won & (groups.code >= 0) & (facts.close_q >= 0)
+    rows &= place[facts.close_q] >= 0
+    index = np.flatnonzero(rows)
+    columns = ["account", "account_first_win_date", "account_customer_since", "new_customer"]
+    won = pd.DataFrame({c: enriched[c].to_numpy()[index] for c in columns})
+    first_q = quarter_codes(won["account_first_win_date"], start_month)
+    first_labels = np.append(first_q.values, [None])  # code -1: no first win, never equal
+    closed_in = np.asarray(facts.quarters, dtype=object)[facts.close_q[index]]
+    same: np.ndarray = first_labels[first_q.codes] == closed_in
+    part = bridge_parts(won, same)
+    g = groups.code[index]
+    q = place[facts.close_q[index]]
+    nq, npart = len(labels), len(PARTS)
+    frames = []
+    overall = np.bincount((g * nq + q) * npart + part, minlength=groups.size * nq * npart)
+    g_all, q_all = np.divmod(np.arange(groups.size * nq), nq)
+    zeros = np.zeros(len(g_all), np.int64)
+    frames.append(_frame(g_all, q_all, -1, zeros, "all", "All", overall.reshape(-1, npart), labels))
+    for order, dim in enumerate(("rep", *dimensions)):
+        if dim not in facts.dims:
+            continue
+        codes = facts.codes(dim)
+        v = codes.codes[index]
+        take = v >= 0
+        nv = len(codes.values)
+        cell = (g[take] * nq + q[take]) * nv + v[take]
+        counts = np.bincount(cell * npart + part[take], minlength=groups.size * nq * nv * npart)
+        counts = counts.reshape(-1, npart)
+        found = np.flatnonzero(counts.sum(axis=1))
+        gq, value = np.divmod(found, nv)
+        gg, qq = np.divmod(gq, nq)
+        frames.append(
+            _frame(
+                gg, qq, order, codes.rank()[value], dim, codes.values[value], counts[found], labels
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    table = table.sort_values(["_g", "_q", "_o", "_r"], kind="mergesort")
+    table = table.drop(columns=["_q", "_o", "_r"]).reset_index(drop=True)
+    return groups.split(table)
+
+
+def _frame(
+    g: np.ndarray,
+    q: np.ndarray,
+    order: int,
+    rank: np.ndarray,
+    dimension: str,
+    segment: object,
+    counts: np.ndarray,
+    labels: Sequence[str],
 ) -> pd.DataFrame:
-    """The bridge of every quarter in ``labels``, in that order."""
-    frames = [
-        bridge_table(enriched, label, dimensions, start_month).assign(quarter=label)
-        for label in labels
-    ]
-    columns = ["quarter", *BRIDGE_COLUMNS]  # the caller adds ``to_date``
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns]
-
-
-def _row(dimension: str, segment: object, part: pd.Series) -> dict[str, object]:
-    counts = part.value_counts()
-    row: dict[str, object] = {"dimension": dimension, "segment": segment}
-    row.update({p: int(counts.get(p, 0)) for p in PARTS})
-    row["won_opportunities"] = len(part)
-    return row
+    data: dict[str, object] = {
+        "_g": g,
+        "_q": q,
+        "_o": order,
+        "_r": rank,
+        "quarter": np.asarray(labels, dtype=object)[q] if len(q) else np.array([], object),
+        "dimension": dimension,
+        "segment": segment,
+        "won_opportunities": counts.sum(axis=1).astype(np.int64),
+    }
+    for i, name in enumerate(PARTS):
+        data[name] = counts[:, i].astype(np.int64)
+    frame = pd.DataFrame(data)
+    return frame[["_g", "_q", "_o", "_r", "quarter", *BRIDGE_COLUMNS]]

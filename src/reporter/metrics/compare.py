@@ -4,15 +4,14 @@ When the data stop before the reporting quarter ends (data through 15 May in an
 April-June quarter), the previous quarter is taken **up to the same day** (15 February):
 the same month of the quarter and the same day of the month, clamped to that month's last
 day (31 May → 28 February). The data are then read as they stood on that day: deals
-closing later were still open, accounts first won later were not customers yet.
+closing later were still open, accounts first won later were not customers yet (see
+``headline.quarter_figures``).
 """
 
 from __future__ import annotations
 
 import calendar
 from datetime import date
-
-import pandas as pd
 
 from reporter.metrics.report import Period
 
@@ -29,20 +28,3 @@ def same_day_previous(period: Period) -> date | None:
     year, month = start.year + month_index // 12, month_index % 12 + 1
     last = calendar.monthrange(year, month)[1]
     return date(year, month, min(through.day, last))
-
-
-def as_of(enriched: pd.DataFrame, day: date) -> pd.DataFrame:
-    """The opportunities as they stood at the end of ``day``.
-
-    A won or lost deal closing after ``day`` was still open then (it leaves every count
-    and rate); a deal created after ``day`` did not exist yet.
-    """
-    cutoff = pd.Timestamp(day)
-    closed_later = enriched["outcome"].isin(("won", "lost")) & enriched["close_date"].gt(cutoff)
-    created_later = enriched["created_date"].gt(cutoff)
-    out = enriched[~created_later].copy()
-    out.loc[closed_later[~created_later], "outcome"] = "open"
-    # A first win after the cut-off had not happened: the account was not a customer yet.
-    later = closed_later[~created_later]
-    out.loc[later, ["first_win", "new_customer"]] = False
-    return out

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from reporter.metrics.codes import Codes, natural_key, quarter_codes, segment_sort_key
 from reporter.metrics.settings import Settings
-from reporter.quarters import quarter_labels
 from reporter.vocabulary import UNKNOWN, is_missing
+
+__all__ = ["enrich", "enrich_coded", "fold_segment", "segment_columns", "segment_sort_key"]
 
 NEW_BUSINESS = "new business"
 EXPANSION = "expansion"
@@ -51,24 +53,36 @@ def enrich(opportunities: pd.DataFrame, settings: Settings, by: str | None = Non
     as ``Unknown`` and case variants folded to the most common spelling (``by``, the
     briefing dimension, too when it is not one of them).
     """
+    return enrich_coded(opportunities, settings, by)[0]
+
+
+def enrich_coded(
+    opportunities: pd.DataFrame, settings: Settings, by: str | None = None
+) -> tuple[pd.DataFrame, dict[str, Codes]]:
+    """:func:`enrich`, and the codes of its rep, account, quarter and segment columns."""
     start = settings.fiscal_year_start_month
-    out = opportunities.copy()
+    # A shallow copy: columns are replaced or added, never written into (copy on write).
+    out = opportunities.copy(deep=False)
+    codes: dict[str, Codes] = {}
     # One person or account typed "Al"/"al" or "Acme"/"ACME" is one rep, one customer.
-    out["rep"] = fold_segment(out["owner"], missing=None)
-    out["account"] = fold_segment(out["account"], missing=None)
-    out["close_quarter"] = quarter_labels(out["close_date"], start)
-    out["created_quarter"] = quarter_labels(out["created_date"], start)
+    for column, source in (("rep", "owner"), ("account", "account")):
+        codes[column] = fold_codes(out[source], missing=None)
+        out[column] = codes[column].column(out.index)
+    for column, source in (("close_quarter", "close_date"), ("created_quarter", "created_date")):
+        codes[column] = quarter_codes(out[source], start)
+        out[column] = codes[column].column(out.index)
     won = out["outcome"].eq("won")
     days = (out["close_date"] - out["created_date"]).dt.days
     out["cycle_days"] = days.where(won & days.ge(0)).astype("float64")
-    out = _mark_first_wins(out)
+    out = _mark_first_wins(out, codes["account"].codes)
     out["deal_type"] = _deal_types(out)
     dims = segment_columns(out, settings.dimensions)
     if by is not None and by in out.columns and by not in dims:
         dims.append(by)
     for dim in dims:
-        out[dim] = fold_segment(out[dim])
-    return out
+        codes[dim] = fold_codes(out[dim])
+        out[dim] = codes[dim].column(out.index)
+    return out, codes
 
 
 def segment_columns(frame: pd.DataFrame, dimensions: Sequence[str]) -> list[str]:
@@ -77,27 +91,45 @@ def segment_columns(frame: pd.DataFrame, dimensions: Sequence[str]) -> list[str]
 
 
 def fold_segment(values: pd.Series, missing: str | None = UNKNOWN) -> pd.Series:
-    """Missing/blank → ``missing``; ``west`` and ``West`` become the most common spelling.
+    """Missing/blank → ``missing``; ``west`` and ``West`` become the most common spelling."""
+    return fold_codes(values, missing).column(values.index, missing)
+
+
+def fold_codes(values: pd.Series, missing: str | None = UNKNOWN) -> Codes:
+    """:func:`fold_segment` as codes: one code per folded value (``missing`` is a value
+    when it is text, code -1 when it is None).
 
     Works on the distinct values (a column of a million cells holds a few hundred), then
     spreads the result back over the rows.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    text = [_clean_text(v) for v in uniques]
-    rows_per_unique = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    counts: dict[str, int] = {}
-    for v, n in zip(text, rows_per_unique.tolist(), strict=True):
-        if v is not None:
-            counts[v] = counts.get(v, 0) + n
-    canonical: dict[str, str] = {}
-    for spelling, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        canonical.setdefault(spelling.casefold(), spelling)
-    folded = np.array(
-        [missing if v is None else canonical[v.casefold()] for v in text] + [missing],
-        dtype=object,
+    # The distinct values, cleaned once each (factorize already set None/NaN aside).
+    text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).map(str).str.strip()
+    rows = pd.Series(np.bincount(codes[codes >= 0], minlength=len(uniques)))
+    spelled = (
+        pd.DataFrame({"text": text, "rows": rows})[text.ne("").to_numpy()]
+        .groupby("text", sort=False)["rows"]
+        .sum()
     )
-    # code -1 (None/NaN) takes the last entry: ``missing``
-    return pd.Series(folded[codes], index=values.index, dtype=object)
+    # The most common spelling of each casefolded value (ties: A-Z) is its name.
+    ranked = spelled.reset_index().sort_values(["rows", "text"], ascending=[False, True])
+    ranked["fold"] = ranked["text"].str.casefold()
+    canonical = ranked.drop_duplicates("fold").set_index("fold")["text"]
+    names = list(canonical)
+    place = {name: i for i, name in enumerate(names)}
+    folded = text.str.casefold().map(canonical)
+    remap = np.array(
+        [-1 if t == "" else place[f] for t, f in zip(text.tolist(), folded.tolist(), strict=True)]
+        + [-1],
+        dtype=np.int64,
+    )
+    if missing is not None and ((remap[:-1] == -1).any() or (codes == -1).any()):
+        if missing not in place:  # "Unknown" written in the data is the same segment
+            place[missing] = len(names)
+            names.append(missing)
+        remap[remap == -1] = place[missing]
+    # code -1 (None/NaN) takes the last entry of ``remap``
+    return Codes(remap[codes], np.asarray(names, dtype=object))
 
 
 def _clean_text(value: object) -> str | None:
@@ -109,28 +141,21 @@ def _id_sort_key(ids: pd.Series, needed: pd.Series) -> pd.Series:
 
     The key only breaks ties, so the text form is made for the ``needed`` rows alone.
     """
-    numeric = pd.to_numeric(ids, errors="coerce")
-    if numeric.notna().all():
-        return numeric.astype("float64")
+    # A sample first: one non-numeric id settles it without converting them all.
+    if pd.to_numeric(ids.iloc[:1000], errors="coerce").notna().all():
+        numeric = pd.to_numeric(ids, errors="coerce")
+        if numeric.notna().all():
+            return numeric.astype("float64")
     key = pd.Series("", index=ids.index, dtype=object)
-    key[needed] = ids[needed].astype(str).map(_natural_key)
+    key[needed] = ids[needed].astype(str).map(natural_key)
     return key
 
 
-def segment_sort_key(value: object) -> tuple[bool, str]:
-    """Order segments naturally ("50-249" before "250-999"), with ``Unknown`` last."""
-    text = str(value)
-    return (text == UNKNOWN, _natural_key(text).casefold())
+def _mark_first_wins(out: pd.DataFrame, account: np.ndarray) -> pd.DataFrame:
+    """Flag each account's first won deal: earliest close, then created, then lowest id.
 
-
-def _natural_key(text: str) -> str:
-    # Zero-pad digit runs so "OPP-9" sorts before "OPP-10".
-    return re.sub(r"\d+", lambda m: m.group(0).zfill(20), text)
-
-
-def _mark_first_wins(out: pd.DataFrame) -> pd.DataFrame:
-    """Flag each account's first won deal: earliest close, then created, then lowest id."""
-    account, _ = pd.factorize(out["account"], use_na_sentinel=True)
+    ``account`` is the account code of each row (-1: no account).
+    """
     out["first_win"] = False
     out["new_customer"] = False
     # "Customer since" may be filled on any of the account's rows; the earliest counts.
@@ -142,26 +167,34 @@ def _mark_first_wins(out: pd.DataFrame) -> pd.DataFrame:
     )
     out["account_customer_since"] = _spread(since_by_account, account)
     out["account_first_win_date"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
-    is_win = out["outcome"].eq("won").to_numpy() & (account >= 0) & out["close_date"].notna()
-    wins = out[is_win]
-    if wins.empty:
-        return out
-    order = pd.DataFrame(
-        {
-            "account": account[is_win.to_numpy()],
-            "close": wins["close_date"],
-            # A missing created date sorts last, so a dated deal wins the tie.
-            "created": wins["created_date"].fillna(pd.Timestamp.max),
-        },
-        index=wins.index,
+    is_win = (
+        out["outcome"].eq("won").to_numpy() & (account >= 0) & out["close_date"].notna().to_numpy()
     )
-    tied = order.duplicated(["account", "close", "created"], keep=False)
-    order["id"] = _id_sort_key(wins["opportunity_id"], tied)
-    order = order.sort_values(["account", "close", "created", "id"], kind="mergesort")
-    first = order.drop_duplicates("account", keep="first")
-    first_idx = first.index
+    if not is_win.any():
+        return out
+    wins = np.flatnonzero(is_win)
+    acc = account[wins]
+    close = out["close_date"].to_numpy(dtype="datetime64[ns]")[wins].view(np.int64)
+    created = out["created_date"].to_numpy(dtype="datetime64[ns]")[wins].view(np.int64)
+    # A missing created date sorts last, so a dated deal wins the tie.
+    created = np.where(created == np.iinfo(np.int64).min, np.iinfo(np.int64).max, created)
+    order = np.lexsort((created, close, acc))
+    a, c, d = acc[order], close[order], created[order]
+    same = (a[1:] == a[:-1]) & (c[1:] == c[:-1]) & (d[1:] == d[:-1])
+    tied = np.concatenate([[False], same]) | np.concatenate([same, [False]])
+    if tied.any():
+        # Deals of one account closed and created on the same days: the lowest id first.
+        ids = out["opportunity_id"].iloc[wins[order]].reset_index(drop=True)
+        key = _id_sort_key(ids, pd.Series(tied))
+        rank = np.zeros(len(order), dtype=np.float64)
+        rank[tied] = key[tied].rank(method="first").to_numpy(dtype=np.float64)
+        order = order[np.lexsort((rank, d, c, a))]
+        a = acc[order]
+    starts = np.concatenate([[True], a[1:] != a[:-1]])
+    first_rows = wins[order[starts]]
+    first_idx = out.index[first_rows]
     out.loc[first_idx, "first_win"] = True
-    first_dates = pd.Series(first["close"].to_numpy(), index=first["account"].to_numpy())
+    first_dates = pd.Series(out["close_date"].to_numpy()[first_rows], index=account[first_rows])
     out["account_first_win_date"] = _spread(first_dates, account)
     since = out.loc[first_idx, "account_customer_since"]
     known_before = since.notna() & (since < out.loc[first_idx, "close_date"])
@@ -188,14 +221,16 @@ def _deal_types(out: pd.DataFrame) -> pd.Series:
     already = (first.notna() & reference.notna() & (first < reference)) | (
         since.notna() & reference.notna() & (since < reference)
     )
-    derived = np.where(already, EXPANSION, NEW_BUSINESS)
+    # 0: new business, 1: expansion, 2: unknown (no account)
+    derived = already.to_numpy().astype(np.int64)
     # Later wins on the account's first-win day are expansion too; the first win is new
     # business unless the account was a customer before the data.
     later_same_day = out["outcome"].eq("won") & ~out["first_win"] & first.eq(reference)
-    derived = np.where(later_same_day, EXPANSION, derived)
-    derived = np.where(out["first_win"] & ~out["new_customer"], EXPANSION, derived)
-    derived_series = pd.Series(derived, index=out.index, dtype=object)
-    derived_series = derived_series.where(out["account"].notna(), UNKNOWN)
+    derived[later_same_day.to_numpy()] = 1
+    derived[(out["first_win"] & ~out["new_customer"]).to_numpy()] = 1
+    derived[out["account"].isna().to_numpy()] = 2
+    kinds = np.array([NEW_BUSINESS, EXPANSION, UNKNOWN], dtype=object)
+    derived_series = pd.Series(kinds[derived], index=out.index, dtype=object)
     return from_input.where(from_input.notna(), derived_series).astype(object)
 
 

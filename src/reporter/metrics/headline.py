@@ -1,4 +1,4 @@
-"""Headline figures for one quarter, and the changes against the quarter compared with.
+"""Headline figures per report and quarter, from grouped figures, and the changes between them.
 
 Won counts and amounts go by close date (bonuses); the win rate by the window (snapshot
 or cohort), with the window's own won and lost counts beside it. Amounts that cannot be
@@ -7,13 +7,15 @@ known are None (see :mod:`reporter.metrics.missing`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
-from reporter.metrics.missing import WonAmount, amount_sum, weighted_rate
+from reporter.metrics.facts import Facts, Groups
+from reporter.metrics.figures import closed_figures, row_of, stat, weighted
 from reporter.metrics.report import Change, Headline
 from reporter.metrics.stats import rate, wilson_interval
-from reporter.metrics.tables import closed_in_window, won_in
-from reporter.quarters import Quarter
 
 # (Headline field, kind) of every figure compared with the previous quarter, in order.
 # A rate's change is in percentage points and has no relative change.
@@ -35,82 +37,133 @@ CHANGE_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def headline_for(
-    enriched: pd.DataFrame,
-    quarter: Quarter,
+@dataclass(frozen=True)
+class QuarterFigures:
+    """Grouped figures of some quarters for every report group: by close date (won,
+    lost, new customers: the bonus basis) and by the win-rate window."""
+
+    by_close: pd.DataFrame  # index (g, q): won, won_missing, won_sum, lost, new
+    window: pd.DataFrame  # index (g, q): figures.CLOSED_COLUMNS
+
+    def headline(
+        self,
+        g: int,
+        q: int,
+        label: str,
+        min_closed: int,
+        target: float | None,
+        *,
+        open_figures: tuple[int, float | None] | None = None,
+        to_date: str | None = None,
+    ) -> Headline:
+        """The headline of group ``g`` for quarter code ``q`` (labelled ``label``).
+
+        ``open_figures`` (count, amount) for the reporting quarter only: a past quarter
+        has no open figures and no coverage (the pipeline is as of the data).
+        """
+        close = row_of(self.by_close, (g, q))
+        win = row_of(self.window, (g, q))
+        n_won, n_lost = int(win["won"]), int(win["lost"])
+        low, high = wilson_interval(n_won, n_won + n_lost)
+        won = int(close["won"])
+        missing = int(close["won_missing"])
+        known = None if won and missing == won else float(close["won_sum"])
+        open_count, open_amount = open_figures if open_figures is not None else (None, None)
+        has_target = target is not None and target > 0
+        return Headline(
+            quarter=label,
+            won_opportunities=won,
+            won_amount=None if missing else known,
+            won_without_amount=missing,
+            won_amount_known=known,
+            to_date=to_date,
+            lost_opportunities=int(close["lost"]),
+            won_customers=int(close["new"]),
+            win_rate=rate(n_won, n_lost),
+            win_rate_won=n_won,
+            win_rate_lost=n_lost,
+            ci_low=low,
+            ci_high=high,
+            directional=(n_won + n_lost) < min_closed,
+            amount_weighted_win_rate=weighted(win),
+            acv_mean=stat(win["acv_mean"]),
+            acv_median=stat(win["acv_median"]),
+            cycle_days_median=stat(win["cycle_median"]),
+            cycle_days_mean=stat(win["cycle_mean"]),
+            open_opportunities=open_count,
+            open_amount=open_amount,
+            target=target,
+            coverage=(
+                open_amount / target
+                if open_figures is not None and has_target and open_amount is not None and target
+                else None
+            ),
+        )
+
+    def lost_without_amount(self, g: int, q: int) -> bool:
+        """True when the window's lost deals exist and none carries an amount other than 0."""
+        win = row_of(self.window, (g, q))
+        return bool(win["lost"]) and not win["lost_nonzero"]
+
+    def window_missing(self, g: int, q: int) -> tuple[int, int]:
+        """How many won and lost deals of the window have no amount."""
+        win = row_of(self.window, (g, q))
+        return int(win["won_missing"]), int(win["lost_missing"])
+
+
+def quarter_figures(
+    facts: Facts,
+    groups: Groups,
+    quarters: list[int],
     mode: str,
-    min_closed: int,
-    target: float | None,
     *,
-    with_pipeline: bool = True,
-    to_date: str | None = None,
-) -> Headline:
-    """Headline figures for one quarter.
+    keep: np.ndarray | None = None,
+    closed_by: pd.Timestamp | None = None,
+    close_date: np.ndarray | None = None,
+) -> QuarterFigures:
+    """Figures of ``quarters`` (codes) for every group, in one grouped pass each.
 
-    ``with_pipeline=False`` for a past quarter: the open pipeline is as of the data, so a
-    past quarter has no open figures and no coverage (None, never today's pipeline).
-    ``to_date`` is the ISO day the figures go through when the quarter is still running
-    (or is cut there for a like-for-like comparison).
+    With ``closed_by`` the data are read as they stood that day (a like-for-like cut):
+    ``keep`` drops deals created later, and deals closing later were still open (no won,
+    lost or new customer yet).
     """
-    won_q = won_in(enriched, quarter)
-    window = closed_in_window(enriched, quarter, mode)
-    won_w = window[window["outcome"].eq("won")]
-    lost_w = window[window["outcome"].eq("lost")]
-    n_won, n_lost = len(won_w), len(lost_w)
-    low, high = wilson_interval(n_won, n_won + n_lost)
-    open_opps = enriched[enriched["outcome"].eq("open")]
-    open_amount = amount_sum(open_opps["amount"]) if with_pipeline else None
-    has_target = target is not None and target > 0
-    won_amount = WonAmount.of(won_q["amount"])
-    return Headline(
-        quarter=quarter.label,
-        won_opportunities=len(won_q),
-        won_amount=won_amount.total,
-        won_without_amount=won_amount.without_amount,
-        won_amount_known=won_amount.known,
-        to_date=to_date,
-        lost_opportunities=int(
-            (enriched["outcome"].eq("lost") & enriched["close_quarter"].eq(quarter.label)).sum()
-        ),
-        won_customers=int(
-            (enriched["new_customer"] & enriched["close_quarter"].eq(quarter.label)).sum()
-        ),
-        win_rate=rate(n_won, n_lost),
-        win_rate_won=n_won,
-        win_rate_lost=n_lost,
-        ci_low=low,
-        ci_high=high,
-        directional=(n_won + n_lost) < min_closed,
-        amount_weighted_win_rate=weighted_rate(won_w["amount"], lost_w["amount"]),
-        acv_mean=_stat(won_w["amount"], "mean"),
-        acv_median=_stat(won_w["amount"], "median"),
-        cycle_days_median=_stat(won_w["cycle_days"], "median"),
-        cycle_days_mean=_stat(won_w["cycle_days"], "mean"),
-        open_opportunities=len(open_opps) if with_pipeline else None,
-        open_amount=open_amount,
-        target=target,
-        coverage=(
-            open_amount / target
-            if with_pipeline and has_target and open_amount is not None and target
-            else None
-        ),
+    won, lost, new = facts.won, facts.lost, facts.new_customer
+    if closed_by is not None and close_date is not None:
+        later = close_date > np.datetime64(closed_by)
+        won, lost, new = won & ~later, lost & ~later, new & ~later
+    base = groups.code >= 0
+    if keep is not None:
+        base &= keep
+    wanted = np.asarray(quarters, dtype=np.int64)
+    in_close = base & np.isin(facts.close_q, wanted)
+    take = in_close & (won | lost | new)
+    amount = facts.amount[take]
+    na = np.isnan(amount)
+    w = won[take]
+    by_close = (
+        pd.DataFrame(
+            {
+                "g": groups.code[take],
+                "q": facts.close_q[take],
+                "won": w.astype(np.int64),
+                "won_missing": (w & na).astype(np.int64),
+                "won_sum": np.where(w & ~na, amount, 0.0),
+                "lost": lost[take].astype(np.int64),
+                "new": new[take].astype(np.int64),
+            }
+        )
+        .groupby(["g", "q"], sort=True)
+        .sum()
     )
-
-
-def lost_without_amount(enriched: pd.DataFrame, quarter: Quarter, mode: str) -> bool:
-    """True when the window's lost deals exist and none carries an amount other than 0."""
-    window = closed_in_window(enriched, quarter, mode)
-    lost = window.loc[window["outcome"].eq("lost"), "amount"]
-    return bool(len(lost)) and not lost.fillna(0).ne(0).any()
-
-
-def window_missing(enriched: pd.DataFrame, quarter: Quarter, mode: str) -> tuple[int, int]:
-    """How many won and lost deals of the win-rate window have no amount."""
-    window = closed_in_window(enriched, quarter, mode)
-    blank = window["amount"].isna()
-    return int((blank & window["outcome"].eq("won")).sum()), int(
-        (blank & window["outcome"].eq("lost")).sum()
+    window_q = facts.close_q if mode == "snapshot" else facts.created_q
+    window = closed_figures(
+        facts,
+        [("g", groups.code), ("q", window_q)],
+        base & np.isin(window_q, wanted),
+        won,
+        lost,
     )
+    return QuarterFigures(by_close, window)
 
 
 def changes(now: Headline, before: Headline) -> tuple[Change, ...]:
@@ -119,13 +172,6 @@ def changes(now: Headline, before: Headline) -> tuple[Change, ...]:
         Change(name, _num(getattr(now, name)), _num(getattr(before, name)), kind)
         for name, kind in CHANGE_FIELDS
     )
-
-
-def _stat(values: pd.Series, how: str) -> float | None:
-    present = values.dropna()
-    if present.empty:
-        return None
-    return float(present.mean() if how == "mean" else present.median())
 
 
 def _num(value: object) -> float | None:

@@ -1,24 +1,23 @@
 """Figures that cannot be known are None, never 0, and the report says why.
 
-``amount_sum``, ``won_amount`` and ``weighted_rate`` are the only ways the core adds
-amounts up for a headline or a table row; ``reasons`` explains every None a reader will
-see as "—".
+The rules below are applied by :mod:`reporter.metrics.figures` (grouped sums of won and
+lost amounts) and ``amount_sum``/``complete_sum`` here; ``reasons`` explains every None a
+reader will see as "—".
 
 A won amount is never a partial sum: when any won deal of a group has no amount (blank,
 "n/a", refused), the group's won amount is None, and ``won_without_amount`` (how many) and
 ``won_amount_known`` (the known amounts summed) say what is known. The same holds for the
 lost amount, so the amount-weighted win rate is None as soon as one won or lost deal of
-its window has no amount (a blank lost amount would otherwise raise the rate silently).
+its window has no amount (a blank lost amount would otherwise raise the rate silently);
+it is hidden too when lost deals exist but none carries an amount other than 0 (some CRMs
+zero them: the rate would read 100 %).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-
-from reporter.metrics.stats import rate
 
 NO_AMOUNTS = "the input gives no amounts (no amount column, or every amount blank)"
 NO_AMOUNT_HERE = "none of these deals has an amount"
@@ -42,22 +41,6 @@ def amount_sum(amounts: pd.Series) -> float | None:
     if len(amounts) and known.empty:
         return None
     return float(known.sum())
-
-
-@dataclass(frozen=True)
-class WonAmount:
-    """A group's won amount: the total only when every won deal has an amount."""
-
-    total: float | None  # None when any won deal has no amount
-    without_amount: int  # won deals with no amount
-    known: float | None  # the known amounts summed; None when there are deals, none known
-
-    @classmethod
-    def of(cls, amounts: pd.Series) -> WonAmount:
-        """The won amount of the won deals' ``amounts`` (NaN = no amount)."""
-        missing = int(amounts.isna().sum())
-        known = amount_sum(amounts)
-        return cls(None if missing else known, missing, known)
 
 
 def complete_sum(amounts: pd.Series) -> float | None:
@@ -92,22 +75,6 @@ def money(value: float, currency: str | None = None) -> str:
     text = f"{value:,.2f}"
     text = text[:-3] if text.endswith(".00") else text
     return f"{text} {currency}" if currency else text
-
-
-def weighted_rate(won_amounts: pd.Series, lost_amounts: pd.Series) -> float | None:
-    """Won amount ÷ (won + lost amount); None when it would say nothing.
-
-    Hidden when lost deals exist but none carries an amount other than 0 (some CRMs zero
-    them: the rate would read 100 %), and unknown when any won or lost deal of the window
-    has no amount (a partial sum on either side would move the rate silently).
-    """
-    if len(lost_amounts) and not lost_amounts.fillna(0).ne(0).any():
-        return None
-    won = complete_sum(won_amounts)
-    lost = complete_sum(lost_amounts)
-    if won is None or lost is None:
-        return None
-    return rate(won, lost)
 
 
 def weighted_reason(won_without: int, lost_without: int) -> str:

@@ -1,8 +1,9 @@
-"""Assemble a :class:`Report` for one period from an enriched opportunities frame."""
+"""Assemble the :class:`Report` of every group (the company, or each segment) in one pass."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -10,14 +11,10 @@ import pandas as pd
 
 from reporter.errors import InputError
 from reporter.metrics.bridge import bridge_by_quarter
-from reporter.metrics.compare import as_of, same_day_previous
+from reporter.metrics.compare import same_day_previous
 from reporter.metrics.enrich import segment_columns
-from reporter.metrics.headline import (
-    changes,
-    headline_for,
-    lost_without_amount,
-    window_missing,
-)
+from reporter.metrics.facts import Facts, Groups
+from reporter.metrics.headline import QuarterFigures, changes, quarter_figures
 from reporter.metrics.missing import (
     amount_sum,
     complete_sum,
@@ -30,13 +27,13 @@ from reporter.metrics.report import (
     REP_COLUMNS,
     TREND_COLUMNS,
     WON_DEAL_COLUMNS,
+    Headline,
     Period,
     Report,
 )
 from reporter.metrics.settings import Settings
 from reporter.metrics.stats import rate
 from reporter.metrics.tables import (
-    closed_in_window,
     loss_reason_counts,
     overall_target,
     pipeline_table,
@@ -44,7 +41,6 @@ from reporter.metrics.tables import (
     rep_quarters,
     segment_rates,
     won_customer_counts,
-    won_in,
 )
 from reporter.metrics.targets import add_rep_figures, quarter_targets, segment_targets
 from reporter.quarters import Quarter, parse_quarter
@@ -52,8 +48,17 @@ from reporter.quarters import Quarter, parse_quarter
 
 def data_quarters(enriched: pd.DataFrame, start_month: int) -> list[Quarter]:
     """Every quarter in which some won or lost opportunity closed, oldest first."""
-    closed = enriched[enriched["outcome"].isin(("won", "lost"))]["close_quarter"].dropna()
-    return sorted(parse_quarter(label, start_month) for label in closed.unique())
+    return _closed_quarters(enriched, start_month, None)
+
+
+def _closed_quarters(
+    enriched: pd.DataFrame, start_month: int, rows: np.ndarray | None
+) -> list[Quarter]:
+    closed = enriched["outcome"].isin(("won", "lost")).to_numpy()
+    if rows is not None:
+        closed = closed & rows
+    labels = pd.unique(enriched["close_quarter"].to_numpy(dtype=object)[closed])
+    return sorted(parse_quarter(label, start_month) for label in labels if label is not None)
 
 
 def choose_period(enriched: pd.DataFrame, start_month: int) -> Quarter:
@@ -63,8 +68,8 @@ def choose_period(enriched: pd.DataFrame, start_month: int) -> Quarter:
     never becomes the period; only when every closed deal is in the future is one used.
     """
     today = pd.Timestamp(date.today())
-    past = enriched[enriched["close_date"].le(today)]
-    quarters = data_quarters(past, start_month) or data_quarters(enriched, start_month)
+    past = enriched["close_date"].le(today).to_numpy()
+    quarters = _closed_quarters(enriched, start_month, past) or data_quarters(enriched, start_month)
     if not quarters:
         raise InputError(
             "no won or lost opportunity with a close date in the data, so there is no "
@@ -74,125 +79,200 @@ def choose_period(enriched: pd.DataFrame, start_month: int) -> Quarter:
     return quarters[-1]
 
 
-def build_report(
-    enriched: pd.DataFrame,
-    period: Period,
-    settings: Settings,
-    targets: pd.DataFrame,
-    quarters: Sequence[Quarter],
-    segment: tuple[str, str] | None = None,
-    by: str | None = None,
-    whole: pd.DataFrame | None = None,
-    currency: str | None = None,
-) -> Report:
-    """All tables for ``period`` over ``enriched`` (the whole data set or one segment).
+@dataclass(frozen=True)
+class Context:
+    """What every report of a run shares: period, settings, targets, quarters, currency."""
 
-    ``whole`` is the whole data set when ``enriched`` is one segment's subset (a segment's
-    target is told from where its reps sell); ``by`` is only recorded in the report's
-    settings (which dimension the briefings use).
+    period: Period
+    settings: Settings
+    targets: pd.DataFrame
+    quarters: Sequence[Quarter]
+    by: str | None = None
+    currency: str | None = None
+
+
+def build_reports(
+    enriched: pd.DataFrame, facts: Facts, groups: Groups, context: Context
+) -> list[Report]:
+    """The report of every group: all tables for the period, from grouped passes.
+
+    New-customer status and a segment's target are told from the whole data set
+    (``enriched``), whatever the group.
     """
-    whole = enriched if whole is None else whole
+    settings, targets, period = context.settings, context.targets, context.period
     dims = segment_columns(enriched, settings.dimensions)
-    own_targets = _targets_for(targets, enriched, segment)
     quarter, mode = period.quarter, period.mode
     previous_q = quarter.previous()
     min_closed = settings.min_closed
     start = settings.fiscal_year_start_month
-    window = closed_in_window(enriched, quarter, mode)
-    in_period = enriched[
-        enriched["close_quarter"].eq(quarter.label) | enriched["created_quarter"].eq(quarter.label)
-    ]
-    in_period = in_period[~in_period["outcome"].eq("excluded")]
-    new = enriched[enriched["new_customer"]]
-    target_now = _headline_target(whole, targets, quarter, segment)
-    target_before = _headline_target(whole, targets, previous_q, segment)
-    headline = headline_for(
-        enriched, quarter, mode, min_closed, target_now, to_date=period.to_date(quarter.label)
-    )
-    previous_full = headline_for(
-        enriched, previous_q, mode, min_closed, target_before, with_pipeline=False
-    )
+    q_code, p_code = facts.quarter_code(quarter.label), facts.quarter_code(previous_q.label)
+    trailing = quarter.trailing(4)
+    figures = quarter_figures(facts, groups, [facts.quarter_code(q.label) for q in trailing], mode)
     through = same_day_previous(period)
-    cut = None if through is None else as_of(enriched, through)
-    previous = (
-        previous_full
-        if cut is None or through is None
-        else headline_for(
-            cut,
-            previous_q,
-            mode,
-            min_closed,
-            None,  # a target is for the whole quarter, never for part of it
-            with_pipeline=False,
-            to_date=through.isoformat(),
-        )
-    )
-    all_quarters = sorted(set(quarters) | {quarter})
+    cut = _cut_figures(enriched, facts, groups, p_code, mode, through)
+    all_quarters = sorted(set(context.quarters) | {quarter})
     labels = [q.label for q in all_quarters]
-    won_customers_all = _with_to_date(won_customer_counts(new, all_quarters, dims), period)
-    bridges = _with_to_date(bridge_by_quarter(enriched, labels, dims, start), period)
-    reps = add_rep_figures(rep_quarters(enriched, all_quarters), own_targets, min_closed)
-    reps = _with_to_date(reps, period)
-    reps["won_amount_reason"] = _row_reasons(reps, currency)
-    reps = reps[list(REP_COLUMNS)]
-    return Report(
-        period=period,
-        previous=previous_q,
-        trailing=quarter.trailing(4),
-        quarters=tuple(quarters),
-        headline=headline,
-        headline_previous=previous,
-        changes=changes(headline, previous),
-        trend=trend(enriched, quarter.trailing(4), mode, min_closed, period, currency),
-        won_opportunities_by_rep=reps,
-        won_customers=won_customers_all[won_customers_all["quarter"].eq(quarter.label)].reset_index(
-            drop=True
-        ),
-        won_customers_by_quarter=won_customers_all,
-        new_customers=new_customer_list(new, quarter, dims),
-        win_rate_by_segment=segment_rates(window, in_period, dims, min_closed, currency),
-        loss_reasons=loss_reason_counts(window[window["outcome"].eq("lost")], dims),
-        pipeline=pipeline_table(
-            enriched[enriched["outcome"].eq("open")],
-            dims,
-            targets,
-            quarter,
-            whole,
-            listed=None if segment is None else own_targets,
-            total_target=target_now,
-        ),
-        won_deals=won_deal_list(enriched, quarter, dims),
-        dimensions=tuple(dims),
-        settings={
-            "mode": mode,
-            "min_closed": min_closed,
-            "fiscal_year_start_month": start,
-            "dimensions": list(dims),
-            "briefings_by": by,
-        },
-        segment=segment,
-        headline_previous_full=previous_full,
-        previous_through=through,
-        bridge=bridges[bridges["quarter"].eq(quarter.label)]
-        .drop(columns="quarter")
-        .reset_index(drop=True),
-        bridge_by_quarter=bridges,
-        rep_totals=rep_totals(reps, quarter.label, period, currency),
-        reasons=reasons(
-            headline,
-            previous,
-            any_amounts=bool(whole["amount"].notna().any()),
-            quarter=quarter.label,
-            previous_quarter=previous_q.label,
-            lost_without_amount=lost_without_amount(enriched, quarter, mode),
-            weighted_missing=window_missing(enriched, quarter, mode),
-            previous_weighted_missing=window_missing(
-                enriched if cut is None else cut, previous_q, mode
-            ),
-            currency=currency,
-        ),
-        currency=currency,
+    targets_now = _group_targets(enriched, targets, quarter, groups)
+    targets_before = _group_targets(enriched, targets, previous_q, groups)
+    open_rows = facts.open & (groups.code >= 0)
+    open_count = np.bincount(groups.code[open_rows], minlength=groups.size)
+    open_amounts = facts.amount[open_rows]
+    open_known = np.bincount(
+        groups.code[open_rows], weights=~np.isnan(open_amounts), minlength=groups.size
     )
+    open_sum = np.bincount(
+        groups.code[open_rows], weights=np.nan_to_num(open_amounts), minlength=groups.size
+    )
+    window_q = facts.close_q if mode == "snapshot" else facts.created_q
+    window = (facts.won | facts.lost) & (window_q == q_code)
+    in_period = ((facts.close_q == q_code) | (facts.created_q == q_code)) & ~facts.excluded
+    rates = segment_rates(
+        enriched, facts, groups, window, in_period, dims, min_closed, context.currency
+    )
+    losses = loss_reason_counts(enriched, facts, groups, window & facts.lost, dims)
+    pipelines = pipeline_table(enriched, facts, groups, dims, targets, quarter, targets_now)
+    customers = won_customer_counts(facts, groups, all_quarters, dims)
+    bridges = bridge_by_quarter(enriched, facts, groups, labels, dims, start)
+    reps = _rep_tables(enriched, facts, groups, all_quarters, targets, context)
+    if "lists" not in facts.memo:  # the same for every grouping of the run
+        facts.memo["lists"] = (
+            new_customer_list(enriched, facts, quarter, dims),
+            won_deal_list(enriched, facts, quarter, dims),
+        )
+    new_list, won_list = facts.memo["lists"]
+    new_lists = _slices(new_list[0], groups, new_list[1])
+    won_lists = _won_deal_lists(enriched, facts, groups, won_list)
+    any_amounts = bool(np.any(~np.isnan(facts.amount)))
+    out = []
+    for g in range(groups.size):
+        open_amount = None if open_count[g] and not open_known[g] else float(open_sum[g])
+        headline = figures.headline(
+            g,
+            q_code,
+            quarter.label,
+            min_closed,
+            targets_now[g],
+            open_figures=(int(open_count[g]), open_amount),
+            to_date=period.to_date(quarter.label),
+        )
+        previous_full = figures.headline(g, p_code, previous_q.label, min_closed, targets_before[g])
+        previous = (
+            previous_full
+            if cut is None or through is None
+            else cut.headline(
+                g,
+                p_code,
+                previous_q.label,
+                min_closed,
+                None,  # a target is for the whole quarter, never for part of it
+                to_date=through.isoformat(),
+            )
+        )
+        won_customers_all = _with_to_date(customers[g], period)
+        bridge_all = _with_to_date(bridges[g], period)
+        segment = None if groups.dimension is None else (groups.dimension, groups.names[g])
+        out.append(
+            Report(
+                period=period,
+                previous=previous_q,
+                trailing=trailing,
+                quarters=tuple(context.quarters),
+                headline=headline,
+                headline_previous=previous,
+                changes=changes(headline, previous),
+                trend=trend(figures, g, facts, trailing, min_closed, period, context.currency),
+                won_opportunities_by_rep=reps[g],
+                won_customers=_rows_of(won_customers_all, quarter.label),
+                won_customers_by_quarter=won_customers_all,
+                new_customers=new_lists[g],
+                win_rate_by_segment=rates[g],
+                loss_reasons=losses[g],
+                pipeline=pipelines[g],
+                won_deals=won_lists[g],
+                dimensions=tuple(dims),
+                settings={
+                    "mode": mode,
+                    "min_closed": min_closed,
+                    "fiscal_year_start_month": start,
+                    "dimensions": list(dims),
+                    "briefings_by": context.by,
+                },
+                segment=segment,
+                headline_previous_full=previous_full,
+                previous_through=through,
+                bridge=_rows_of(bridge_all, quarter.label).drop(columns="quarter"),
+                bridge_by_quarter=bridge_all,
+                rep_totals=rep_totals(reps[g], quarter.label, period, context.currency),
+                reasons=reasons(
+                    headline,
+                    previous,
+                    any_amounts=any_amounts,
+                    quarter=quarter.label,
+                    previous_quarter=previous_q.label,
+                    lost_without_amount=figures.lost_without_amount(g, q_code),
+                    weighted_missing=figures.window_missing(g, q_code),
+                    previous_weighted_missing=(cut or figures).window_missing(g, p_code),
+                    currency=context.currency,
+                ),
+                currency=context.currency,
+            )
+        )
+    return out
+
+
+def _cut_figures(
+    enriched: pd.DataFrame,
+    facts: Facts,
+    groups: Groups,
+    p_code: int,
+    mode: str,
+    through: date | None,
+) -> QuarterFigures | None:
+    """The previous quarter's figures as the data stood on ``through`` (like for like)."""
+    if through is None:
+        return None
+    cutoff = pd.Timestamp(through)
+    keep = ~enriched["created_date"].gt(cutoff).to_numpy()
+    return quarter_figures(
+        facts,
+        groups,
+        [p_code],
+        mode,
+        keep=keep,
+        closed_by=cutoff,
+        close_date=enriched["close_date"].to_numpy(),
+    )
+
+
+def _group_targets(
+    enriched: pd.DataFrame, targets: pd.DataFrame, quarter: Quarter, groups: Groups
+) -> list[float | None]:
+    """Each group's headline target: the company's, or the segment's (the same as its row
+    in the pipeline table)."""
+    q = quarter_targets(targets, quarter.label)
+    if groups.dimension is None:
+        return [overall_target(q)]
+    by_segment = segment_targets(enriched, q, groups.dimension)
+    return [by_segment.get(name) for name in groups.names]
+
+
+def _rep_tables(
+    enriched: pd.DataFrame,
+    facts: Facts,
+    groups: Groups,
+    quarters: Sequence[Quarter],
+    targets: pd.DataFrame,
+    context: Context,
+) -> list[pd.DataFrame]:
+    """Every group's rep-quarter table with targets, attainment, intervals and to_date."""
+    table = rep_quarters(enriched, facts, groups, quarters)
+    group = table["_g"]
+    reps = add_rep_figures(table.drop(columns="_g"), targets, context.settings.min_closed)
+    reps = _with_to_date(reps, context.period)
+    reps["won_amount_reason"] = _row_reasons(reps, context.currency)
+    reps = reps[list(REP_COLUMNS)]
+    reps.insert(0, "_g", group)
+    return groups.split(reps)
 
 
 def rep_totals(
@@ -231,6 +311,10 @@ def rep_totals(
     }
 
 
+def _rows_of(table: pd.DataFrame, label: str) -> pd.DataFrame:
+    return table[table["quarter"].eq(label)].reset_index(drop=True)
+
+
 def _with_to_date(table: pd.DataFrame, period: Period) -> pd.DataFrame:
     """``table`` with its ``to_date`` column: the data's last day on the running quarter's
     rows, None on every whole quarter's."""
@@ -258,66 +342,21 @@ def _row_reasons(table: pd.DataFrame, currency: str | None) -> pd.Series:
     )
 
 
-def _targets_for(
-    targets: pd.DataFrame, enriched: pd.DataFrame, segment: tuple[str, str] | None
-) -> pd.DataFrame:
-    """Targets that belong to this subset: its reps' and its own segments' targets."""
-    if segment is None or targets.empty:
-        return targets
-    keep = pd.Series(False, index=targets.index)
-    for dim in targets["dimension"].unique():
-        if dim == "rep":
-            values = set(enriched["rep"].dropna())
-        elif dim in enriched.columns:
-            values = set(enriched[dim].dropna())
-        else:
-            continue
-        keep |= targets["dimension"].eq(dim) & targets["segment"].isin(values)
-    return targets[keep]
-
-
-def _headline_target(
-    whole: pd.DataFrame, targets: pd.DataFrame, quarter: Quarter, segment: tuple[str, str] | None
-) -> float | None:
-    """The company target, or the segment's (the same as its row in the pipeline table)."""
-    q = quarter_targets(targets, quarter.label)
-    if segment is None:
-        return overall_target(q)
-    return segment_targets(whole, q, segment[0]).get(segment[1])
-
-
 def trend(
-    enriched: pd.DataFrame,
+    figures: QuarterFigures,
+    g: int,
+    facts: Facts,
     quarters: Sequence[Quarter],
-    mode: str,
     min_closed: int,
-    period: Period | None = None,
+    period: Period,
     currency: str | None = None,
 ) -> pd.DataFrame:
     """Headline figures for each of the trailing quarters, oldest first; the running
     quarter's row says ``to_date``."""
     rows = []
     for q in quarters:
-        to_date = None if period is None else period.to_date(q.label)
-        h = headline_for(enriched, q, mode, min_closed, None, with_pipeline=False)
-        rows.append(
-            {
-                "quarter": q.label,
-                "won_opportunities": h.won_opportunities,
-                "won_amount": np.nan if h.won_amount is None else h.won_amount,
-                "won_without_amount": h.won_without_amount,
-                "won_amount_known": np.nan if h.won_amount_known is None else h.won_amount_known,
-                "won_amount_reason": won_amount_reason(
-                    h.won_without_amount, h.won_opportunities, h.won_amount_known, currency
-                ),
-                "lost_opportunities": h.lost_opportunities,
-                "win_rate": np.nan if h.win_rate is None else h.win_rate,
-                "ci_low": np.nan if h.ci_low is None else h.ci_low,
-                "ci_high": np.nan if h.ci_high is None else h.ci_high,
-                "won_customers": h.won_customers,
-                "to_date": to_date,
-            }
-        )
+        h = figures.headline(g, facts.quarter_code(q.label), q.label, min_closed, None)
+        rows.append(_trend_row(h, period.to_date(q.label), currency))
     table = pd.DataFrame(rows, columns=list(TREND_COLUMNS))
     table["won_without_amount"] = table["won_without_amount"].astype("int64")
     for col in ("won_amount", "won_amount_known"):
@@ -327,49 +366,83 @@ def trend(
     return table
 
 
-def new_customer_list(new: pd.DataFrame, quarter: Quarter, dims: Sequence[str]) -> pd.DataFrame:
-    """Each account won for the first time in ``quarter``, with its first won deal."""
-    rows = new[new["close_quarter"].eq(quarter.label)].sort_values(["close_date", "account"])
-    table = pd.DataFrame(
-        {
-            "account": rows["account"],
-            "quarter": rows["close_quarter"],
-            "first_won_date": rows["close_date"],
-            "opportunity_id": rows["opportunity_id"],
-            "opportunity_name": rows["opportunity_name"],
-            "rep": rows["rep"],
-            "amount": rows["amount"],
-        }
-    )
-    for dim in dims:
-        table[dim] = rows[dim]
-    return table.reset_index(drop=True)[[*NEW_CUSTOMER_COLUMNS, *dims]]
+def _trend_row(h: Headline, to_date: str | None, currency: str | None) -> dict[str, object]:
+    def nan(value: float | None) -> float:
+        return np.nan if value is None else value
+
+    return {
+        "quarter": h.quarter,
+        "won_opportunities": h.won_opportunities,
+        "won_amount": nan(h.won_amount),
+        "won_without_amount": h.won_without_amount,
+        "won_amount_known": nan(h.won_amount_known),
+        "won_amount_reason": won_amount_reason(
+            h.won_without_amount, h.won_opportunities, h.won_amount_known, currency
+        ),
+        "lost_opportunities": h.lost_opportunities,
+        "win_rate": nan(h.win_rate),
+        "ci_low": nan(h.ci_low),
+        "ci_high": nan(h.ci_high),
+        "won_customers": h.won_customers,
+        "to_date": to_date,
+    }
 
 
-def won_deal_list(enriched: pd.DataFrame, quarter: Quarter, dims: Sequence[str]) -> pd.DataFrame:
-    """Every won deal closing in ``quarter``: the drill-through behind the bonus figures."""
-    won = won_in(enriched, quarter).sort_values(["rep", "close_date", "opportunity_id"])
-    managers = rep_manager(enriched)
-    table = pd.DataFrame(
-        {
-            "opportunity_id": won["opportunity_id"],
-            "opportunity_name": won["opportunity_name"],
-            "rep": won["rep"],
-            "manager": won["manager"].where(won["manager"].notna(), won["rep"].map(managers)),
-            "account": won["account"],
-            "close_date": won["close_date"],
-            "created_date": won["created_date"],
-            "amount": won["amount"],
-            "deal_type": won["deal_type"],
-            "new_customer": won["new_customer"].astype(bool),
-            "cycle_days": won["cycle_days"],
-        }
-    )
+def _slices(table: pd.DataFrame, groups: Groups, rows: np.ndarray) -> list[pd.DataFrame]:
+    """One table of the whole data set cut per group, in its order (``rows``: each table
+    row's position in the enriched frame)."""
+    if groups.dimension is None:
+        return [table.reset_index(drop=True)]
+    code = groups.code[rows]
+    return [table[code == g].reset_index(drop=True) for g in range(groups.size)]
+
+
+def _columns(enriched: pd.DataFrame, rows: np.ndarray, names: Sequence[str]) -> pd.DataFrame:
+    """The ``names`` columns of the enriched frame at positions ``rows`` (no full-frame take)."""
+    return pd.DataFrame({name: enriched[name].take(rows).reset_index(drop=True) for name in names})
+
+
+def new_customer_list(
+    enriched: pd.DataFrame, facts: Facts, quarter: Quarter, dims: Sequence[str]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Each account won for the first time in ``quarter``, with its first won deal, and
+    the deals' positions in ``enriched``."""
+    rows = np.flatnonzero(facts.new_customer & (facts.close_q == facts.quarter_code(quarter.label)))
+    names = ["account", "close_quarter", "close_date", "opportunity_id", "opportunity_name"]
+    deals = _columns(enriched, rows, [*names, "rep", "amount", *dims])
+    deals = deals.sort_values(["close_date", "account"])
+    table = deals.rename(columns={"close_quarter": "quarter", "close_date": "first_won_date"})
+    return table[[*NEW_CUSTOMER_COLUMNS, *dims]], rows[deals.index.to_numpy()]
+
+
+def won_deal_list(
+    enriched: pd.DataFrame, facts: Facts, quarter: Quarter, dims: Sequence[str]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every won deal closing in ``quarter`` (the drill-through behind the bonus figures),
+    and the deals' positions in ``enriched``; managers are filled per group."""
+    rows = np.flatnonzero(facts.won & (facts.close_q == facts.quarter_code(quarter.label)))
     extra = [d for d in dims if d != "deal_type"]
-    for dim in extra:
-        table[dim] = won[dim]
-    for col in ("source_file", "source_sheet", "source_row"):
-        table[col] = won[col]
-    return table.reset_index(drop=True)[
-        [*WON_DEAL_COLUMNS, *extra, "source_file", "source_sheet", "source_row"]
-    ]
+    names = [*WON_DEAL_COLUMNS, *extra, "source_file", "source_sheet", "source_row"]
+    won = _columns(enriched, rows, names)
+    won = won.sort_values(["rep", "close_date", "opportunity_id"])
+    won["new_customer"] = won["new_customer"].astype(bool)
+    return won, rows[won.index.to_numpy()]
+
+
+def _won_deal_lists(
+    enriched: pd.DataFrame,
+    facts: Facts,
+    groups: Groups,
+    deals: tuple[pd.DataFrame, np.ndarray],
+) -> list[pd.DataFrame]:
+    """The won deal list of every group: a deal with no manager takes its rep's usual
+    manager within the group."""
+    table, rows = deals
+    group = groups.code[rows]
+    managers = rep_manager(enriched, facts, groups, np.ones(facts.n, dtype=bool))
+    fallback = [managers.get((int(g), str(r))) for g, r in zip(group, table["rep"], strict=True)]
+    table = table.copy()
+    table["manager"] = table["manager"].where(
+        table["manager"].notna(), pd.Series(fallback, index=table.index, dtype=object)
+    )
+    return _slices(table, groups, rows)

@@ -1,22 +1,22 @@
-"""Metric tables from an enriched opportunities frame. Pure functions: frames in, frames out."""
+"""Metric tables for every report group at once: grouped passes over the facts' codes.
+
+Each function returns one table per group (``Groups.split``): the company's report is the
+one group of all rows, the briefings' reports one group per segment.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from reporter.metrics.enrich import segment_sort_key
-from reporter.metrics.missing import (
-    WonAmount,
-    amount_sum,
-    complete_sum,
-    text_or_none,
-    weighted_rate,
-    won_amount_reason,
+from reporter.metrics.codes import Codes, segment_sort_key
+from reporter.metrics.facts import Facts, Groups
+from reporter.metrics.figures import (
+    closed_figures,
 )
+from reporter.metrics.missing import text_or_none, won_amount_reason
 from reporter.metrics.report import (
     LOSS_REASON_COLUMNS,
     PIPELINE_COLUMNS,
@@ -24,7 +24,7 @@ from reporter.metrics.report import (
     SEGMENT_COLUMNS,
     WON_CUSTOMER_COLUMNS,
 )
-from reporter.metrics.stats import rate, wilson_interval
+from reporter.metrics.stats import wilson_interval
 from reporter.metrics.targets import segment_targets
 from reporter.quarters import Quarter
 
@@ -32,259 +32,448 @@ ALL = "all"
 ALL_SEGMENT = "All"
 
 
-def closed_in_window(frame: pd.DataFrame, quarter: Quarter, mode: str) -> pd.DataFrame:
-    """Won and lost opportunities that count for the win rate of ``quarter``.
-
-    snapshot: close date in the quarter. cohort: created in the quarter, closed so far.
-    """
-    closed = frame[frame["outcome"].isin(("won", "lost"))]
-    column = "close_quarter" if mode == "snapshot" else "created_quarter"
-    return closed[closed[column].eq(quarter.label)]
-
-
-def won_in(frame: pd.DataFrame, quarter: Quarter) -> pd.DataFrame:
-    """Won opportunities whose close date is in ``quarter`` (the bonus basis, any mode)."""
-    return frame[frame["outcome"].eq("won") & frame["close_quarter"].eq(quarter.label)]
-
-
-def rep_manager(frame: pd.DataFrame) -> pd.Series:
-    """Each rep's manager: the most frequent non-blank manager on their deals (ties: A-Z)."""
-    known = frame[frame["manager"].notna()][["rep", "manager"]]
-    if known.empty:
-        return pd.Series(dtype=object)
-    counts = known.value_counts().reset_index(name="n")
-    counts = counts.sort_values(["rep", "n", "manager"], ascending=[True, False, True])
-    return counts.drop_duplicates("rep").set_index("rep")["manager"]
-
-
-def rep_quarters(frame: pd.DataFrame, quarters: Sequence[Quarter]) -> pd.DataFrame:
-    """Won/lost per rep per quarter by close date, for every rep-quarter with any deal.
-
-    A rep-quarter appears when the rep has a (non-excluded) opportunity closing, expected to
-    close, or created in one of ``quarters``; with no closed outcome its win rate is blank,
-    not 0 %.
-    """
-    frame = frame[~frame["outcome"].eq("excluded")]
-    keys = pd.concat(
-        [
-            frame[["rep", "close_quarter"]].rename(columns={"close_quarter": "quarter"}),
-            frame[["rep", "created_quarter"]].rename(columns={"created_quarter": "quarter"}),
-        ]
-    ).dropna()
-    keys = keys[keys["quarter"].isin([q.label for q in quarters])].drop_duplicates()
-    won = frame[frame["outcome"].eq("won")]
-    lost = frame[frame["outcome"].eq("lost")]
-    won_g = won.groupby(["rep", "close_quarter"])
-    table = keys.set_index(["rep", "quarter"])
-    table["won_opportunities"] = won_g.size().reindex(table.index, fill_value=0)
-    # No won deal: 0. Won deals none of which has an amount: NaN (unknown, never 0).
-    known = won_g["amount"].sum(min_count=1).reindex(table.index, fill_value=0.0)
-    with_amount = won_g["amount"].count().reindex(table.index, fill_value=0)
-    table["won_without_amount"] = table["won_opportunities"] - with_amount
-    table["won_amount_known"] = known
-    # Any won deal without an amount: the rep's won amount is unknown (never a partial sum).
-    table["won_amount"] = known.where(table["won_without_amount"].eq(0))
-    lost_counts = lost.groupby(["rep", "close_quarter"]).size()
-    table["lost_opportunities"] = lost_counts.reindex(table.index, fill_value=0)
-    table = table.reset_index()
-    table["manager"] = table["rep"].map(rep_manager(frame))
-    table["win_rate"] = [
-        rate(w, lo) for w, lo in zip(table["won_opportunities"], table["lost_opportunities"])
-    ]
-    table["won_opportunities"] = table["won_opportunities"].astype("int64")
-    table["lost_opportunities"] = table["lost_opportunities"].astype("int64")
-    table["won_without_amount"] = table["won_without_amount"].astype("int64")
-    for col in ("won_amount", "won_amount_known"):
-        table[col] = table[col].astype("float64")
-    table["win_rate"] = table["win_rate"].astype("float64")
-    table["_q"] = table["quarter"].map(_quarter_sort_key)
-    table = table.sort_values(["_q", "rep"]).drop(columns="_q").reset_index(drop=True)
-    # targets, attainment and intervals are added by targets.add_rep_figures
-    return table[[c for c in REP_COLUMNS if c in table.columns]]
-
-
-def _quarter_sort_key(label: str) -> tuple[int, int]:
-    fy, q = label.split(" ")
-    return int(fy[2:]), int(q[1:])
-
-
-def segment_rates(
-    window: pd.DataFrame,
-    candidates: pd.DataFrame,
-    dimensions: Sequence[str],
-    min_closed: int,
-    currency: str | None = None,
-) -> pd.DataFrame:
-    """Win rate per segment of each dimension, plus the ``all``/``All`` row first.
-
-    ``window`` holds the closed opportunities of the window; ``candidates`` the rows whose
-    segment values should be listed even without a closed outcome (blank rate then).
-    """
-    rows: list[dict[str, object]] = [
-        _segment_row(ALL, ALL_SEGMENT, window, min_closed, currency),
-    ]
-    for dim in dimensions:
-        values = sorted(
-            set(candidates[dim].dropna()) | set(window[dim].dropna()), key=segment_sort_key
-        )
-        for value in values:
-            rows.append(
-                _segment_row(dim, value, window[window[dim].eq(value)], min_closed, currency)
-            )
-    table = pd.DataFrame(rows, columns=list(SEGMENT_COLUMNS))
-    for col in ("won", "lost", "won_without_amount"):
-        table[col] = table[col].astype("int64")
-    table["won_amount_reason"] = text_or_none(table["won_amount_reason"])
-    table["directional"] = table["directional"].astype(bool)
-    return table
-
-
-def _segment_row(
-    dim: str, value: object, closed: pd.DataFrame, min_closed: int, currency: str | None
-) -> dict[str, Any]:
-    won = closed[closed["outcome"].eq("won")]
-    lost = closed[closed["outcome"].eq("lost")]
-    n_won, n_lost = len(won), len(lost)
-    won_amount = WonAmount.of(won["amount"])
-    lost_amount = complete_sum(lost["amount"])
-    low, high = wilson_interval(n_won, n_won + n_lost)
-    return {
-        "dimension": dim,
-        "segment": value,
-        "won": n_won,
-        "lost": n_lost,
-        "win_rate": _nan(rate(n_won, n_lost)),
-        "ci_low": _nan(low),
-        "ci_high": _nan(high),
-        "directional": (n_won + n_lost) < min_closed,
-        "won_amount": _nan(won_amount.total),
-        "won_without_amount": won_amount.without_amount,
-        "won_amount_known": _nan(won_amount.known),
-        "won_amount_reason": won_amount_reason(
-            won_amount.without_amount, n_won, won_amount.known, currency
-        ),
-        "lost_amount": _nan(lost_amount),
-        "amount_weighted_win_rate": _nan(weighted_rate(won["amount"], lost["amount"])),
-        "avg_won_amount": _nan(_stat(won["amount"], "mean")),
-        "median_won_amount": _nan(_stat(won["amount"], "median")),
-        "median_cycle_days": _nan(_stat(won["cycle_days"], "median")),
-        "mean_cycle_days": _nan(_stat(won["cycle_days"], "mean")),
-    }
-
-
-def _stat(values: pd.Series, how: str) -> float | None:
-    present = values.dropna()
-    if present.empty:
-        return None
-    return float(present.mean() if how == "mean" else present.median())
-
-
 def _nan(value: float | None) -> float:
     return np.nan if value is None else float(value)
 
 
-def won_customer_counts(
-    new: pd.DataFrame, quarters: Sequence[Quarter], dimensions: Sequence[str]
+def present(facts: Facts, groups: Groups, dim: str, rows: np.ndarray | None = None) -> np.ndarray:
+    """[group, value code] → True when the group has a row with that value of ``dim``
+    (among the row indices ``rows``, default all rows)."""
+    codes = facts.codes(dim)
+    g = groups.code if rows is None else groups.code[rows]
+    v = codes.codes if rows is None else codes.codes[rows]
+    take = (g >= 0) & (v >= 0)
+    nv = len(codes.values)
+    seen = np.bincount(g[take] * nv + v[take], minlength=groups.size * nv)
+    return (seen > 0).reshape(groups.size, nv)
+
+
+def rep_manager(
+    enriched: pd.DataFrame, facts: Facts, groups: Groups, rows: np.ndarray
+) -> dict[tuple[int, str], object]:
+    """(group, rep) → the most frequent non-blank manager on the rep's deals (ties: A-Z)."""
+    reps = facts.codes("rep")
+    manager = enriched["manager"]
+    take = rows & (groups.code >= 0) & (reps.codes >= 0) & manager.notna().to_numpy()
+    if not take.any():
+        return {}
+    counts = (
+        pd.DataFrame(
+            {
+                "g": groups.code[take],
+                "rep": reps.values[reps.codes[take]],
+                "manager": manager.to_numpy(dtype=object)[take],
+            }
+        )
+        .value_counts()
+        .reset_index(name="n")
+    )
+    counts = counts.sort_values(["g", "rep", "n", "manager"], ascending=[True, True, False, True])
+    first = counts.drop_duplicates(["g", "rep"])
+    return {
+        (int(g), str(r)): m
+        for g, r, m in zip(first["g"], first["rep"], first["manager"], strict=True)
+    }
+
+
+def rep_quarters(
+    enriched: pd.DataFrame, facts: Facts, groups: Groups, quarters: Sequence[Quarter]
 ) -> pd.DataFrame:
+    """Won/lost per rep per quarter by close date, for every rep-quarter with any deal.
+
+    A rep-quarter appears when the rep has a (non-excluded) opportunity closing, expected to
+    close, or created in one of ``quarters``; with no closed outcome its win rate is blank,
+    not 0 %. One table for all groups (column ``_g``), sorted by group, quarter and rep.
+    """
+    reps = facts.codes("rep")
+    wanted = np.array([facts.quarter_code(q.label) for q in quarters], dtype=np.int64)
+    ok = ~facts.excluded & (groups.code >= 0) & (reps.codes >= 0)
+    nq, nr = len(facts.quarters), len(reps.values)
+    size = groups.size * nr * nq
+
+    def key(q: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        key_: np.ndarray = (groups.code[rows] * nr + reps.codes[rows]) * nq + q[rows]
+        return key_
+
+    seen = np.zeros(size, dtype=bool)
+    for q in (facts.close_q, facts.created_q):
+        rows = ok & np.isin(q, wanted)
+        seen[key(q, rows)] = True
+    won_rows = ok & facts.won & (facts.close_q >= 0)
+    lost_rows = ok & facts.lost & (facts.close_q >= 0)
+    amount = facts.amount
+    na = np.isnan(amount)
+    won_key = key(facts.close_q, won_rows)
+    won = np.bincount(won_key, minlength=size)
+    missing = np.bincount(won_key, weights=na[won_rows], minlength=size)
+    known = np.bincount(won_key, weights=np.where(na, 0.0, amount)[won_rows], minlength=size)
+    lost = np.bincount(key(facts.close_q, lost_rows), minlength=size)
+    index = np.flatnonzero(seen)
+    g, rest = np.divmod(index, nr * nq)
+    r, q = np.divmod(rest, nq)
+    n_won = won[index].astype(np.int64)
+    n_missing = missing[index].astype(np.int64)
+    # No won deal: 0. Won deals none of which has an amount: NaN (unknown, never 0).
+    known_sum = np.where((n_won > 0) & (n_missing == n_won), np.nan, known[index])
+    table = pd.DataFrame(
+        {
+            "_g": g,
+            "rep": reps.values[r],
+            "quarter": np.asarray(facts.quarters, dtype=object)[q],
+            "won_opportunities": n_won,
+            # Any won deal without an amount: the won amount is unknown (never partial).
+            "won_amount": np.where(n_missing == 0, known_sum, np.nan),
+            "won_without_amount": n_missing,
+            "won_amount_known": known_sum,
+            "lost_opportunities": lost[index].astype(np.int64),
+        }
+    )
+    managers = rep_manager(enriched, facts, groups, ~facts.excluded)
+    table["manager"] = pd.Series(
+        [managers.get((int(a), str(b))) for a, b in zip(table["_g"], table["rep"], strict=True)],
+        index=table.index,
+        dtype=object,
+    )
+    table["win_rate"] = np.where(
+        table["won_opportunities"] + table["lost_opportunities"] > 0,
+        table["won_opportunities"]
+        / (table["won_opportunities"] + table["lost_opportunities"]).clip(lower=1),
+        np.nan,
+    )
+    table["_q"] = q
+    table = table.sort_values(["_g", "_q", "rep"], kind="mergesort").drop(columns="_q")
+    table = table.reset_index(drop=True)
+    # targets, attainment and intervals are added by targets.add_rep_figures
+    return table[["_g", *[c for c in REP_COLUMNS if c in table.columns]]]
+
+
+def segment_rates(
+    enriched: pd.DataFrame,
+    facts: Facts,
+    groups: Groups,
+    window: np.ndarray,
+    candidates: np.ndarray,
+    dimensions: Sequence[str],
+    min_closed: int,
+    currency: str | None = None,
+) -> list[pd.DataFrame]:
+    """Win rate per segment of each dimension, plus the ``all``/``All`` row first.
+
+    ``window`` marks the closed opportunities of the window; ``candidates`` the rows whose
+    segment values should be listed even without a closed outcome (blank rate then).
+    """
+    rows = window & (groups.code >= 0)
+    frames = []
+    overall = closed_figures(facts, [("g", groups.code)], rows)
+    head = _segment_rows(overall, np.arange(groups.size), ALL, None, min_closed, currency)
+    head["_o"] = -1
+    head["_r"] = 0
+    frames.append(head)
+    for order, dim in enumerate(dimensions):
+        codes = facts.codes(dim)
+        listed = present(facts, groups, dim, np.flatnonzero(candidates | window))
+        g, v = np.nonzero(listed)
+        figures = closed_figures(facts, [("g", groups.code), ("v", codes.codes)], rows)
+        part = _segment_rows(figures, g, dim, (v, codes), min_closed, currency)
+        part["_o"] = order
+        part["_r"] = codes.rank()[v]
+        frames.append(part)
+    table = pd.concat(frames, ignore_index=True)
+    table = table.sort_values(["_g", "_o", "_r"], kind="mergesort").drop(columns=["_o", "_r"])
+    for col in ("won", "lost", "won_without_amount"):
+        table[col] = table[col].astype("int64")
+    table["directional"] = table["directional"].astype(bool)
+    table["won_amount_reason"] = text_or_none(table["won_amount_reason"])
+    return groups.split(table[["_g", *SEGMENT_COLUMNS]].reset_index(drop=True))
+
+
+def _segment_rows(
+    figures: pd.DataFrame,
+    g: np.ndarray,
+    dim: str,
+    values: tuple[np.ndarray, Codes] | None,
+    min_closed: int,
+    currency: str | None,
+) -> pd.DataFrame:
+    """One segment row per key (group ``g``, value code): the figures of its closed deals."""
+    if values is None:
+        index: pd.Index = pd.Index(g, name="g")
+        segment: object = ALL_SEGMENT
+    else:
+        index = pd.MultiIndex.from_arrays([g, values[0]], names=["g", "v"])
+        segment = values[1].values[values[0]]
+    f = (
+        figures.reindex(index)
+        if len(figures)
+        else pd.DataFrame(index=index, columns=figures.columns)
+    )
+    counts = ["won", "lost", "won_missing", "lost_missing", "lost_nonzero"]
+    n = {c: f[c].fillna(0).to_numpy(dtype=np.int64) for c in counts}
+    won_total = f["won_sum"].fillna(0.0).to_numpy(dtype="float64")
+    lost_total = f["lost_sum"].fillna(0.0).to_numpy(dtype="float64")
+    closed = n["won"] + n["lost"]
+    intervals = [wilson_interval(int(w), int(t)) for w, t in zip(n["won"], closed, strict=True)]
+    known = np.where((n["won"] > 0) & (n["won_missing"] == n["won"]), np.nan, won_total)
+    amounts = won_total + lost_total
+    weighted = np.where(
+        (n["lost"] > 0) & (n["lost_nonzero"] == 0)
+        | (n["won_missing"] > 0)
+        | (n["lost_missing"] > 0)
+        | (amounts <= 0),
+        np.nan,
+        won_total / np.where(amounts > 0, amounts, 1.0),
+    )
+    return pd.DataFrame(
+        {
+            "_g": np.asarray(g, dtype=np.int64),
+            "dimension": dim,
+            "segment": segment,
+            "won": n["won"],
+            "lost": n["lost"],
+            "win_rate": np.where(closed > 0, n["won"] / np.where(closed > 0, closed, 1), np.nan),
+            "ci_low": [_nan(low) for low, _ in intervals],
+            "ci_high": [_nan(high) for _, high in intervals],
+            "directional": closed < min_closed,
+            "won_amount": np.where(n["won_missing"] > 0, np.nan, won_total),
+            "won_without_amount": n["won_missing"],
+            "won_amount_known": known,
+            "won_amount_reason": [
+                won_amount_reason(int(m), int(w), None if np.isnan(k) else float(k), currency)
+                for m, w, k in zip(n["won_missing"], n["won"], known, strict=True)
+            ],
+            "lost_amount": np.where(n["lost_missing"] > 0, np.nan, lost_total),
+            "amount_weighted_win_rate": weighted,
+            "avg_won_amount": f["acv_mean"].to_numpy(dtype="float64"),
+            "median_won_amount": f["acv_median"].to_numpy(dtype="float64"),
+            "median_cycle_days": f["cycle_median"].to_numpy(dtype="float64"),
+            "mean_cycle_days": f["cycle_mean"].to_numpy(dtype="float64"),
+        },
+        columns=["_g", *SEGMENT_COLUMNS],
+    )
+
+
+def won_customer_counts(
+    facts: Facts, groups: Groups, quarters: Sequence[Quarter], dimensions: Sequence[str]
+) -> list[pd.DataFrame]:
     """New customers per quarter, overall (``all``), per rep and per segment dimension.
 
     Every quarter gets an ``all`` row, 0 when nobody was won; segment rows appear for
     segments that won at least one new customer in the quarter.
     """
-    rows: list[dict[str, object]] = []
-    for quarter in quarters:
-        in_q = new[new["close_quarter"].eq(quarter.label)]
-        rows.append(
+    labels = [q.label for q in quarters]
+    wanted = np.array([facts.quarter_code(label) for label in labels], dtype=np.int64)
+    place = {int(c): i for i, c in enumerate(wanted)}
+    new = facts.new_customer & (groups.code >= 0) & np.isin(facts.close_q, wanted)
+    g_all, q_all = np.divmod(np.arange(groups.size * len(labels)), len(labels))
+    lookup = np.full(len(facts.quarters) + 1, -1, dtype=np.int64)
+    for code, i in place.items():
+        if code >= 0:
+            lookup[code] = i
+    order_q = lookup[facts.close_q[new]]
+    counts = np.bincount(
+        groups.code[new] * len(labels) + order_q, minlength=groups.size * len(labels)
+    )
+    frames = [
+        pd.DataFrame(
             {
-                "quarter": quarter.label,
+                "_g": g_all,
+                "_q": q_all,
+                "_o": -1,
+                "_r": 0,
+                "quarter": np.asarray(labels, dtype=object)[q_all],
                 "dimension": ALL,
                 "segment": ALL_SEGMENT,
-                "won_customers": len(in_q),
+                "won_customers": counts.astype(np.int64),
             }
         )
-        for dim in ("rep", *dimensions):
-            counts = in_q[dim].value_counts()
-            for value in sorted(counts.index, key=segment_sort_key):
-                count = counts[value]
-                rows.append(
-                    {
-                        "quarter": quarter.label,
-                        "dimension": dim,
-                        "segment": value,
-                        "won_customers": int(count),
-                    }
-                )
+    ]
+    for order, dim in enumerate(("rep", *dimensions)):
+        codes = facts.codes(dim)
+        take = codes.codes[new] >= 0
+        nv = len(codes.values)
+        key = (groups.code[new][take] * len(labels) + order_q[take]) * nv + codes.codes[new][take]
+        found, n = np.unique(key, return_counts=True)
+        gq, v = np.divmod(found, nv)
+        g, q = np.divmod(gq, len(labels))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "_g": g,
+                    "_q": q,
+                    "_o": order,
+                    "_r": codes.rank()[v],
+                    "quarter": np.asarray(labels, dtype=object)[q],
+                    "dimension": dim,
+                    "segment": codes.values[v],
+                    "won_customers": n.astype(np.int64),
+                }
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    table = table.sort_values(["_g", "_q", "_o", "_r"], kind="mergesort")
     # ``to_date`` is added by the caller, which knows the running quarter.
-    table = pd.DataFrame(rows, columns=list(WON_CUSTOMER_COLUMNS[:-1]))
-    table["won_customers"] = table["won_customers"].astype("int64")
-    return table
+    return groups.split(table[["_g", *WON_CUSTOMER_COLUMNS[:-1]]].reset_index(drop=True))
 
 
-def loss_reason_counts(lost: pd.DataFrame, dimensions: Sequence[str]) -> pd.DataFrame:
+def loss_reason_counts(
+    enriched: pd.DataFrame,
+    facts: Facts,
+    groups: Groups,
+    lost: np.ndarray,
+    dimensions: Sequence[str],
+) -> list[pd.DataFrame]:
     """Lost opportunities by reason, overall and per segment (missing reason → 'Not given')."""
-    reasons = lost["loss_reason"].fillna("Not given").astype(object)
+    take = lost & (groups.code >= 0)
+    reasons = enriched["loss_reason"].to_numpy(dtype=object)[take]
+    reasons = np.where(pd.isna(reasons), "Not given", reasons)
     frames = []
-    for dim in (ALL, *dimensions):
-        segment = pd.Series(ALL_SEGMENT, index=lost.index) if dim == ALL else lost[dim]
+    for order, dim in enumerate((ALL, *dimensions)):
+        if dim == ALL:
+            segment = np.full(int(take.sum()), ALL_SEGMENT, dtype=object)
+        else:
+            codes = facts.codes(dim)
+            segment = codes.values[codes.codes[take]]
         counts = (
-            pd.DataFrame({"segment": segment, "loss_reason": reasons})
+            pd.DataFrame({"_g": groups.code[take], "segment": segment, "loss_reason": reasons})
             .value_counts()
             .reset_index(name="lost")
         )
-        counts.insert(0, "dimension", dim)
+        counts.insert(1, "dimension", dim)
+        counts["_o"] = order
         frames.append(counts)
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True)
     if table.empty:
-        return pd.DataFrame(columns=list(LOSS_REASON_COLUMNS))
+        empty = pd.DataFrame(columns=list(LOSS_REASON_COLUMNS))
+        return [empty.copy() for _ in range(groups.size)]
+    table["_s"] = table["segment"].map(str)
+    table["_l"] = table["loss_reason"].map(str)
     table = table.sort_values(
-        ["dimension", "segment", "lost", "loss_reason"],
-        ascending=[True, True, False, True],
-        key=lambda s: s.map(str) if s.dtype == object else s,
+        ["_g", "_o", "_s", "lost", "_l"], ascending=[True, True, True, False, True]
     )
-    order = {d: i for i, d in enumerate((ALL, *dimensions))}
-    table = table.sort_values("dimension", key=lambda s: s.map(order), kind="mergesort")
     table["lost"] = table["lost"].astype("int64")
-    totals = table.groupby(["dimension", "segment"])["lost"].transform("sum")
+    totals = table.groupby(["_g", "_o", "_s"])["lost"].transform("sum")
     table["share"] = (table["lost"] / totals).astype("float64")
-    return table[list(LOSS_REASON_COLUMNS)].reset_index(drop=True)
+    return groups.split(table[["_g", *LOSS_REASON_COLUMNS]].reset_index(drop=True))
 
 
 def pipeline_table(
-    open_opps: pd.DataFrame,
+    enriched: pd.DataFrame,
+    facts: Facts,
+    groups: Groups,
     dimensions: Sequence[str],
     targets: pd.DataFrame,
     quarter: Quarter,
-    whole: pd.DataFrame,
-    listed: pd.DataFrame | None = None,
-    total_target: float | None = None,
-) -> pd.DataFrame:
+    totals: list[float | None],
+) -> list[pd.DataFrame]:
     """Open pipeline count and amount, overall, per rep and per segment; coverage vs target.
 
     Coverage = open pipeline amount ÷ the target set for the reporting quarter. The overall
-    target is the sum of per-rep targets (or, without those, of the first dimension that has
-    targets); a segment's is its own, else its reps' (see :func:`segment_targets`, told
-    from ``whole``, the whole data set). Rows are the segments with open deals and those
-    with a target in ``listed`` (default ``targets``: a segment's report lists only its own
-    reps' and segments' targets, and its ``all`` row has ``total_target``, the segment's own
-    target, never the company's).
+    target is ``totals`` (the company's: the sum of per-rep targets, or of the first
+    dimension that has targets; a segment's: its own). A segment's is its own, else its
+    reps' (see :func:`segment_targets`, told from the whole data set). The company lists
+    every segment with open deals or a target; a segment's report lists its open deals'
+    segments and the targets of its own reps and segment values.
     """
     q_targets = targets[targets["quarter"].eq(quarter.label)]
-    rows: list[dict[str, object]] = []
-    company = overall_target(q_targets) if listed is None else total_target
-    rows.append(_pipeline_row(ALL, ALL_SEGMENT, open_opps, company))
-    for dim in ("rep", *dimensions):
-        dim_targets = segment_targets(whole, q_targets, dim)
-        shown = q_targets if listed is None else listed[listed["quarter"].eq(quarter.label)]
-        own = set(shown.loc[shown["dimension"].eq(dim), "segment"])
-        values = sorted(set(open_opps[dim].dropna()) | own, key=segment_sort_key)
-        for value in values:
-            target = dim_targets.get(str(value))
-            rows.append(_pipeline_row(dim, value, open_opps[open_opps[dim].eq(value)], target))
-    table = pd.DataFrame(rows, columns=list(PIPELINE_COLUMNS))
+    open_idx = np.flatnonzero(facts.open & (groups.code >= 0))
+    g_open = groups.code[open_idx]
+    amount = facts.amount[open_idx]
+    has_amount = ~np.isnan(amount)
+    amount = np.where(has_amount, amount, 0.0)
+    frames = []
+    count = np.bincount(g_open, minlength=groups.size)
+    known = np.bincount(g_open, weights=has_amount, minlength=groups.size)
+    total = np.bincount(g_open, weights=amount, minlength=groups.size)
+    head = _pipeline_rows(
+        np.arange(groups.size), ALL, [ALL_SEGMENT] * groups.size, count, known, total, totals
+    )
+    head["_o"], head["_r"] = -1, 0
+    frames.append(head)
+    company = groups.dimension is None
+    for order, dim in enumerate(("rep", *dimensions)):
+        codes = facts.codes(dim)
+        dim_targets = segment_targets(enriched, q_targets, dim)
+        own = set(q_targets.loc[q_targets["dimension"].eq(dim), "segment"])
+        index = {v: i for i, v in enumerate(codes.values.tolist())}
+        extra = sorted((v for v in own if v not in index), key=str)
+        values = np.concatenate([codes.values, np.asarray(extra, dtype=object)])
+        nv = len(values)
+        v_open = codes.codes[open_idx]
+        take = v_open >= 0
+        key = g_open[take] * nv + v_open[take]
+        size = groups.size * nv
+        count = np.bincount(key, minlength=size)
+        known = np.bincount(key, weights=has_amount[take], minlength=size)
+        total = np.bincount(key, weights=amount[take], minlength=size)
+        listed = (count > 0).reshape(groups.size, nv)
+        targeted = [index[v] if v in index else len(codes.values) + extra.index(v) for v in own]
+        if company:
+            listed[:, targeted] = True
+        elif targeted:
+            # A segment lists the targets of the reps and segment values it has deals of.
+            has = present(facts, groups, dim)
+            for i in targeted:
+                if i < len(codes.values):
+                    listed[:, i] |= has[:, i]
+        g, v = np.nonzero(listed)
+        flat = g * nv + v
+        names = values[v]
+        part = _pipeline_rows(
+            g,
+            dim,
+            names,
+            count[flat],
+            known[flat],
+            total[flat],
+            [dim_targets.get(str(name)) for name in names],
+        )
+        part["_o"] = order
+        part["_r"] = _ranks(names)
+        frames.append(part)
+    table = pd.concat(frames, ignore_index=True)
+    table = table.sort_values(["_g", "_o", "_r"], kind="mergesort").drop(columns=["_o", "_r"])
     table["open_opportunities"] = table["open_opportunities"].astype("int64")
     for col in ("open_amount", "target", "coverage"):
         table[col] = table[col].astype("float64")
-    return table
+    return groups.split(table.reset_index(drop=True))
+
+
+def _ranks(names: np.ndarray) -> np.ndarray:
+    distinct = sorted(set(names.tolist()), key=lambda v: (segment_sort_key(v), str(v)))
+    place = {v: i for i, v in enumerate(distinct)}
+    return np.array([place[v] for v in names.tolist()], dtype=np.int64)
+
+
+def _pipeline_rows(
+    g: np.ndarray,
+    dim: str,
+    names: Sequence[object] | np.ndarray,
+    count: np.ndarray,
+    known: np.ndarray,
+    total: np.ndarray,
+    targets: Sequence[float | None],
+) -> pd.DataFrame:
+    count = np.asarray(count, dtype=np.int64)
+    amount = np.where((count > 0) & (np.asarray(known) == 0), np.nan, total)
+    target = np.array(
+        [np.nan if t is None or pd.isna(t) else float(t) for t in targets], dtype="float64"
+    )
+    has_target = target > 0
+    coverage = np.where(
+        has_target & ~np.isnan(amount), amount / np.where(has_target, target, 1.0), np.nan
+    )
+    return pd.DataFrame(
+        {
+            "_g": np.asarray(g, dtype=np.int64),
+            "dimension": dim,
+            "segment": np.asarray(names, dtype=object),
+            "open_opportunities": count,
+            "open_amount": amount,
+            "target": target,
+            "coverage": coverage,
+        },
+        columns=["_g", *PIPELINE_COLUMNS],
+    )
 
 
 def overall_target(q_targets: pd.DataFrame) -> float | None:
@@ -299,19 +488,3 @@ def overall_target(q_targets: pd.DataFrame) -> float | None:
         else q_targets[q_targets["dimension"].eq(q_targets["dimension"].iloc[0])]
     )
     return float(chosen["target"].sum())
-
-
-def _pipeline_row(
-    dim: str, value: object, rows: pd.DataFrame, target: float | None
-) -> dict[str, Any]:
-    amount = amount_sum(rows["amount"])
-    has_target = target is not None and not pd.isna(target) and float(target) > 0
-    known = has_target and amount is not None
-    return {
-        "dimension": dim,
-        "segment": value,
-        "open_opportunities": len(rows),
-        "open_amount": _nan(amount),
-        "target": float(target) if target is not None and not pd.isna(target) else np.nan,
-        "coverage": amount / float(target) if known else np.nan,  # type: ignore[operator,arg-type]
-    }

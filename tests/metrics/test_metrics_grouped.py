@@ -1,0 +1,77 @@
+"""The pieces of the grouped pass (issue 11): codes, folded segments, grouped statistics.
+
+Expected values are worked out by hand from the inputs written here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from reporter.metrics.codes import quarter_codes
+from reporter.metrics.enrich import fold_codes
+from reporter.metrics.figures import _mean, _median
+from support.figures import deal, report_for, segment_report_for
+
+
+def test_folded_codes_group_spellings_and_unknown_together():
+    values = pd.Series(["West", "west", " West", None, "", "Unknown", "East"], dtype=object)
+    codes = fold_codes(values)
+    names = codes.column(values.index).tolist()
+    # "West" is written twice (once with a space), "west" once: "West" names the segment;
+    # blank, missing and a written "Unknown" are one segment.
+    assert names == ["West", "West", "West", "Unknown", "Unknown", "Unknown", "East"]
+    assert len(set(codes.codes.tolist())) == 3
+    assert codes.codes[0] == codes.codes[1] == codes.codes[2]
+    assert codes.codes[3] == codes.codes[4] == codes.codes[5]
+
+
+def test_no_unknown_segment_when_nothing_is_missing():
+    codes = fold_codes(pd.Series(["East", "West", "east"], dtype=object))
+    assert sorted(codes.values.tolist()) == ["East", "West"]
+
+
+def test_folded_codes_without_a_missing_name_leave_blanks_out():
+    codes = fold_codes(pd.Series(["Ana", None, " "], dtype=object), missing=None)
+    assert codes.codes.tolist() == [0, -1, -1]
+    assert codes.column(pd.RangeIndex(3)).tolist() == ["Ana", None, None]
+
+
+def test_quarter_codes_follow_the_fiscal_year():
+    dates = pd.Series(pd.to_datetime(["2026-03-31", "2026-04-01", None, "2025-12-01"]))
+    codes = quarter_codes(dates, start_month=4)
+    labels = [None if c < 0 else codes.values[c] for c in codes.codes]
+    # April start: March 2026 closes FY2026 (Q4), April 2026 opens FY2027 (Q1),
+    # December 2025 is the third quarter of FY2026.
+    assert labels == ["FY2026 Q4", "FY2027 Q1", None, "FY2026 Q3"]
+
+
+def test_grouped_median_and_mean_skip_unknown_values():
+    group = np.array([0, 0, 0, 1, 1, 2, 3, 3, 3, 3])
+    values = np.array([3.0, 1.0, 2.0, 10.0, np.nan, np.nan, 4.0, 1.0, 3.0, 2.0])
+    median = _median(group, values, 4)
+    mean = _mean(group, values, 4)
+    assert median[:2].tolist() == [2.0, 10.0] and math.isnan(median[2])
+    assert median[3] == 2.5  # 1, 2, 3, 4: the mean of the two middle values
+    assert mean[:2].tolist() == [2.0, 10.0] and math.isnan(mean[2])
+    assert mean[3] == 2.5
+
+
+def test_segment_reports_are_slices_that_add_up_to_the_company():
+    rows = [
+        deal("won", "Ana", "2026-07-03", "A1", amount=100.0, region="West"),
+        deal("won", "Bo", "2026-08-03", "B1", amount=250.0, region="East"),
+        deal("won", "Bo", "2026-09-03", "B2", amount=50.0, region="east"),
+        deal("lost", "Ana", "2026-09-30", "A2", amount=70.0, region="West"),
+    ]
+    company = report_for(rows, "FY2026Q3")
+    east = segment_report_for(rows, "FY2026Q3", "East")
+    west = segment_report_for(rows, "FY2026Q3", "West")
+    # East has Bo's two wins ("east" is East): 250 + 50; West one win and one loss.
+    assert (east.headline.won_opportunities, east.headline.won_amount) == (2, 300.0)
+    assert (west.headline.won_opportunities, west.headline.lost_opportunities) == (1, 1)
+    assert company.headline.won_amount == 400.0
+    assert east.headline.win_rate == 1.0 and west.headline.win_rate == 0.5
+    assert east.won_opportunities_by_rep["rep"].tolist() == ["Bo"]
