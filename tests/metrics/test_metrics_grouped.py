@@ -31,6 +31,9 @@ def test_folded_codes_group_spellings_and_unknown_together():
 def test_no_unknown_segment_when_nothing_is_missing():
     codes = fold_codes(pd.Series(["East", "West", "east"], dtype=object))
     assert sorted(codes.values.tolist()) == ["East", "West"]
+    assert not codes.unchanged  # "east" is rewritten as "East"
+    assert fold_codes(pd.Series(["East", "West", "East"], dtype=object)).unchanged
+    assert not fold_codes(pd.Series(["East", None], dtype=object)).unchanged  # None: Unknown
 
 
 def test_folded_codes_without_a_missing_name_leave_blanks_out():

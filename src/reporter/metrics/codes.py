@@ -23,6 +23,7 @@ class Codes:
 
     codes: np.ndarray  # int64 per row
     values: np.ndarray  # object array of the distinct values
+    unchanged: bool = False  # the column already reads like this (nothing to rewrite)
 
     @classmethod
     def of(cls, column: pd.Series) -> Codes:

@@ -67,7 +67,7 @@ def enrich_coded(
     # One person or account typed "Al"/"al" or "Acme"/"ACME" is one rep, one customer.
     for column, source in (("rep", "owner"), ("account", "account")):
         codes[column] = fold_codes(out[source], missing=None)
-        out[column] = codes[column].column(out.index)
+        out[column] = _column(codes[column], out[source])
     for column, source in (("close_quarter", "close_date"), ("created_quarter", "created_date")):
         codes[column] = quarter_codes(out[source], start)
         out[column] = codes[column].column(out.index)
@@ -75,14 +75,21 @@ def enrich_coded(
     days = (out["close_date"] - out["created_date"]).dt.days
     out["cycle_days"] = days.where(won & days.ge(0)).astype("float64")
     out = _mark_first_wins(out, codes["account"].codes)
-    out["deal_type"] = _deal_types(out)
+    out["deal_type"] = _deal_types(out, codes["account"].codes < 0)
     dims = segment_columns(out, settings.dimensions)
     if by is not None and by in out.columns and by not in dims:
         dims.append(by)
     for dim in dims:
         codes[dim] = fold_codes(out[dim])
-        out[dim] = codes[dim].column(out.index)
+        out[dim] = _column(codes[dim], out[dim])
     return out, codes
+
+
+def _column(codes: Codes, source: pd.Series) -> pd.Series:
+    """The folded column: ``source`` itself when folding changed nothing."""
+    if codes.unchanged and source.dtype == object:
+        return source
+    return codes.column(source.index)
 
 
 def segment_columns(frame: pd.DataFrame, dimensions: Sequence[str]) -> list[str]:
@@ -129,7 +136,12 @@ def fold_codes(values: pd.Series, missing: str | None = UNKNOWN) -> Codes:
             names.append(missing)
         remap[remap == -1] = place[missing]
     # code -1 (None/NaN) takes the last entry of ``remap``
-    return Codes(remap[codes], np.asarray(names, dtype=object))
+    spelled_as_is = (
+        not (codes == -1).any()
+        and all(isinstance(u, str) for u in uniques)
+        and [names[i] if i >= 0 else None for i in remap[:-1].tolist()] == list(uniques)
+    )
+    return Codes(remap[codes], np.asarray(names, dtype=object), spelled_as_is)
 
 
 def _clean_text(value: object) -> str | None:
@@ -210,7 +222,7 @@ def _spread(by_account: pd.Series, account: np.ndarray) -> np.ndarray:
     return spread
 
 
-def _deal_types(out: pd.DataFrame) -> pd.Series:
+def _deal_types(out: pd.DataFrame, no_account: np.ndarray) -> pd.Series:
     """The input's type column wins; else new business until the account's first win."""
     codes, uniques = pd.factorize(out["type"], use_na_sentinel=True)
     kinds = np.array([_type_from_input(v) for v in uniques] + [None], dtype=object)
@@ -228,7 +240,7 @@ def _deal_types(out: pd.DataFrame) -> pd.Series:
     later_same_day = out["outcome"].eq("won") & ~out["first_win"] & first.eq(reference)
     derived[later_same_day.to_numpy()] = 1
     derived[(out["first_win"] & ~out["new_customer"]).to_numpy()] = 1
-    derived[out["account"].isna().to_numpy()] = 2
+    derived[no_account] = 2
     kinds = np.array([NEW_BUSINESS, EXPANSION, UNKNOWN], dtype=object)
     derived_series = pd.Series(kinds[derived], index=out.index, dtype=object)
     return from_input.where(from_input.notna(), derived_series).astype(object)

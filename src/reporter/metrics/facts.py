@@ -41,6 +41,13 @@ class Facts:
         """The code of quarter ``label`` (-2, matching no row, when no row has it)."""
         return self._index.get(label, -2)
 
+    def in_quarters(self, codes: np.ndarray, wanted: Sequence[int]) -> np.ndarray:
+        """Rows whose quarter code (``codes``: close or created) is one of ``wanted``."""
+        table = np.zeros(len(self.quarters) + 1, dtype=bool)  # the last entry: no date
+        table[[w for w in wanted if w >= 0]] = True
+        hit: np.ndarray = table[codes]
+        return hit
+
     def codes(self, dim: str) -> Codes:
         return self.dims[dim]
 

@@ -38,17 +38,17 @@ def closed_figures(
     won: np.ndarray | None = None,
     lost: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Won/lost figures of the closed deals among ``rows``, indexed by ``keys`` (integer
-    codes per row; a row with a negative code in any key is left out).
+    """Won/lost figures of the closed deals among ``rows`` (row positions), indexed by
+    ``keys`` (integer codes per row; a row with a negative code in any key is left out).
 
     ``won``/``lost`` override the outcomes (a like-for-like cut turns later closes open).
     """
     won = facts.won if won is None else won
     lost = facts.lost if lost is None else lost
-    take = rows & (won | lost)
+    take = won[rows] | lost[rows]
     for _, codes in keys:
-        take &= codes >= 0
-    idx = np.flatnonzero(take)
+        take &= codes[rows] >= 0
+    idx = rows[take]
     parts = [codes[idx] for _, codes in keys]
     key = np.zeros(len(idx), dtype=np.int64)
     for part in parts:
@@ -101,7 +101,10 @@ def _median(group: np.ndarray, values: np.ndarray, m: int) -> np.ndarray:
     """Per-group median of the known ``values`` (NaN where none is known)."""
     known = ~np.isnan(values)
     g, v = group[known], values[known]
-    order = np.lexsort((v, g))
+    # By value, then stably by group (a radix sort for small group codes).
+    by_value = np.argsort(v, kind="stable")
+    small = g[by_value].astype(np.int16 if m < 2**15 else np.int64)
+    order = by_value[np.argsort(small, kind="stable")]
     v = v[order]
     count = np.bincount(g, minlength=m)
     start = np.cumsum(count) - count

@@ -134,8 +134,7 @@ def quarter_figures(
     base = groups.code >= 0
     if keep is not None:
         base &= keep
-    wanted = np.asarray(quarters, dtype=np.int64)
-    in_close = base & np.isin(facts.close_q, wanted)
+    in_close = base & facts.in_quarters(facts.close_q, quarters)
     take = in_close & (won | lost | new)
     amount = facts.amount[take]
     na = np.isnan(amount)
@@ -159,7 +158,7 @@ def quarter_figures(
     window = closed_figures(
         facts,
         [("g", groups.code), ("q", window_q)],
-        base & np.isin(window_q, wanted),
+        np.flatnonzero(base & facts.in_quarters(window_q, quarters)),
         won,
         lost,
     )

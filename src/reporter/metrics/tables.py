@@ -54,7 +54,9 @@ def rep_manager(
     """(group, rep) → the most frequent non-blank manager on the rep's deals (ties: A-Z)."""
     reps = facts.codes("rep")
     manager = enriched["manager"]
-    take = rows & (groups.code >= 0) & (reps.codes >= 0) & manager.notna().to_numpy()
+    if "manager" not in facts.memo:
+        facts.memo["manager"] = manager.notna().to_numpy()
+    take = rows & (groups.code >= 0) & (reps.codes >= 0) & facts.memo["manager"]
     if not take.any():
         return {}
     counts = (
@@ -87,27 +89,25 @@ def rep_quarters(
     """
     reps = facts.codes("rep")
     wanted = np.array([facts.quarter_code(q.label) for q in quarters], dtype=np.int64)
-    ok = ~facts.excluded & (groups.code >= 0) & (reps.codes >= 0)
+    ok = np.flatnonzero(~facts.excluded & (groups.code >= 0) & (reps.codes >= 0))
     nq, nr = len(facts.quarters), len(reps.values)
     size = groups.size * nr * nq
-
-    def key(q: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        key_: np.ndarray = (groups.code[rows] * nr + reps.codes[rows]) * nq + q[rows]
-        return key_
-
+    base = (groups.code[ok] * nr + reps.codes[ok]) * nq  # (group, rep) of each row
     seen = np.zeros(size, dtype=bool)
-    for q in (facts.close_q, facts.created_q):
-        rows = ok & np.isin(q, wanted)
-        seen[key(q, rows)] = True
-    won_rows = ok & facts.won & (facts.close_q >= 0)
-    lost_rows = ok & facts.lost & (facts.close_q >= 0)
-    amount = facts.amount
+    for q in (facts.close_q[ok], facts.created_q[ok]):
+        hit = facts.in_quarters(q, wanted.tolist())
+        seen[base[hit] + q[hit]] = True
+    close_q = facts.close_q[ok]
+    dated = close_q >= 0
+    is_won = facts.won[ok] & dated
+    amount = facts.amount[ok][is_won]
     na = np.isnan(amount)
-    won_key = key(facts.close_q, won_rows)
+    won_key = base[is_won] + close_q[is_won]
     won = np.bincount(won_key, minlength=size)
-    missing = np.bincount(won_key, weights=na[won_rows], minlength=size)
-    known = np.bincount(won_key, weights=np.where(na, 0.0, amount)[won_rows], minlength=size)
-    lost = np.bincount(key(facts.close_q, lost_rows), minlength=size)
+    missing = np.bincount(won_key, weights=na, minlength=size)
+    known = np.bincount(won_key, weights=np.where(na, 0.0, amount), minlength=size)
+    is_lost = facts.lost[ok] & dated
+    lost = np.bincount(base[is_lost] + close_q[is_lost], minlength=size)
     index = np.flatnonzero(seen)
     g, rest = np.divmod(index, nr * nq)
     r, q = np.divmod(rest, nq)
@@ -162,7 +162,8 @@ def segment_rates(
     ``window`` marks the closed opportunities of the window; ``candidates`` the rows whose
     segment values should be listed even without a closed outcome (blank rate then).
     """
-    rows = window & (groups.code >= 0)
+    rows = np.flatnonzero(window & (groups.code >= 0))
+    listable = np.flatnonzero(candidates | window)
     frames = []
     overall = closed_figures(facts, [("g", groups.code)], rows)
     head = _segment_rows(overall, np.arange(groups.size), ALL, None, min_closed, currency)
@@ -171,7 +172,7 @@ def segment_rates(
     frames.append(head)
     for order, dim in enumerate(dimensions):
         codes = facts.codes(dim)
-        listed = present(facts, groups, dim, np.flatnonzero(candidates | window))
+        listed = present(facts, groups, dim, listable)
         g, v = np.nonzero(listed)
         figures = closed_figures(facts, [("g", groups.code), ("v", codes.codes)], rows)
         part = _segment_rows(figures, g, dim, (v, codes), min_closed, currency)
@@ -263,7 +264,9 @@ def won_customer_counts(
     labels = [q.label for q in quarters]
     wanted = np.array([facts.quarter_code(label) for label in labels], dtype=np.int64)
     place = {int(c): i for i, c in enumerate(wanted)}
-    new = facts.new_customer & (groups.code >= 0) & np.isin(facts.close_q, wanted)
+    new = (
+        facts.new_customer & (groups.code >= 0) & facts.in_quarters(facts.close_q, wanted.tolist())
+    )
     g_all, q_all = np.divmod(np.arange(groups.size * len(labels)), len(labels))
     lookup = np.full(len(facts.quarters) + 1, -1, dtype=np.int64)
     for code, i in place.items():
@@ -323,24 +326,38 @@ def loss_reason_counts(
     dimensions: Sequence[str],
 ) -> list[pd.DataFrame]:
     """Lost opportunities by reason, overall and per segment (missing reason → 'Not given')."""
-    take = lost & (groups.code >= 0)
-    reasons = enriched["loss_reason"].to_numpy(dtype=object)[take]
-    reasons = np.where(pd.isna(reasons), "Not given", reasons)
+    take = np.flatnonzero(lost & (groups.code >= 0))
+    given = enriched["loss_reason"].take(take)
+    reason_codes, reason_names = pd.factorize(given.fillna("Not given").astype(object))
+    reason_names = np.asarray(reason_names, dtype=object)
+    nr = max(len(reason_names), 1)
+    g = groups.code[take]
     frames = []
     for order, dim in enumerate((ALL, *dimensions)):
         if dim == ALL:
-            segment = np.full(int(take.sum()), ALL_SEGMENT, dtype=object)
+            seg, names = np.zeros(len(take), dtype=np.int64), np.array([ALL_SEGMENT], object)
         else:
             codes = facts.codes(dim)
-            segment = codes.values[codes.codes[take]]
-        counts = (
-            pd.DataFrame({"_g": groups.code[take], "segment": segment, "loss_reason": reasons})
-            .value_counts()
-            .reset_index(name="lost")
+            seg, names = codes.codes[take], codes.values
+        keep = seg >= 0
+        ns = max(len(names), 1)
+        found, n = np.unique(
+            (g[keep] * ns + seg[keep]) * nr + reason_codes[keep], return_counts=True
         )
-        counts.insert(1, "dimension", dim)
-        counts["_o"] = order
-        frames.append(counts)
+        gs, r = np.divmod(found, nr)
+        gg, ss = np.divmod(gs, ns)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "_g": gg,
+                    "dimension": dim,
+                    "segment": pd.Series(names[ss], dtype=object),
+                    "loss_reason": pd.Series(reason_names[r], dtype=object),
+                    "lost": n.astype(np.int64),
+                    "_o": order,
+                }
+            )
+        )
     table = pd.concat(frames, ignore_index=True)
     if table.empty:
         empty = pd.DataFrame(columns=list(LOSS_REASON_COLUMNS))
