@@ -174,6 +174,8 @@ def test_a_rep_restated_in_a_closed_quarter_gets_a_later_quarters_statement(tmp_
         "win_rate": None,
     }
     assert bob.deals == () and bob.directional is False
+    tile = {t["label"]: t for t in context(bob)["tiles"]}["Win rate"]
+    assert (tile["value"], tile["note"]) == ("—", "no won or lost deal closes in the quarter")
     assert got["Ann"].restatements == ()
 
 

@@ -69,8 +69,10 @@ def context(s: Statement) -> dict[str, Any]:
 
 
 def _mark_note(s: Statement) -> str:
-    """Why a win rate has no directional mark when the run did not record one."""
-    if s.directional is None and not fmt.missing(s.figures["win_rate"]):
+    """Why the win rate is "—", or has no directional mark when the run recorded none."""
+    if fmt.missing(s.figures["win_rate"]):
+        return "no won or lost deal closes in the quarter"
+    if s.directional is None:
         return "sample-size mark not recorded by this build; rebuild to see it"
     return ""
 
