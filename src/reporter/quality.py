@@ -77,8 +77,9 @@ REGISTRY: Mapping[str, Code] = MappingProxyType({
         "Won or lost opportunity has no amount; counted, its amount unknown", WARNING,
         "{outcome} opportunity has no amount",
         "counted as one deal; adds nothing to won/lost amounts",
-        won_action="counted as one deal; every won amount it belongs to is shown as \"—\" "
-        "with the known part beside it",
+        # The fix first: {column} and {row} are the issue's own (read/risks.py fills them).
+        won_action="enter the amount in {column}, row {row}; until then it counts as one deal "
+        "and every won amount it belongs to is \"—\" with the known part beside it",
     ),
     "duplicate-row": _code(
         "Identical row seen again (no id column); later copy merged into the first", NOTE,
@@ -188,7 +189,8 @@ REGISTRY: Mapping[str, Code] = MappingProxyType({
     "bad-number": _code("Number could not be read", WARNING, "not a number", KEPT),
     "won-looking-stage": _code(
         "Stage looks like a win but is in no outcome list; counted as open", BONUS_RISK,
-        "stage {value!r} looks like a win but is not in the won, lost or excluded lists; "
+        # The value (the stage) is shown beside the problem, so the text does not repeat it.
+        "looks like a win but is not in the won, lost or excluded lists; "
         "{rep}'s deal of {amount} counts as open",
         "treated as open; if it is a win, add it to [outcomes] won in config.toml",
     ),
@@ -210,6 +212,13 @@ REGISTRY: Mapping[str, Code] = MappingProxyType({
         "rows {first:,}-{last:,} on sheet {sheet!r}{totals}",
     ),
 })  # fmt: skip
+
+# The action of a ``won-looking-stage`` one typo away from a configured won stage: correct
+# the data; writing the typo into config.toml would make it a won stage for good.
+TYPO_OF_WON = (
+    "treated as open; correct {column} to {won!r}; only if {value!r} is a new won stage "
+    "name, add it to [outcomes] won in config.toml"
+)
 
 # Code → title, as the workbook's Data Quality sheet shows it.
 CODES: Mapping[str, str] = MappingProxyType({c: code.title for c, code in REGISTRY.items()})

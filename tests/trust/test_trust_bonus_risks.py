@@ -145,3 +145,41 @@ def test_delivery_counts_a_won_deal_without_an_amount_as_a_bonus_risk_only(tmp_p
     assert [f.condition for f in holding(findings(metrics), ("bonus-risk",))] == ["bonus-risk"]
     risks = [(r["row"], r["rep"], r["amount"]) for r in metrics["bonus_risks"]]
     assert risks == [(4, "Ann Park", None), (7, "Cara Diaz", None)]
+
+
+def test_a_won_deal_without_an_amount_names_the_cell_as_read_and_the_fix():
+    found = {i.row: i for i in issues(load(BLANK), "missing-amount")}
+    # line 4 said "n/a" in the Amount column; line 7 was empty
+    assert (found[4].column, found[4].value) == ("Amount", "n/a")
+    assert found[4].action.startswith("enter the amount in Amount, row 4;")
+    assert (found[7].column, found[7].value) == ("Amount", None)
+    assert found[7].action.startswith("enter the amount in Amount, row 7;")
+
+
+def test_a_typo_of_a_won_stage_is_fixed_in_the_data_not_in_config():
+    found = {i.row: i for i in issues(load(TYPOS), "won-looking-stage")}
+    # "Closed Wno" is one swap away from "Closed Won": correct the cell first
+    assert found[3].action.startswith("treated as open; correct Stage to 'Closed Won';")
+    # "Won - pending" is no typo of a won stage: a new name, which config may add
+    assert found[4].action.endswith("add it to [outcomes] won in config.toml")
+    assert "correct" not in found[4].action
+    # the value is its own column; the problem does not say it again
+    assert "Closed Wno" not in found[3].problem
+
+
+def test_check_prints_the_bonus_risks_before_every_issue():
+    lines = run_cli("check", FIXTURES / TYPOS).output.splitlines()
+    assert lines[0].startswith("Bonus at risk: 2 won deal(s) — check them before paying")
+    risk = lines[1]
+    assert risk.startswith(f"  {TYPOS}:3 [Stage] won-looking-stage: 'Closed Wno' looks like")
+    assert risk.count("Closed Wno") == 2  # the value, and in the fix's config route only
+    assert "unknown-stage" in "\n".join(lines[4:])
+    assert not any(line.startswith("Bonus at risk") for line in lines[1:])
+
+
+def test_build_prints_the_bonus_risks_before_what_was_read(tmp_path):
+    lines = run_cli("build", FIXTURES / BLANK, "--out", tmp_path, "-q").output.splitlines()
+    opening = [n for n, line in enumerate(lines) if line.startswith("Bonus at risk: 2")]
+    read = [n for n, line in enumerate(lines) if line.startswith("Read:")]
+    assert opening and read and opening[0] < read[0]
+    assert f"{BLANK}:4 [Amount] missing-amount: 'n/a' won" in lines[opening[0] + 1]

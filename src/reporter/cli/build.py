@@ -100,11 +100,15 @@ def check(
         config = load_config(config_path)
         dataset = check_inputs(list(inputs), config)
         limit = None if show_all else 50
+        # The risks to a bonus open the output, before the list of every issue.
+        risks = render.bonus_risk_lines(dataset)
+        for line in risks + (["", "All issues:"] if risks else []):
+            click.echo(line)
         for issue in dataset.issues[:limit]:
             click.echo(render.issue(issue))
         if limit is not None and len(dataset.issues) > limit:
             click.echo(f"… and {len(dataset.issues) - limit} more (use --all)")
-        for line in render.summary(dataset, config):
+        for line in render.summary(dataset, config, risks=False):
             click.echo(line)
         return _exit_code(dataset, strict)
 

@@ -61,8 +61,9 @@ def issue(item: Issue) -> str:
     return f"{where}{column} {item.code}:{value} {item.problem} → {item.action}"
 
 
-def summary(dataset: Dataset, config: Config) -> list[str]:
-    """What was read, how the deals split by outcome, and the issues by code."""
+def summary(dataset: Dataset, config: Config, risks: bool = True) -> list[str]:
+    """The bonus risks first (unless ``risks`` is False: the caller printed them already),
+    then what was read, how the deals split by outcome, and the issues by code."""
     opps = dataset.opportunities
     outcomes = Counter(opps["outcome"]) if len(opps) else Counter()
     rows = sum(i.rows for i in dataset.inputs)
@@ -81,7 +82,7 @@ def summary(dataset: Dataset, config: Config) -> list[str]:
         lines.append("        details: `reporter check --all …` or the Data Quality sheet")
     else:
         lines.append("Issues: none")
-    return lines + bonus_risk_lines(dataset)
+    return (bonus_risk_lines(dataset) if risks else []) + lines
 
 
 SHOWN_RISKS = 10
@@ -89,20 +90,17 @@ SHOWN_RISKS = 10
 
 def bonus_risk_lines(dataset: Dataset) -> list[str]:
     """Every won deal whose bonus is at risk, as the readers describe it: where, the code,
-    the rep and the amount (the first ten)."""
-    from reporter.write.risks import bonus_risk_records
-
-    risks = bonus_risk_records(dataset)
+    the rep, the amount and the fix (the first ten)."""
+    risks = dataset.bonus_risks
     if not risks:
         return []
     lines = [
         f"Bonus at risk: {len(risks)} won deal(s) — check them before paying "
         "(--strict fails on them):"
     ]
-    for r in risks[:SHOWN_RISKS]:
-        where = ":".join(str(p) for p in (r["file"], r["sheet"], r["row"]) if p not in (None, ""))
-        # the readers' problem text names the rep and the amount (also of a quarantined deal)
-        lines.append(f"  {where} {r['code']}: {r['problem']}")
+    # The same line as `check` prints: column, value as read, the readers' problem (it names
+    # the rep and the amount, also of a quarantined deal) and the fix.
+    lines += [f"  {issue(item)}" for item in risks[:SHOWN_RISKS]]
     if len(risks) > SHOWN_RISKS:
         lines.append(f"  … and {len(risks) - SHOWN_RISKS} more on the Data Quality sheet")
     return lines

@@ -10,13 +10,13 @@ from datetime import date
 from typing import Any
 
 from reporter.model import OPPORTUNITY_COLUMNS
-from reporter.quality import Issue
+from reporter.quality import TYPO_OF_WON, Issue
 from reporter.read import recency
 from reporter.read.currency import ROW_RATE, fmt_amount
 from reporter.read.outcome import Decision, OutcomeRules
 from reporter.read.risks import Deal
 from reporter.read.tables import Table
-from reporter.read.won_looking import looks_won
+from reporter.read.won_looking import looks_won, typo_of
 from reporter.vocabulary import ACCOUNT_ID, LOST, OPEN, WON, normalise
 
 _CARRIED = frozenset(OPPORTUNITY_COLUMNS) | {ACCOUNT_ID, recency.STAMP, ROW_RATE}
@@ -143,6 +143,8 @@ class OpportunityBuilder:
         if record["outcome"] == OPEN and looks_won(key, self.rules.won_keys):
             # Every row, not once per stage: each is a deal a rep may expect a bonus on.
             amount = record.get("amount")
+            won = typo_of(key, self.rules.won_names)
+            fix = TYPO_OF_WON.format(column=table.headers.get("stage"), won=won, value=stage)
             self._issue(
                 table,
                 record,
@@ -151,6 +153,7 @@ class OpportunityBuilder:
                 stage,
                 rep=record.get("owner") or "no owner",
                 amount="no amount" if amount is None else fmt_amount(amount),
+                action=fix if won else None,
             )
             return
         if key in self._unknown_stages:
@@ -179,7 +182,8 @@ class OpportunityBuilder:
             and record["outcome"] in (WON, LOST)
             and not self._flagged(record, table.headers.get("amount"))
         ):
-            self._issue(table, record, "missing-amount", "amount", outcome=record["outcome"])
+            said = table.amount_text.get(record["source_row"])  # "n/a": shown as read
+            self._issue(table, record, "missing-amount", "amount", said, outcome=record["outcome"])
         if amount is not None and amount < 0:
             self._issue(table, record, "negative-amount", "amount", amount)
         created, closed = record.get("created_date"), record.get("close_date")

@@ -27,6 +27,7 @@ class OutcomeRules:
 
     def __init__(self, outcomes: Outcomes) -> None:
         self._stages: dict[str, str] = {}
+        self.won_names = tuple(outcomes.won)  # as configured, to name in a typo's fix
         # Later assignments win, so a stage listed twice counts as excluded, then won.
         for outcome, names in (
             (OPEN, outcomes.open),

@@ -71,7 +71,11 @@ def attach_deals(
                 issue,
                 severity=BONUS_RISK,
                 problem=f"{issue.problem} [won deal: {deal_text(rep, amount, code)}]",
-                action=spec.won_action or issue.action,
+                action=(
+                    spec.won_action.format(column=issue.column, row=issue.row)
+                    if spec.won_action
+                    else issue.action
+                ),
             )
         out.append(issue)
     return out

@@ -67,6 +67,9 @@ class Table:
     values: dict[str, list[Any]] = field(default_factory=dict)
     extras: dict[str, list[Any]] = field(default_factory=dict)  # extra dimension → text
     exported: datetime | None = None  # export date written in a title or footer line
+    # Excel/CSV row number → the text of an amount cell read as no value ("n/a", "-"), so
+    # the missing-amount issue can show what the cell said.
+    amount_text: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -465,6 +468,8 @@ def _parse(table: Table, issues: list[Issue], date_order: str | None = None) -> 
         header = table.headers[f]
         if f in AMOUNT_FIELDS:
             table.values[f] = _parse_amounts(table, header, cells, AMOUNT_FIELDS[f], issues)
+            if f == "amount":
+                table.amount_text = _said_nothing(table, cells, table.values[f])
         elif f in DATE_FIELDS:
             table.values[f] = _parse_dates(table, header, cells, orders[header], issues)
         elif f in FLAG_FIELDS:
@@ -494,6 +499,15 @@ def _currencies(table: Table) -> list[str | None] | None:
         (only,) = named
         codes = [only] * len(codes)
     return codes
+
+
+def _said_nothing(table: Table, cells: list[Any], parsed: list[Any]) -> dict[int, str]:
+    """Row number → text of each cell that parsed as no value but was not blank ("n/a")."""
+    return {
+        table.rows[at]: cell.strip()
+        for at, value in enumerate(parsed)
+        if value is None and (cell := cells[at]).__class__ is str and cell.strip()
+    }
 
 
 def _date_orders(table: Table, configured: str | None) -> dict[str, tuple[bool, str | None]]:

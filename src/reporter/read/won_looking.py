@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from reporter.vocabulary import normalise
+
 # Words that make a "won" stage a loss after all ("Won't buy", "Lost - won by competitor").
 _NOT_A_WIN = ("wont", "lost", "notwon", "didnt")
 
@@ -20,6 +22,13 @@ def looks_won(key: str, won_keys: Iterable[str]) -> bool:
     if "won" in key:
         return True
     return any(len(won) >= 5 and _distance(key, won) <= 2 for won in won_keys)
+
+
+def typo_of(key: str, won_names: Iterable[str]) -> str | None:
+    """The configured won stage ``key`` is one typo away from ("Closed Won" for
+    "closedwno"), or None when it is no near miss (a new name such as "Won - pending")."""
+    near = [(d, name) for name in won_names if (d := _distance(key, normalise(name))) <= 2]
+    return min(near)[1] if near else None
 
 
 def _distance(a: str, b: str) -> int:
