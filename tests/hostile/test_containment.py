@@ -162,8 +162,15 @@ def test_the_scan_notes_formulas_and_error_cells(tmp_path: Path) -> None:
     formula = write_xlsx(
         tmp_path / "formula.xlsx", extra=lambda wb, ws: ws.write_formula(14, 5, "=F2*2", None, 2)
     )
+    filtered = write_xlsx(
+        tmp_path / "filtered.xlsx",
+        extra=lambda wb, ws: (ws.autofilter(0, 0, 12, 7), ws.filter_column(7, "x == East")),
+    )
+    assert b"<filterColumn" in zipfile.ZipFile(filtered).read("xl/worksheets/sheet1.xml")
     assert [e.markers for e in measure_workbook(plain, "p.xlsx").values()] == [False]
     assert [e.markers for e in measure_workbook(formula, "f.xlsx").values()] == [True]
+    # An autofilter's <filterColumn> is not a formula: no second look at the sheet.
+    assert [e.markers for e in measure_workbook(filtered, "a.xlsx").values()] == [False]
 
 
 def test_too_many_cells_is_refused(tmp_path: Path) -> None:

@@ -40,8 +40,9 @@ _CELL_REF = re.compile(rb'r="\$?([A-Z]{0,3})\$?(\d{1,9})"')
 # A row element's number (any namespace prefix), looked for in a block's last bytes.
 _LAST_ROW = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="0*(\d{1,9})"')
 _TAIL = 64 * 1024
-# What makes the reader look closer at a part: an error cell, a formula.
-MARKERS = (b't="e"', b"<f")
+# What makes the reader look closer at a part: an error cell, a formula (<f>, <f t=…>, <f/>;
+# not the <filterColumn> of an autofilter or the <firstHeader> of a print setup).
+MARKERS = (b't="e"', b"<f>", b"<f ", b"<f/>")
 
 WORKSHEET_TYPE = "/worksheet"
 

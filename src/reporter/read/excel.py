@@ -14,6 +14,7 @@ from typing import Any
 
 from reporter.errors import EncryptedFile, UnreadableFile
 from reporter.quality import Issue
+from reporter.read.bounds import MARKERS
 from reporter.read.raw import RawSheet
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -172,7 +173,7 @@ def _flag_xlsx_cells(
         return
 
 
-_MARKERS = (b't="e"', b"<f")
+_MARKERS = MARKERS
 _CHUNK = 1 << 20
 
 
