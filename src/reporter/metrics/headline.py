@@ -53,13 +53,15 @@ class QuarterFigures:
         min_closed: int,
         target: float | None,
         *,
-        open_figures: tuple[int, float | None] | None = None,
+        open_figures: tuple[int, int, float] | None = None,
         to_date: str | None = None,
     ) -> Headline:
         """The headline of group ``g`` for quarter code ``q`` (labelled ``label``).
 
-        ``open_figures`` (count, amount) for the reporting quarter only: a past quarter
-        has no open figures and no coverage (the pipeline is as of the data).
+        ``open_figures`` (count, deals without an amount, known amounts summed) for the
+        reporting quarter only: a past quarter has no open figures and no coverage (the
+        pipeline is as of the data). Like the won amount, the open amount is None as soon
+        as one open deal has no amount, and so is coverage.
         """
         close = row_of(self.by_close, (g, q))
         win = row_of(self.window, (g, q))
@@ -68,7 +70,7 @@ class QuarterFigures:
         won = int(close["won"])
         missing = int(close["won_missing"])
         known = None if won and missing == won else float(close["won_sum"])
-        open_count, open_amount = open_figures if open_figures is not None else (None, None)
+        open_count, open_missing, open_known, open_amount = _open(open_figures)
         has_target = target is not None and target > 0
         return Headline(
             quarter=label,
@@ -92,6 +94,8 @@ class QuarterFigures:
             cycle_days_mean=stat(win["cycle_mean"]),
             open_opportunities=open_count,
             open_amount=open_amount,
+            open_without_amount=open_missing,
+            open_amount_known=open_known,
             target=target,
             coverage=(
                 open_amount / target
@@ -109,6 +113,18 @@ class QuarterFigures:
         """How many won and lost deals of the window have no amount."""
         win = row_of(self.window, (g, q))
         return int(win["won_missing"]), int(win["lost_missing"])
+
+
+def _open(
+    figures: tuple[int, int, float] | None,
+) -> tuple[int | None, int | None, float | None, float | None]:
+    """(count, without amount, known sum, amount) of the open pipeline; all None for a
+    past quarter."""
+    if figures is None:
+        return None, None, None, None
+    count, missing, summed = figures
+    known = None if count and missing == count else float(summed)
+    return count, missing, known, None if missing else known
 
 
 def quarter_figures(

@@ -6,11 +6,12 @@ reader will see as "—".
 
 A won amount is never a partial sum: when any won deal of a group has no amount (blank,
 "n/a", refused), the group's won amount is None, and ``won_without_amount`` (how many) and
-``won_amount_known`` (the known amounts summed) say what is known. The same holds for the
-lost amount, so the amount-weighted win rate is None as soon as one won or lost deal of
-its window has no amount (a blank lost amount would otherwise raise the rate silently);
-it is hidden too when lost deals exist but none carries an amount other than 0 (some CRMs
-zero them: the rate would read 100 %).
+``won_amount_known`` (the known amounts summed) say what is known. The open pipeline
+amount follows the same rule (``open_without_amount``, ``open_amount_known``), and so does
+coverage, which divides it. The same holds for the lost amount, so the amount-weighted
+win rate is None as soon as one won or lost deal of its window has no amount (a blank lost
+amount would otherwise raise the rate silently); it is hidden too when lost deals exist
+but none carries an amount other than 0 (some CRMs zero them: the rate would read 100 %).
 """
 
 from __future__ import annotations
@@ -55,12 +56,32 @@ def won_amount_reason(
 
     None when nothing is missing.
     """
+    return partial_reason("won", without_amount, won, known, currency)
+
+
+def open_amount_reason(
+    without_amount: int, count: int, known: float | None, currency: str | None = None
+) -> str | None:
+    """Why an open pipeline amount is "—": ``1 open deal has no amount; the other 2
+    total 900``. None when nothing is missing."""
+    return partial_reason("open", without_amount, count, known, currency)
+
+
+def partial_reason(
+    side: str,
+    without_amount: int,
+    count: int,
+    known: float | None,
+    currency: str | None = None,
+) -> str | None:
+    """Why the amount of ``count`` ``side`` (won, open) deals is "—" when
+    ``without_amount`` of them have none; None when nothing is missing."""
     if without_amount <= 0:
         return None
-    if without_amount >= won:
-        return NO_AMOUNT_HERE if won > 1 else "this won deal has no amount"
-    deals = "1 won deal has" if without_amount == 1 else f"{without_amount} won deals have"
-    others = won - without_amount
+    if without_amount >= count:
+        return NO_AMOUNT_HERE if count > 1 else f"this {side} deal has no amount"
+    deals = f"1 {side} deal has" if without_amount == 1 else f"{without_amount} {side} deals have"
+    others = count - without_amount
     verb = "totals" if others == 1 else "total"
     return f"{deals} no amount; the other {others} {verb} {money(known or 0.0, currency)}"
 
@@ -124,7 +145,14 @@ def reasons(
             elif any(missing) and any_amounts:
                 out[f"{prefix}amount_weighted_win_rate"] = weighted_reason(*missing)
     if headline.open_amount is None:
-        out["open_amount"] = amount
+        partial = open_amount_reason(
+            headline.open_without_amount or 0,
+            headline.open_opportunities or 0,
+            headline.open_amount_known,
+            currency,
+        )
+        known = headline.open_amount_known is not None
+        out["open_amount"] = partial if partial and known else amount
     if headline.win_rate is None:
         out["win_rate"] = NO_CLOSED
     if headline.amount_weighted_win_rate is None:

@@ -75,9 +75,12 @@ PIPELINE_COLUMNS = (
     "dimension",  # "all", "rep" or a segment dimension
     "segment",
     "open_opportunities",
-    "open_amount",
+    "open_amount",  # NaN when any open deal has no amount (never a partial sum)
+    "open_without_amount",  # open deals with no amount
+    "open_amount_known",  # sum of the known open amounts; NaN when none is known
+    "open_amount_reason",  # why open_amount is NaN; None when it is known
     "target",  # NaN when no target given
-    "coverage",  # open_amount / target; NaN without a target
+    "coverage",  # open_amount / target; NaN without a target or open amount
 )
 BRIDGE_COLUMNS = (
     "dimension",  # "all", "rep" or a segment dimension
@@ -192,6 +195,10 @@ class Headline:
     win_rate_lost: int = 0
     won_without_amount: int = 0  # won deals (by close date) with no amount
     won_amount_known: float | None = None  # their known amounts summed; None if none known
+    # The open pipeline's deals with no amount and their known amounts summed (None for a
+    # past quarter; open_amount_known None when no open deal has an amount).
+    open_without_amount: int | None = None
+    open_amount_known: float | None = None
     # The ISO date the figures go through when the quarter is still running (or is cut
     # there for a like-for-like comparison); None for a whole quarter.
     to_date: str | None = None

@@ -130,7 +130,9 @@ def build_reports(
         enriched, facts, groups, window, in_period, dims, min_closed, context.currency
     )
     losses = loss_reason_counts(enriched, facts, groups, window & facts.lost, dims)
-    pipelines = pipeline_table(enriched, facts, groups, dims, targets, quarter, targets_now)
+    pipelines = pipeline_table(
+        enriched, facts, groups, dims, targets, quarter, targets_now, context.currency
+    )
     customers = won_customer_counts(facts, groups, all_quarters, dims)
     bridges = bridge_by_quarter(enriched, facts, groups, labels, dims, start)
     reps = _rep_tables(enriched, facts, groups, all_quarters, targets, context)
@@ -145,14 +147,17 @@ def build_reports(
     any_amounts = bool(np.any(~np.isnan(facts.amount)))
     out = []
     for g in range(groups.size):
-        open_amount = None if open_count[g] and not open_known[g] else float(open_sum[g])
         headline = figures.headline(
             g,
             q_code,
             quarter.label,
             min_closed,
             targets_now[g],
-            open_figures=(int(open_count[g]), open_amount),
+            open_figures=(
+                int(open_count[g]),
+                int(open_count[g] - open_known[g]),
+                float(open_sum[g]),
+            ),
             to_date=period.to_date(quarter.label),
         )
         previous_full = figures.headline(g, p_code, previous_q.label, min_closed, targets_before[g])

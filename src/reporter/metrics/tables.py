@@ -16,7 +16,7 @@ from reporter.metrics.facts import Facts, Groups
 from reporter.metrics.figures import (
     closed_figures,
 )
-from reporter.metrics.missing import text_or_none, won_amount_reason
+from reporter.metrics.missing import open_amount_reason, text_or_none, won_amount_reason
 from reporter.metrics.report import (
     LOSS_REASON_COLUMNS,
     PIPELINE_COLUMNS,
@@ -381,8 +381,13 @@ def pipeline_table(
     targets: pd.DataFrame,
     quarter: Quarter,
     totals: list[float | None],
+    currency: str | None = None,
 ) -> list[pd.DataFrame]:
     """Open pipeline count and amount, overall, per rep and per segment; coverage vs target.
+
+    An amount is never a partial sum: a row with an open deal without an amount has no
+    open amount (and no coverage), with ``open_without_amount``, ``open_amount_known`` and
+    ``open_amount_reason`` beside it.
 
     Coverage = open pipeline amount ÷ the target set for the reporting quarter. The overall
     target is ``totals`` (the company's: the sum of per-rep targets, or of the first
@@ -402,7 +407,14 @@ def pipeline_table(
     known = np.bincount(g_open, weights=has_amount, minlength=groups.size)
     total = np.bincount(g_open, weights=amount, minlength=groups.size)
     head = _pipeline_rows(
-        np.arange(groups.size), ALL, [ALL_SEGMENT] * groups.size, count, known, total, totals
+        np.arange(groups.size),
+        ALL,
+        [ALL_SEGMENT] * groups.size,
+        count,
+        known,
+        total,
+        totals,
+        currency,
     )
     head["_o"], head["_r"] = -1, 0
     frames.append(head)
@@ -443,6 +455,7 @@ def pipeline_table(
             known[flat],
             total[flat],
             [dim_targets.get(str(name)) for name in names],
+            currency,
         )
         part["_o"] = order
         part["_r"] = _ranks(names)
@@ -450,7 +463,9 @@ def pipeline_table(
     table = pd.concat(frames, ignore_index=True)
     table = table.sort_values(["_g", "_o", "_r"], kind="mergesort").drop(columns=["_o", "_r"])
     table["open_opportunities"] = table["open_opportunities"].astype("int64")
-    for col in ("open_amount", "target", "coverage"):
+    table["open_without_amount"] = table["open_without_amount"].astype("int64")
+    table["open_amount_reason"] = text_or_none(table["open_amount_reason"])
+    for col in ("open_amount", "open_amount_known", "target", "coverage"):
         table[col] = table[col].astype("float64")
     return groups.split(table.reset_index(drop=True))
 
@@ -469,9 +484,13 @@ def _pipeline_rows(
     known: np.ndarray,
     total: np.ndarray,
     targets: Sequence[float | None],
+    currency: str | None = None,
 ) -> pd.DataFrame:
     count = np.asarray(count, dtype=np.int64)
-    amount = np.where((count > 0) & (np.asarray(known) == 0), np.nan, total)
+    missing = count - np.asarray(known, dtype=np.int64)
+    # Never a partial sum: one open deal without an amount makes the amount unknown.
+    known_sum = np.where((count > 0) & (missing == count), np.nan, total)
+    amount = np.where(missing > 0, np.nan, known_sum)
     target = np.array(
         [np.nan if t is None or pd.isna(t) else float(t) for t in targets], dtype="float64"
     )
@@ -486,6 +505,12 @@ def _pipeline_rows(
             "segment": np.asarray(names, dtype=object),
             "open_opportunities": count,
             "open_amount": amount,
+            "open_without_amount": missing,
+            "open_amount_known": known_sum,
+            "open_amount_reason": [
+                open_amount_reason(int(m), int(c), None if np.isnan(k) else float(k), currency)
+                for m, c, k in zip(missing, count, known_sum, strict=True)
+            ],
             "target": target,
             "coverage": coverage,
         },
