@@ -82,9 +82,36 @@ def test_the_dash_carries_its_reason_as_a_comment(workbook):
     assert notes["Cara Diaz"].text == "this won deal has no amount"
 
 
-def test_attainment_header_says_the_running_quarter_is_to_date(workbook):
+def test_attainment_header_is_plain_and_the_quarter_cell_says_to_date(workbook):
+    # the column holds whole quarters too: the running one says so in its Quarter cell
     header = [c.value for c in openpyxl.load_workbook(workbook)["Rep Bonuses"][1]]
-    assert "Attainment (FY2025 Q1 to date)" in header
+    assert "Attainment" in header
+    assert not any("to date" in str(h) for h in header)
+
+
+def test_rep_bonuses_total_says_why_its_won_amount_is_a_dash(workbook):
+    ws = openpyxl.load_workbook(workbook)["Rep Bonuses"]
+    row = dict(zip([c.value for c in ws[1]], [c.value for c in ws[ws.max_row]], strict=False))
+    # Ann's "n/a" and Cara's blank; the other three: 500 + 400 + 2,000
+    assert row["Why the won amount is —"] == "2 won deals have no amount; the other 3 total 2,900"
+
+
+def test_running_quarter_is_to_date_on_new_customers_and_in_footers(workbook):
+    book = openpyxl.load_workbook(workbook)
+    quarters = {r["Quarter"] for r in table(book["New Customers"])[:-1]}
+    assert quarters == {RUNNING}
+    assert f"Sales report {RUNNING}" in book["Won Deals"].oddFooter.center.text
+
+
+def test_data_quality_prints_one_page_wide(workbook):
+    setup = openpyxl.load_workbook(workbook)["Data Quality"].page_setup
+    assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)  # absent: 1
+
+
+def test_a_dash_total_is_right_aligned_like_the_numbers(workbook):
+    ws = openpyxl.load_workbook(workbook)["Won Deals"]
+    amount = [c.value for c in ws[1]].index("Amount") + 1
+    assert ws.cell(ws.max_row, amount).alignment.horizontal == "right"
 
 
 def test_summary_headline_and_trend(workbook):
@@ -197,3 +224,21 @@ def test_won_deals_without_an_amount_are_dashes_and_so_is_the_total(workbook):
     # lines 2, 3, 5: 500, 400, 2,000; Ann's "n/a" (line 4) and Cara's blank (line 7): "—"
     assert by_line == {2: 500, 3: 400, 4: "—", 5: 2000, 7: "—"}
     assert ws.cell(ws.max_row, amount + 1).value.startswith("=IF(SUBTOTAL(102,")
+
+
+def test_a_directional_rep_greys_its_rate_not_its_bonus_figures(workbook):
+    ws = openpyxl.load_workbook(workbook)["Rep Bonuses"]
+    header = [c.value for c in ws[1]]
+    # Ben Ode: 1 won, 1 lost, far under 20 closed: directional
+    ben = next(r for r in range(2, ws.max_row) if ws.cell(r, 1).value == "Ben Ode")
+    assert ws.cell(ben, header.index("Directional (< 20 closed)") + 1).value == "directional"
+    italic = {h: ws.cell(ben, j + 1).font.i for j, h in enumerate(header)}
+    assert italic["Win rate"] and italic["95% CI low"] and italic["95% CI high"]
+    assert not any(italic[h] for h in ("Rep", "Won amount", "Target", "Attainment"))
+
+
+def test_definitions_name_the_sumif_total_and_no_made_up_date(workbook):
+    ws = openpyxl.load_workbook(workbook)["Definitions"]
+    text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "SUMIF over its Quarter column" in text
+    assert "15 Nov" not in text  # the old example's date; these data run to 7 Mar

@@ -23,6 +23,7 @@ from reporter.errors import OutputError
 from reporter.files import atomic_path
 from reporter.metrics.report import Report
 from reporter.model import Dataset
+from reporter.write.running import running_label
 from reporter.write.xlsx import sheets
 from reporter.write.xlsx.branding import print_header
 from reporter.write.xlsx.cells import EXCEL_MAX_ROWS, Cells, Styles, money_format
@@ -99,7 +100,9 @@ def _fill(
     styles = Styles(workbook, money_format(codes), theme=config.theme)
     cells = Cells(styles, workbook_name=name)
     label = report.period.label
-    footer = f"Sales report {label} · {report.period.mode}"
+    # a running quarter's footer says so: "FY2026 Q4 (to 20 Nov)"
+    shown = running_label(label, report.period.to_date(label))
+    footer = f"Sales report {shown} · {report.period.mode}"
     paper = PAPER.get(config.briefings.paper, 9)
     created = datetime.combine(report.period.quarter.end, time(0))
     workbook.set_properties(
@@ -130,9 +133,10 @@ def _fill(
         )
     # Data Quality comes after the tables so it can list their notes (truncations, splits).
     quality = sheets.data_quality(dataset, list(cells.notes))
-    write_table_sheets(
+    for ws in write_table_sheets(
         workbook, cells, quality, taken, paper=paper, footer_label=footer, max_rows=max_rows
-    )
+    ):
+        ws.fit_to_pages(1, 0)  # one page wide: a risk's problem and fix read side by side
     definitions = workbook.add_worksheet("Definitions")
     currency = ", ".join(codes) if codes else "as in the input files (not stated)"
     write_definitions(

@@ -228,6 +228,8 @@ class Styles:
                 props["quote_prefix"] = True
             if total:
                 props.update({"bold": True, "top": 1})
+                if kind == MONEY:  # a total formula may give "—": right, like the numbers
+                    props["align"] = "right"
             self._cache[key] = self.workbook.add_format(props)
         return self._cache[key]
 

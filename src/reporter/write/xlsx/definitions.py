@@ -80,8 +80,8 @@ METRICS: tuple[tuple[str, str], ...] = (
     (
         "Attainment",
         "Rep Bonuses: won amount ÷ the rep's target for that quarter. A quarter still running "
-        "is labelled 'to date' (e.g. FY2026 Q4 (to 15 Nov)): its won amount so far against "
-        "the whole quarter's target.",
+        "says so in its Quarter cell, '(to <the day the data go through>)': its attainment "
+        "is to date, the won amount so far against the whole quarter's target.",
     ),
     ("Unknown", "A missing segment value is the segment 'Unknown'; rows are never dropped."),
 )
@@ -94,7 +94,10 @@ WORKBOOK_NOTES: tuple[tuple[str, str], ...] = (
     ),
     (
         "Totals",
-        "Totals rows use SUBTOTAL(109, …): with a filter applied they total the visible rows.",
+        "Totals rows use SUBTOTAL(109, …): with a filter applied they total the visible rows. "
+        "An amount total is '—' while a visible deal has no amount. The Rep Bonuses totals "
+        "row is the reporting quarter's only: SUMIF over its Quarter column, so a filter does "
+        "not change it.",
     ),
     (
         "Auditing a bonus",

@@ -111,12 +111,11 @@ def rep_bonuses(report: Report) -> Table:
     unknown_won_amount(totals)
     label = running_label(report.period.label, totals.get("to_date"))
     if "target" in frame.columns and frame["target"].notna().any():
-        running = [r for r in frame.to_dict("records") if not is_missing(r.get("to_date"))]
-        # the running quarter's attainment is to date, against its whole target
-        header = "Attainment" + (f" ({running[0]['quarter']} to date)" if running else "")
+        # A plain header: the column holds whole quarters too; a running quarter's row says
+        # "(to 20 Nov)" in its Quarter cell (its attainment is to date, on the whole target).
         columns += [
             Col("target", "Target", MONEY, total="sum"),
-            share_col("attainment", header, "won_amount", "target", total="formula"),
+            share_col("attainment", "Attainment", "won_amount", "target", total="formula"),
         ]
     return Table(
         "Rep Bonuses",
@@ -127,13 +126,15 @@ def rep_bonuses(report: Report) -> Table:
         totals_values=totals,
         totals_of=("quarter", label),
         totals_label=f"Total {label}",
+        # a small sample makes the rate and its interval directional, never the bonus figures
+        directional_cols=("win_rate", "ci_low", "ci_high", "directional_mark"),
     )
 
 
 # Beside a won amount that is "—": what is known of it, and why the rest is not.
 KNOWN_PART_COLS = (
     Col("won_amount_known", "Won amount: known part", MONEY, total="sum"),
-    Col("won_amount_reason", "Why the won amount is —", TEXT),
+    Col("won_amount_reason", "Why the won amount is —", TEXT, total="text"),
 )
 
 
@@ -197,6 +198,7 @@ def new_customers(report: Report) -> Table:
     rows = records(frame)
     for row in rows:
         unknown_deal_amount(row)
+        row["quarter"] = running_label(row["quarter"], report.period.to_date(row["quarter"]))
     columns = (
         Col("account", "Account", TEXT),
         Col("quarter", "Quarter", TEXT),

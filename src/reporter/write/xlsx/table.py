@@ -46,9 +46,9 @@ class Col:
 
     ``total`` is ``"sum"`` (SUBTOTAL 109 of the column), ``"complete:<key>"`` (that sum,
     or "—" while a visible row counted in column ``key`` has no number), ``"count:<key>"``
-    (SUBTOTAL 103, non-blank cells of column ``key``) or ``"formula"`` (the row template
-    over the totals row). SUBTOTAL rather than SUM so a filtered table totals what is
-    visible.
+    (SUBTOTAL 103, non-blank cells of column ``key``), ``"formula"`` (the row template
+    over the totals row) or ``"text"`` (the core's total value as words, e.g. a reason).
+    SUBTOTAL rather than SUM so a filtered table totals what is visible.
     """
 
     key: str
@@ -76,6 +76,8 @@ class Table:
     totals_values: Mapping[str, Any] | None = None
     totals_of: tuple[str, str] | None = None
     totals_label: str = "Total"
+    # The columns a directional row greys (its rate and interval); () greys the whole row.
+    directional_cols: tuple[str, ...] = ()
 
 
 def ratio(numerator: Any, denominator: Any) -> float | None:
@@ -176,9 +178,12 @@ def write_rows(
     ]
     for i, row in enumerate(rows):
         r = top + 1 + i
-        directional = bool(directional_key) and truthy(row.get(directional_key or ""))
+        flagged = bool(directional_key) and truthy(row.get(directional_key or ""))
         lines = 1
         for j, col in enumerate(columns):
+            directional = flagged and (
+                spec is None or not spec.directional_cols or col.key in spec.directional_cols
+            )
             write = writers[j]
             if write is not None:
                 value = row.get(col.key)
@@ -301,7 +306,7 @@ def _write_totals(
             known = [as_number(row.get(col.key)) for row in rows if filled(row.get(key))]
             complete = all(v is not None for v in known)
             values[col.key] = sum(v or 0.0 for v in known) if complete else Unknown()
-        if col.key in core and col.total:
+        if col.key in core and col.total and col.total != "text":
             values[col.key] = as_number(core[col.key])
     for j, col in enumerate(columns):
         c = left + j
@@ -322,6 +327,9 @@ def _write_totals(
             own, rows_of = span(col.key), span(col.total.split(":", 1)[1])
             formula = f'=IF(SUBTOTAL(102,{own})<SUBTOTAL(103,{rows_of}),"—",SUBTOTAL(109,{own}))'
             value = values[col.key]
+        elif col.total == "text" and filled(core.get(col.key)):  # the core's words (a reason)
+            cells.text(ws, r, c, str(core[col.key]), total=True)
+            continue
         elif col.total == "formula" and col.formula and col.derive:
             formula = "=" + col.formula.format(**_refs(where, r))
             value = values[col.key] if col.key in values else col.derive(values)
