@@ -112,7 +112,10 @@ def test_quarantined_won_deals_carry_their_rep_amount_and_currency():
     assert (found[3].rep, found[3].amount, found[3].currency) == (None, 6000, "USD")
     assert (found[4].rep, found[4].amount, found[4].currency) == ("Ben Ode", 2000, "USD")
     # the problem text names the same deal the fields hold
-    assert found[3].problem.endswith("[won deal: no owner, 6,000 USD]")
+    # quarantined, it counts in no quarter: its risk names the one it is missing from
+    assert found[3].problem.endswith(
+        "[won deal: no owner, 6,000 USD, closed 20 Feb 2025: not in FY2025 Q1]"
+    )
     assert found[4].problem.endswith("[won deal: Ben Ode, 2,000 USD]")
     # line 5's amount "12,5OO" was refused: no amount, whatever the currency column says
     assert (found[5].rep, found[5].amount) == ("Ben Ode", None)
@@ -183,3 +186,13 @@ def test_build_prints_the_bonus_risks_before_what_was_read(tmp_path):
     read = [n for n, line in enumerate(lines) if line.startswith("Read:")]
     assert opening and read and opening[0] < read[0]
     assert f"{BLANK}:4 [Amount] missing-amount: 'n/a' won" in lines[opening[0] + 1]
+
+
+def test_a_quarantined_won_deal_names_its_fiscal_quarter():
+    # fiscal year from February: 20 Feb 2025 is in the Feb-Apr quarter, the same quarter as
+    # the last close (25 Mar), so it is the reporting period's label (not FY2025 Q1)
+    data = load(AT_RISK, config={"periods": {"fiscal_year_start_month": 2}})
+    found = {i.row: i for i in issues(data, "missing-owner")}
+    quarter = report(data, config={"periods": {"fiscal_year_start_month": 2}}).period
+    assert quarter.quarter.start_month == 2
+    assert found[3].problem.endswith(f"closed 20 Feb 2025: not in {quarter.label}]")

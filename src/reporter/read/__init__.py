@@ -297,7 +297,9 @@ def load_dataset(paths: list[Path], config: Config, progress: Progress | None = 
     return Dataset(
         opportunities=_frame(records, extras),
         targets=targets,
-        issues=tuple(attach_deals(issues, builder.deals, currency)),
+        issues=tuple(
+            attach_deals(issues, builder.deals, currency, config.periods.fiscal_year_start_month)
+        ),
         inputs=tuple(inputs),
         extra_dimensions=extras,
         currency=currency,

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from reporter.quality import BONUS_RISK, REGISTRY, Issue
+from reporter.quality import BONUS_RISK, QUARANTINED, REGISTRY, Issue
+from reporter.quarters import quarter_of
 
 Cell = tuple[str, str | None, int | None]
 
@@ -50,12 +51,17 @@ class Deal:
 
 
 def attach_deals(
-    issues: Iterable[Issue], deals: Mapping[Cell, Deal], currency: str | None = None
+    issues: Iterable[Issue],
+    deals: Mapping[Cell, Deal],
+    currency: str | None = None,
+    start_month: int = 1,
 ) -> list[Issue]:
     """``issues`` with the deal each concerns, and the bonus risks flagged.
 
     ``deals`` maps each opportunity row (file, sheet, row) to its :class:`Deal`;
-    ``currency`` is the data's one currency (None when mixed or never stated).
+    ``currency`` is the data's one currency (None when mixed or never stated);
+    ``start_month`` the fiscal year's, to name the quarter a quarantined won deal is
+    missing from (it counts in none, so its risk says which one).
     """
     out: list[Issue] = []
     for issue in issues:
@@ -67,10 +73,15 @@ def attach_deals(
         issue = replace(issue, rep=rep, amount=amount, currency=code)
         spec = REGISTRY[issue.code]
         if spec.when_won and deal.won:
+            closed = deal.record.get("close_date")
+            text = deal_text(rep, amount, code)
+            if spec.action == QUARANTINED and closed is not None:
+                quarter = quarter_of(closed, start_month).label
+                text += f", closed {closed:%d %b %Y}: not in {quarter}"
             issue = replace(
                 issue,
                 severity=BONUS_RISK,
-                problem=f"{issue.problem} [won deal: {deal_text(rep, amount, code)}]",
+                problem=f"{issue.problem} [won deal: {text}]",
                 action=(
                     spec.won_action.format(column=issue.column, row=issue.row)
                     if spec.won_action
