@@ -162,10 +162,11 @@ def test_sub_cent_amount_noise_is_not_a_change():
 
 
 def test_contributions_follow_the_core_rules():
-    # No amount → one won opportunity adding nothing; a new customer adds one customer.
+    # No amount → one won opportunity adding an unknown amount (the core's won amount is
+    # then None, never the others' sum); a new customer adds one customer.
     assert contributions(deal("A", "Ann", amount=None, new=True), Q3) == {
         ("Ann", "won_opportunities"): 1.0,
-        ("Ann", "won_amount"): 0.0,
+        ("Ann", "won_amount"): None,
         ("Ann", "won_customers"): 1.0,
     }
     assert contributions(deal("A", "Ann", close="2026-06-30"), Q3) == {}

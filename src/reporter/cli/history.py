@@ -197,21 +197,22 @@ def statements(period: str, config_path: Path | None, out_dir: Path, debug: bool
 
 def closed_lines(closing: ClosedQuarter, run: Run | None) -> list[str]:
     """What `reporter close` says: the quarter, who, from which build, the frozen totals."""
+    from reporter.history.figures import won_amount_total
+
     reps = {f.segment for f in closing.figures if f.dimension == "rep"}
-    total = {
-        name: sum(
-            f.value or 0 for f in closing.figures if f.dimension == "rep" and f.figure == name
-        )
-        for name in ("won_opportunities", "won_amount")
-    }
+    won = sum(
+        f.value or 0
+        for f in closing.figures
+        if f.dimension == "rep" and f.figure == "won_opportunities"
+    )
     inputs = ", ".join(Path(str(i.get("path", ""))).name for i in (run.inputs if run else []))
     return [
         f"Closed {closing.quarter} ({closing.start} to {closing.end}) by {closing.closed_by}"
         f" at {closing.closed_at}",
         f"Frozen: figures of run {closing.run}"
         + (f" (built {run.recorded}, inputs {inputs or '—'})" if run else "")
-        + f": {len(reps)} rep(s), {total['won_opportunities']:,.0f} won opportunities,"
-        f" won amount {total['won_amount']:,.2f}",
+        + f": {len(reps)} rep(s), {won:,.0f} won opportunities,"
+        f" won amount {won_amount_total(closing.figures)}",
         "Every later build explains each difference from these figures (Restatements sheet).",
     ]
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reporter.config import HOLD_CONDITIONS
+from reporter.history.figures import money
 from reporter.quality import CODES, QUARANTINED
 
 UNKNOWN_WON_STAGE, QUARANTINED_WON, MIXED_CURRENCY, RESTATED, BONUS_RISK = HOLD_CONDITIONS
@@ -125,6 +126,15 @@ def _restatement(r: Mapping[str, Any]) -> str:
     deals = ", ".join(str(d.get("opportunity_id")) for d in r.get("deals") or ())
     return (
         f"{r.get('quarter')} {r.get('who') or r.get('rep')} {r.get('figure')}:"
-        f" frozen {r.get('frozen')},"
-        f" now {r.get('now')}" + (f" ({deals})" if deals else "")
+        f" frozen {_figure(r, 'frozen')},"
+        f" now {_figure(r, 'now')}" + (f" ({deals})" if deals else "")
     )
+
+
+def _figure(r: Mapping[str, Any], when: str) -> str:
+    """``1,200``, or ``— (why)`` for a figure the core could not know: never 0 or "None"."""
+    value = r.get(when)
+    if isinstance(value, int | float):
+        return money(float(value))
+    why = r.get(f"{when}_reason")
+    return f"— ({why})" if why else "—"

@@ -9,11 +9,17 @@ used the same dimension, since the deals it stored carry that dimension's values
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reporter.history.deals import Deal
 from reporter.history.diff import CLOSED, LAST_RUN, Basis, Restatement, explain
-from reporter.history.figures import COMPANY, Figure, rep_figures, won_customer_figures
+from reporter.history.figures import (
+    COMPANY,
+    Figure,
+    rep_figures,
+    unknown_reasons,
+    won_customer_figures,
+)
 from reporter.history.store import HistoryStore
 
 
@@ -33,13 +39,15 @@ def compare(
     period: OpenQuarter | None,
     before_run: int | None = None,
     by: str | None = None,
+    currency: str | None = None,
 ) -> list[Restatement]:
     """Restatements of today's ``deals``/``figures`` against the store.
 
     Each closed quarter is compared with its frozen figures and deals. ``period``, when it
     is not closed, is compared with the last run recorded before ``before_run`` (default:
     the newest run); with no earlier run there is nothing to compare it with. ``by`` is the
-    briefing dimension whose value each deal carries (its segment).
+    briefing dimension whose value each deal carries (its segment); ``currency`` labels the
+    known part of a won amount that is unknown (the reason beside its "—").
     """
     out: list[Restatement] = []
     closed = store.closed_quarters()
@@ -53,7 +61,7 @@ def compare(
             note=f"closed {closing.closed_at[:10]} by {closing.closed_by}",
             by=by,
         )
-        out.extend(_one(store, basis, deals, closing.figures, figures))
+        out.extend(_one(store, basis, deals, closing.figures, figures, currency))
     if period is not None and period.label not in {c.quarter for c in closed}:
         last = store.last_run(before=before_run)
         if last is not None:
@@ -66,7 +74,8 @@ def compare(
                 note=f"last run {last.id} ({last.recorded[:16].replace('T', ' ')})",
                 by=by,
             )
-            out.extend(_one(store, basis, deals, store.figures(last.id, period.label), figures))
+            then = store.figures(last.id, period.label)
+            out.extend(_one(store, basis, deals, then, figures, currency))
     return out
 
 
@@ -76,6 +85,7 @@ def _one(
     deals: Sequence[Deal],
     then: Sequence[Figure],
     figures: Sequence[Figure],
+    currency: str | None,
 ) -> list[Restatement]:
     counting_now = [d for d in deals if d.won_in(basis.start, basis.end)]
     assert basis.run is not None
@@ -88,7 +98,15 @@ def _one(
     wanted = set(before) | {d.opportunity_id for d in counting_now}
     after = {d.opportunity_id: d for d in deals if d.opportunity_id in wanted}
     q = basis.quarter
-    out = explain(basis, before, after, rep_figures(then, q), rep_figures(figures, q))
+    why_then, why_now = unknown_reasons(then, q, currency), unknown_reasons(figures, q, currency)
+    out = [
+        replace(
+            r,
+            frozen_reason=why_then.get((r.rep, r.figure)) if r.frozen is None else None,
+            now_reason=why_now.get((r.rep, r.figure)) if r.now is None else None,
+        )
+        for r in explain(basis, before, after, rep_figures(then, q), rep_figures(figures, q))
+    ]
     dimensions = [COMPANY]
     if basis.by and _by(store, basis.run) == basis.by:
         dimensions.append(basis.by)

@@ -1,8 +1,10 @@
 """Why a quarter's figures changed: frozen (or last run's) deals vs today's, deal by deal.
 
 Pure functions. A deal counts for a rep's figures of a quarter when it is won with a close
-date in the quarter: one won opportunity, its amount (none → adds nothing, as in the core),
-and one won customer when it made its account a new customer. The same new-customer win
+date in the quarter: one won opportunity, its amount, and one won customer when it made its
+account a new customer. A won deal without an amount adds an unknown amount: the rep's won
+amount is then None in the core, and a difference or effect involving it is None ("—"),
+never a number. The same new-customer win
 counts once for the company's won customers and once for its segment's (the briefing
 dimension's value the deal carries), whoever owns it. The *effect* of a deal on a figure is
 what it adds now minus what it added then; every deal with an effect is named with what
@@ -47,7 +49,7 @@ class DealChange:
     account: str | None
     kinds: tuple[str, ...]  # codes: see CHANGE_KINDS
     changes: tuple[str, ...]  # the same, in words with the before and after values
-    effect: float  # this deal's share of the difference
+    effect: float | None  # this deal's share of the difference; None: unknown (no amount)
     segments: tuple[str, ...] = ()  # its briefing segment then and now (one if unchanged)
 
     @property
@@ -69,12 +71,14 @@ class Restatement:
     basis: str  # CLOSED or LAST_RUN
     rep: str
     figure: str  # won_opportunities | won_amount | won_customers
-    frozen: float
-    now: float
+    frozen: float | None  # None: the core could not know it (see frozen_reason)
+    now: float | None
     deals: tuple[DealChange, ...]
     run: int | None = None
     note: str = ""
     dimension: str = REP  # "rep", the briefing dimension (e.g. "region"), or "all"
+    frozen_reason: str | None = None  # why ``frozen`` is None
+    now_reason: str | None = None  # why ``now`` is None
 
     @property
     def is_rep(self) -> bool:
@@ -91,13 +95,17 @@ class Restatement:
         return f"{self.rep} ({self.dimension})"
 
     @property
-    def difference(self) -> float:
-        return self.now - self.frozen
+    def difference(self) -> float | None:
+        """Now minus frozen; None when either is unknown (never a guess)."""
+        return _minus(self.now, self.frozen)
 
     @property
     def restated(self) -> bool:
-        """True when the figure itself moved (deals may also offset to no difference)."""
-        return abs(self.difference) >= TOLERANCE
+        """True when the figure itself moved (deals may also offset to no difference): a
+        figure that became unknown (or known) moved, as did an unknown one whose reason did."""
+        return _moved(self.frozen, self.now) or (
+            self.difference is None and self.frozen_reason != self.now_reason
+        )
 
 
 CHANGE_KINDS = (
@@ -116,13 +124,13 @@ CHANGE_KINDS = (
 )
 
 
-def contributions(deal: Deal | None, basis: Basis) -> dict[tuple[str, str], float]:
+def contributions(deal: Deal | None, basis: Basis) -> dict[tuple[str, str], float | None]:
     """What one deal adds to ``(rep, figure)`` of the basis quarter."""
     if deal is None or deal.rep is None or not deal.won_in(basis.start, basis.end):
         return {}
     out = {
         (deal.rep, "won_opportunities"): 1.0,
-        (deal.rep, "won_amount"): deal.amount or 0.0,
+        (deal.rep, "won_amount"): deal.amount,  # None: adds an unknown amount
     }
     if deal.new_customer:
         out[(deal.rep, "won_customers")] = 1.0
@@ -198,17 +206,17 @@ def explain(
     basis: Basis,
     before: Mapping[str, Deal],
     after: Mapping[str, Deal],
-    frozen: Mapping[tuple[str, str], float],
-    now: Mapping[tuple[str, str], float],
+    frozen: Mapping[tuple[str, str], float | None],
+    now: Mapping[tuple[str, str], float | None],
     dimension: str = REP,
 ) -> list[Restatement]:
     """Every (rep, figure) of the basis quarter whose figure or deals changed.
 
     ``before``/``after`` are deals by opportunity id (the reference run's and today's);
     ``frozen``/``now`` the core's figures ``{(rep, figure): value}`` for the quarter. A
-    missing figure is 0: the rep had nothing in that quarter. With ``dimension`` ``"all"``
-    the keys are ``("All", "won_customers")``, the company's; with the briefing dimension
-    (``basis.by``) they are ``(segment, "won_customers")``.
+    missing figure is 0: the rep had nothing in that quarter; a None one is unknown. With
+    ``dimension`` ``"all"`` the keys are ``("All", "won_customers")``, the company's; with
+    the briefing dimension (``basis.by``) they are ``(segment, "won_customers")``.
     """
     adds = (
         contributions
@@ -229,8 +237,8 @@ def explain(
         account = (new or old).account  # type: ignore[union-attr]
         segments = tuple(dict.fromkeys(d.segment for d in (old, new) if d and d.segment))
         for key in set(was) | set(now_adds):
-            effect = now_adds.get(key, 0.0) - was.get(key, 0.0)
-            if abs(effect) >= TOLERANCE:
+            effect = _minus(now_adds.get(key, 0.0), was.get(key, 0.0))
+            if _moved(was.get(key, 0.0), now_adds.get(key, 0.0)):
                 effects[key].append(
                     DealChange(
                         opportunity_id=oid,
@@ -244,7 +252,7 @@ def explain(
     keys = set(effects) | {
         k
         for k in set(frozen) | set(now)
-        if k[1] in BONUS_FIGURES and abs(now.get(k, 0.0) - frozen.get(k, 0.0)) >= TOLERANCE
+        if k[1] in BONUS_FIGURES and _moved(frozen.get(k, 0.0), now.get(k, 0.0))
     }
     order = {f: i for i, f in enumerate(BONUS_FIGURES)}
     return [
@@ -262,6 +270,17 @@ def explain(
         )
         for rep, figure in sorted(keys, key=lambda k: (k[0].casefold(), order[k[1]]))
     ]
+
+
+def _minus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
+def _moved(before: float | None, after: float | None) -> bool:
+    """True when a value changed: by half a cent or more, or from known to unknown (or back)."""
+    if before is None or after is None:
+        return (before is None) != (after is None)
+    return abs(after - before) >= TOLERANCE
 
 
 def _within(day: str | None, basis: Basis) -> bool:

@@ -88,7 +88,7 @@ def compare_build(
     deals = deals_from_enriched(enriched, config.briefings.by)
     figures = figures_from_tables(won_opportunities_by_rep, won_customers_by_quarter)
     with HistoryStore(path) as store:
-        found = compare(store, deals, figures, period, by=config.briefings.by)
+        found = compare(store, deals, figures, period, by=config.briefings.by, currency=currency)
     return Pending(
         path=path,
         deals=deals,

@@ -17,6 +17,7 @@ SHEET_COLUMNS = (
     "frozen",
     "now",
     "difference",
+    "why_unknown",
     "opportunity_id",
     "account",
     "effect",
@@ -36,9 +37,11 @@ def to_record(r: Restatement) -> dict[str, Any]:
         "segment": None if r.is_rep else r.rep,
         "who": r.who,
         "figure": r.figure,
-        "frozen": r.frozen,
-        "now": r.now,
-        "difference": r.difference,
+        "frozen": r.frozen,  # None: unknown, "—" with frozen_reason
+        "now": r.now,  # None: unknown, "—" with now_reason
+        "difference": r.difference,  # None when either is unknown
+        "frozen_reason": r.frozen_reason,
+        "now_reason": r.now_reason,
         "restated": r.restated,
         "deals": [
             {
@@ -65,6 +68,7 @@ def sheet_rows(restatements: Sequence[Restatement]) -> list[dict[str, Any]]:
             "frozen": r.frozen,
             "now": r.now,
             "difference": r.difference,
+            "why_unknown": why_unknown(r.frozen_reason, r.now_reason),
         }
         deals = r.deals or (None,)
         for d in deals:
@@ -78,6 +82,14 @@ def sheet_rows(restatements: Sequence[Restatement]) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def why_unknown(frozen_reason: str | None, now_reason: str | None) -> str | None:
+    """Why a frozen or current figure is "—", in one text: ``now —: 1 won deal has no amount …``."""
+    parts = [
+        f"{when} —: {why}" for when, why in (("frozen", frozen_reason), ("now", now_reason)) if why
+    ]
+    return "; ".join(parts) or None
 
 
 def summary_line(restatements: Sequence[Restatement]) -> str:

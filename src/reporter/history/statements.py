@@ -6,7 +6,8 @@ change. Either way, the restatements of the rep's closed quarters that the lates
 found: a rep with such a restatement gets a statement even without figures in this quarter
 (their figures then are the core's "nothing": 0 won, no win rate), so a restated earlier
 quarter always reaches them. Every figure is one the metrics core computed and the store
-recorded with the run, the win rate's directional mark included.
+recorded with the run, the win rate's directional mark included; a won amount the core
+could not know stays None, with the reason built from the counts recorded beside it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from reporter.history.deals import Deal
 from reporter.history.diff import CLOSED
-from reporter.history.figures import REP, Figure
+from reporter.history.figures import REP, Figure, unknown_reasons
 from reporter.history.store import HistoryError, HistoryStore
 
 FIGURES = ("won_opportunities", "won_amount", "won_customers", "lost_opportunities", "win_rate")
@@ -41,6 +42,7 @@ class Statement:
     inputs: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     directional: bool | None = None  # the win rate rests on few closed deals; None: not recorded
     min_closed: int | None = None  # the run's [win_rate] min_closed (what "few" means)
+    reasons: dict[str, str] = field(default_factory=dict)  # FIGURES → why it is None ("—")
 
 
 def statements(store: HistoryStore, quarter: str, start: str, end: str) -> list[Statement]:
@@ -84,6 +86,7 @@ def statements(store: HistoryStore, quarter: str, start: str, end: str) -> list[
         if d.won_in(start, end) and d.rep is not None:
             won.setdefault(d.rep, []).append(d)
     min_closed = _min_closed(store.run_config(run.id))
+    why = unknown_reasons(figures, quarter, run.currency)
     return [
         Statement(
             rep=rep,
@@ -98,6 +101,7 @@ def statements(store: HistoryStore, quarter: str, start: str, end: str) -> list[
             },
             directional=_directional(values),
             min_closed=min_closed,
+            reasons={f: text for (who, f), text in why.items() if who == rep},
             deals=tuple(
                 sorted(won.get(rep, []), key=lambda d: (d.close_date or "", d.opportunity_id))
             ),

@@ -38,7 +38,11 @@ def context(s: Statement) -> dict[str, Any]:
         "basis": s.basis,
         "tiles": [
             {"label": "Won opportunities", "value": fmt.integer(f["won_opportunities"])},
-            {"label": "Won amount", "value": fmt.money(f["won_amount"], cur)},
+            {
+                "label": "Won amount",
+                "value": fmt.money(f["won_amount"], cur),
+                "note": s.reasons.get("won_amount", "") if fmt.missing(f["won_amount"]) else "",
+            },
             {"label": "Won customers", "value": fmt.integer(f["won_customers"])},
             {"label": "Lost opportunities", "value": fmt.integer(f["lost_opportunities"])},
             {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from reporter.history.records import why_unknown
 from reporter.write.briefing import format as fmt
 
 FIGURE_NAMES = {
@@ -38,6 +39,8 @@ def _row(r: Mapping[str, Any], currency: str | None) -> dict[str, Any]:
         "frozen": show(r["frozen"]),
         "now": show(r["now"]),
         "difference": signed(r["difference"]),
+        # Beside a "—": why the frozen or current figure is unknown (never shown as 0).
+        "why": why_unknown(r.get("frozen_reason"), r.get("now_reason")),
         "deals": [
             {"id": d["opportunity_id"], "what": d["what_changed"], "effect": signed(d["effect"])}
             for d in r["deals"]

@@ -3,7 +3,9 @@ the last run) that changed, one row per deal behind the change and what changed 
 
 The figures are the ones the metrics core computed (now) and the history store froze or
 recorded (then); the difference and each deal's effect come from ``reporter.history.diff``.
-An empty sheet says so in its one row: nothing changed.
+An empty sheet says so in its one row: nothing changed. A figure the core could not know
+(a won amount with a won deal missing its amount) is "—" with the reason beside it, and so
+are the difference and a deal's effect on it: never 0.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from reporter.history.records import sheet_rows
 from reporter.metrics.report import Report
-from reporter.write.xlsx.cells import INT, MONEY, TEXT
+from reporter.write.xlsx.cells import INT, MONEY, TEXT, Unknown
 from reporter.write.xlsx.table import Col, Table
 
 SHEET = "Restatements"
@@ -28,7 +30,7 @@ def restatements(report: Report) -> Table:
     rows: list[dict[str, Any]] = []
     for row in sheet_rows(report.restatements):
         money = row["figure"] == "won_amount"
-        values = {k: row[k] for k in ("frozen", "now", "difference", "effect")}
+        values = {k: _shown(row, k) for k in ("frozen", "now", "difference", "effect")}
         rows.append(
             {
                 **row,
@@ -55,6 +57,7 @@ def restatements(report: Report) -> Table:
         Col("frozen_money", "Frozen (amount)", MONEY),
         Col("now_money", "Now (amount)", MONEY),
         Col("difference_money", "Difference (amount)", MONEY),
+        Col("why_unknown", "Why a figure is —", TEXT),
         Col("opportunity_id", "Opportunity id", TEXT),
         Col("account", "Account", TEXT),
         Col("effect_count", "Deal's effect (count)", INT),
@@ -63,3 +66,13 @@ def restatements(report: Report) -> Table:
         Col("compared_with", "Compared with", TEXT),
     )
     return Table(SHEET, columns, rows)
+
+
+def _shown(row: dict[str, Any], key: str) -> Any:
+    """The value, or "—" (an :class:`Unknown` with its reason) where the store or the core
+    had none for a figure that exists: an unknown won amount, a difference or effect on it."""
+    if row[key] is not None or (key == "effect" and row["opportunity_id"] is None):
+        return row[key]
+    if key == "effect":
+        return Unknown("the deal's amount is unknown (then or now)")
+    return Unknown(row["why_unknown"] or "unknown")
