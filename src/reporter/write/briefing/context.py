@@ -26,6 +26,10 @@ from reporter.write.briefing.restatements import restatement_rows
 FOOTER_INPUTS = 3
 LOWER_IS_BETTER = frozenset({"cycle_days_median"})  # a shorter cycle is good news
 LONG_TITLE = 48
+# A table of at most this many rows is kept whole on one page with its heading (CSS class
+# "keep"): a short table split 2 + 2 across pages reads as two tables. A longer one may
+# break; its heading row repeats on the next page.
+KEEP_ROWS = 12
 WHOLE_COMPANY = "Whole company"
 
 # (Headline field, label, kind) for the headline tiles, in reading order.
@@ -105,12 +109,17 @@ def headline_tiles(report: Report, currency: str | None) -> list[dict[str, Any]]
     for name, label, kind in TILES:
         change = changes[name]
         value = getattr(report.headline, name)
+        previous = getattr(report.headline_previous, name)
         tiles.append(
             {
                 "label": label,
                 "value": _value(kind, value, currency),
                 "missing": report.reasons.get(name, "") if value is None else "",
-                "previous": _value(kind, getattr(report.headline_previous, name), currency),
+                "previous": _value(kind, previous, currency),
+                # "— vs — in …" reads as a comparison that was made: compare only two
+                # known values, else just state the previous quarter's figure
+                "compare": not fmt.missing(value) and not fmt.missing(previous),
+                "previous_missing": fmt.missing(previous),
                 "full_previous": _value(kind, getattr(full, name), currency) if full else "",
                 "change": fmt.change(kind, change.delta, change.relative, currency),
                 "direction": fmt.direction(change.delta),
@@ -153,7 +162,14 @@ def segment_tables(
             }
             for r in shown.itertuples(index=False)
         ]
-        tables.append({"label": dimension_label(dim), "rows": rows, "more": more})
+        tables.append(
+            {
+                "label": dimension_label(dim),
+                "rows": rows,
+                "more": more,
+                "keep": len(rows) <= KEEP_ROWS,
+            }
+        )
     return tables, absent
 
 
@@ -187,11 +203,18 @@ def top_reps(report: Report, currency: str | None, top: int) -> dict[str, Any]:
         for r in shown.itertuples(index=False)
         for note in _amount_note(fmt.name(r.rep), getattr(r, "won_amount_reason", None))
     ]
-    return {"rows": rows, "more": more, "has_targets": has_targets, "notes": notes}
+    return {
+        "rows": rows,
+        "more": more,
+        "has_targets": has_targets,
+        "notes": notes,
+        "keep": len(rows) <= KEEP_ROWS,
+    }
 
 
 def new_customers(report: Report, currency: str | None, limit: int) -> dict[str, Any]:
-    """Accounts whose first won deal closed in the period, latest first."""
+    """Accounts whose first won deal closed in the period, latest first (the heading says
+    so); the core's records come in no promised order, so the order is set here."""
     frame = report.new_customers.sort_values(
         ["first_won_date", "account"], ascending=[False, True], kind="stable"
     )
@@ -206,7 +229,12 @@ def new_customers(report: Report, currency: str | None, limit: int) -> dict[str,
         }
         for r in shown.itertuples(index=False)
     ]
-    return {"rows": rows, "more": more, "total": fmt.integer(len(frame))}
+    return {
+        "rows": rows,
+        "more": more,
+        "total": fmt.integer(len(frame)),
+        "keep": len(rows) <= KEEP_ROWS,
+    }
 
 
 def loss_reasons(report: Report, limit: int) -> dict[str, Any]:
@@ -224,7 +252,7 @@ def loss_reasons(report: Report, limit: int) -> dict[str, Any]:
         for r in shown.itertuples(index=False)
     ]
     recorded = bool(len(frame)) and set(frame["loss_reason"].astype(str)) != {UNKNOWN}
-    return {"rows": rows, "more": more, "recorded": recorded}
+    return {"rows": rows, "more": more, "recorded": recorded, "keep": len(rows) <= KEEP_ROWS}
 
 
 def pipeline(report: Report, currency: str | None, top: int) -> dict[str, Any]:
@@ -262,6 +290,7 @@ def pipeline(report: Report, currency: str | None, top: int) -> dict[str, Any]:
         "missing": "; ".join(dict.fromkeys(missing)),
         "rows": rows,
         "more": more,
+        "keep": len(rows) <= KEEP_ROWS,
     }
 
 
