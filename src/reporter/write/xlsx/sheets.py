@@ -151,12 +151,18 @@ def unknown_deal_amount(row: dict[str, Any]) -> None:
 def unknown_won_amount(row: dict[str, Any]) -> None:
     """Mark a row's won amount (and the attainment on it) "—" when the core gives a reason
     it is unknown; the known part stays a number (blank when none is known)."""
-    reason = row.get("won_amount_reason")
-    if is_missing(reason) or not is_missing(row.get("won_amount")):
+    unknown_amount(row, "won_amount", "attainment")
+
+
+def unknown_amount(row: dict[str, Any], amount: str, share: str) -> None:
+    """Mark a row's ``amount`` (and the ``share`` of the target on it) "—" when the core
+    gives its reason (``<amount>_reason``); a live formula would read the blank as 0."""
+    reason = row.get(f"{amount}_reason")
+    if is_missing(reason) or not is_missing(row.get(amount)):
         return
-    row["won_amount"] = Unknown(str(reason))
+    row[amount] = Unknown(str(reason))
     if not is_missing(row.get("target")):
-        row["attainment"] = Unknown(f"won amount unknown: {reason}")
+        row[share] = Unknown(f"{amount.replace('_', ' ')} unknown: {reason}")
 
 
 def won_customers(report: Report) -> Table:
@@ -263,16 +269,30 @@ def loss_reasons(report: Report) -> Table:
 
 
 def pipeline(report: Report) -> Table:
-    """Open pipeline count and amount, target and coverage (open amount ÷ target)."""
+    """Open pipeline count and amount, target and coverage (open amount ÷ target).
+
+    An open amount the core cannot know (an open deal without one) is "—", and so is its
+    coverage, with the known part and the reason beside it."""
+    rows = records(report.pipeline)
+    for row in rows:
+        unknown_amount(row, "open_amount", "coverage")
+    partial = any(isinstance(row.get("open_amount"), Unknown) for row in rows)
     columns = (
         Col("dimension", "Dimension", TEXT),
         Col("segment", "Segment", TEXT),
         Col("open_opportunities", "Open opportunities", INT),
         Col("open_amount", "Open amount", MONEY),
+        *(OPEN_KNOWN_PART_COLS if partial else ()),
         Col("target", "Target", MONEY),
         share_col("coverage", "Coverage", "open_amount", "target"),
     )
-    return Table("Pipeline", columns, records(report.pipeline))
+    return Table("Pipeline", columns, rows)
+
+
+OPEN_KNOWN_PART_COLS = (
+    Col("open_amount_known", "Open amount: known part", MONEY),
+    Col("open_amount_reason", "Why the open amount is —", TEXT),
+)
 
 
 def won_deals(report: Report) -> Table:
