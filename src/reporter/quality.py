@@ -243,6 +243,8 @@ class Issue:
     rep: str | None = None
     amount: float | None = None
     currency: str | None = None
+    # A quarantined won deal's fiscal quarter: the quarter's figures leave it out.
+    missing_from: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in CODES:

@@ -196,3 +196,18 @@ def test_a_quarantined_won_deal_names_its_fiscal_quarter():
     quarter = report(data, config={"periods": {"fiscal_year_start_month": 2}}).period
     assert quarter.quarter.start_month == 2
     assert found[3].problem.endswith(f"closed 20 Feb 2025: not in {quarter.label}]")
+
+
+def test_the_summary_says_which_quarter_leaves_out_a_quarantined_won_deal(tmp_path):
+    import openpyxl
+
+    result = run_cli("build", FIXTURES / AT_RISK, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(tmp_path / "sales-report.xlsx")["Summary"]
+    # line 3: no owner, 6,000 USD, closed 20 Feb 2025 (FY2025 Q1); line 4 has no close date
+    assert ws["A3"].value == (
+        "Not in FY2025 Q1: 1 quarantined won deal(s) (no owner, 6,000 USD), see Data Quality"
+    )
+    doc = json.loads((tmp_path / "metrics.json").read_text())
+    found = {r["row"]: r["missing_from"] for r in doc["bonus_risks"]}
+    assert (found[3], found[4]) == ("FY2025 Q1", None)

@@ -75,11 +75,13 @@ def attach_deals(
         if spec.when_won and deal.won:
             closed = deal.record.get("close_date")
             text = deal_text(rep, amount, code)
+            quarter = None
             if spec.action == QUARANTINED and closed is not None:
                 quarter = quarter_of(closed, start_month).label
                 text += f", closed {closed:%d %b %Y}: not in {quarter}"
             issue = replace(
                 issue,
+                missing_from=quarter,
                 severity=BONUS_RISK,
                 problem=f"{issue.problem} [won deal: {text}]",
                 action=(

@@ -23,6 +23,7 @@ from reporter.errors import OutputError
 from reporter.files import atomic_path
 from reporter.metrics.report import Report
 from reporter.model import Dataset
+from reporter.write.risks import left_out_notes
 from reporter.write.running import running_label
 from reporter.write.xlsx import sheets
 from reporter.write.xlsx.branding import print_header
@@ -116,7 +117,7 @@ def _fill(
     )
     taken = {"Summary"}
     summary = workbook.add_worksheet("Summary")
-    write_summary(workbook, summary, cells, report, paper)
+    write_summary(workbook, summary, cells, report, paper, left_out_notes(dataset))
     tables = (
         sheets.rep_bonuses(report),
         sheets.won_customers(report),

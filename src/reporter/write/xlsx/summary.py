@@ -4,6 +4,7 @@ over the trailing quarters, and two native charts drawn from the trend table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -120,9 +121,15 @@ def _note(report: Report, name: str) -> str:
 
 
 def write_summary(
-    workbook: Workbook, ws: Worksheet, cells: Cells, report: Report, paper: int
+    workbook: Workbook,
+    ws: Worksheet,
+    cells: Cells,
+    report: Report,
+    paper: int,
+    left_out: Sequence[str] = (),
 ) -> None:
-    """Fill the Summary sheet; returns nothing, charts are inserted beside the tables."""
+    """Fill the Summary sheet; returns nothing, charts are inserted beside the tables.
+    ``left_out``: notes on quarantined won deals the quarters' figures leave out."""
     period = report.period
     title = f"Sales report — {period.label}"
     if report.segment:
@@ -141,6 +148,8 @@ def write_summary(
         + " · definitions on the Definitions sheet",
         fmt=cells.styles.named("subtitle"),
     )
+    if left_out:  # a won deal no quarter counts: said where the figures are read
+        cells.text(ws, 2, 0, " · ".join(left_out), fmt=cells.styles.named("note"))
     top = FROZEN_ROWS + 1
     cells.text(ws, top, 0, "Headline", fmt=cells.styles.named("section"))
     end = _write_headline(ws, cells, top + 1, report)
