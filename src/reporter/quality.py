@@ -291,3 +291,14 @@ class Issue:
         if value is not None and not isinstance(value, str | int | float | bool):
             record["value"] = str(value)
         return record
+
+
+def deal_text(rep: str | None, amount: float | None, currency: str | None) -> str:
+    """``Ann Lee, 13,900 USD`` / ``no owner, no amount``: a deal in a problem text, from the
+    same fields the Rep, Amount and Currency columns show."""
+    if amount is None:
+        shown = "no amount"
+    else:
+        number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
+        shown = number + (f" {currency}" if currency else "")
+    return f"{rep or 'no owner'}, {shown}"

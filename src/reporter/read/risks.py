@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from reporter.quality import BONUS_RISK, QUARANTINED, REGISTRY, Issue
+from reporter.quality import BONUS_RISK, QUARANTINED, REGISTRY, Issue, deal_text
 from reporter.quarters import quarter_of
 
 Cell = tuple[str, str | None, int | None]
@@ -92,14 +92,3 @@ def attach_deals(
             )
         out.append(issue)
     return out
-
-
-def deal_text(rep: str | None, amount: float | None, currency: str | None) -> str:
-    """``Ann Lee, 13,900 USD`` / ``no owner, no amount``: a deal in a problem text, from the
-    same fields the Rep, Amount and Currency columns show."""
-    if amount is None:
-        shown = "no amount"
-    else:
-        number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-        shown = number + (f" {currency}" if currency else "")
-    return f"{rep or 'no owner'}, {shown}"

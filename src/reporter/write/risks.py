@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from reporter.model import Dataset
-from reporter.read.risks import deal_text
+from reporter.quality import deal_text
 
 
 def bonus_risk_records(dataset: Dataset) -> list[dict[str, Any]]:
