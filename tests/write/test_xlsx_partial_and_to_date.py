@@ -134,6 +134,20 @@ def test_summary_headline_and_trend(workbook):
     assert [r["Won amount (chart)"] for r in trend] == [0, 0, 0, "=NA()"]
 
 
+def test_the_amount_chart_plots_its_hidden_copy(workbook):
+    # the copy is a hidden column; a chart leaves hidden cells out unless told otherwise
+    import zipfile
+
+    with zipfile.ZipFile(workbook) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    amount = [c for c in charts if "Won amount (bookings)" in c]
+    others = [c for c in charts if "Won amount (bookings)" not in c]
+    assert len(amount) == 1 and others
+    # xlsxwriter writes plotVisOnly=1 (visible cells only) unless hidden data is shown
+    assert all('<c:plotVisOnly val="1"/>' in c for c in others)
+    assert "plotVisOnly" not in amount[0]
+
+
 def test_segment_rows_show_unknown_amounts_as_dashes(workbook):
     rows = table(openpyxl.load_workbook(workbook)["Win Rate by Segment"])
     everyone = next(r for r in rows if r["Dimension"] == "all")

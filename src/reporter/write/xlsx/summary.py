@@ -387,4 +387,8 @@ def _charts(
     amount.set_title({"name": "Won amount (bookings)"})
     amount.set_y_axis({"num_format": "#,##0", "min": 0})
     amount.set_legend({"none": True})
+    if amounts != 2:
+        # the copy sits in a hidden column, and Excel and LibreOffice leave hidden cells
+        # out of a chart unless told: without this the chart is empty
+        amount.show_hidden_data()
     ws.insert_chart(at_row, 4, amount, {"x_scale": 1.1, "y_scale": 1.1})
