@@ -14,9 +14,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -196,17 +195,6 @@ def watch_once(inbox: Path, config: Path, out: Path) -> subprocess.CompletedProc
     result = reporter("watch", inbox, "--config", config, "--out", out, "--once")
     assert result.returncode == 0, result.stderr
     return result
-
-
-def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
-    """Poll until ``condition()`` is truthy (a deadline, not a timing assertion)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
 def attachment_names(msg: EmailMessage) -> list[str]:

@@ -7,7 +7,9 @@ import signal
 import subprocess
 
 import pytest
-from e2e_support import REPORTER, inbox_names, wait_for, write_config, write_files
+from e2e_support import REPORTER, inbox_names, write_config, write_files
+
+from support.deliver_helpers import wait_for
 
 SETTLE = 1.0
 
