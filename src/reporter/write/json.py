@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Collection
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -22,14 +23,43 @@ from reporter.write.risks import bonus_risk_records
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame rows as JSON-safe dicts: NaN/NaT → null, dates → ISO, numpy → Python."""
-    return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    """DataFrame rows as JSON-safe dicts: NaN/NaT → null, dates → ISO, numpy → Python.
+
+    Converted column by column (one vectorised pass per typed column; the per-value
+    :func:`plain` only for object and unusual columns), then zipped into rows: the same
+    values as ``plain`` of each cell of ``frame.to_dict("records")``.
+    """
+    keys = [str(k) for k in frame.columns]
+    columns = [_column(frame.iloc[:, j]) for j in range(frame.shape[1])]
+    return [dict(zip(keys, row)) for row in zip(*columns)] if keys else [{} for _ in frame.index]
+
+
+def _column(series: pd.Series) -> list[Any]:
+    """One column's values made JSON-safe (see :func:`records`)."""
+    dtype = series.dtype
+    if dtype == np.dtype(bool) or dtype == np.dtype(np.int64) or dtype == np.dtype(np.int32):
+        plain_values: list[Any] = series.tolist()  # Python bool / int, never missing
+        return plain_values
+    if dtype == np.dtype(np.float64):
+        values = series.to_numpy()
+        finite = np.isfinite(values).tolist()
+        return [v if ok else None for v, ok in zip(values.tolist(), finite)]
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":  # naive datetimes: their day
+        days = series.to_numpy().astype("datetime64[D]")
+        text = days.astype(str).tolist()
+        return [None if missing else t for t, missing in zip(text, np.isnat(days).tolist())]
+    if isinstance(dtype, pd.StringDtype):
+        missing = series.isna().to_numpy().tolist()
+        return [None if m else v for v, m in zip(series.tolist(), missing)]
+    return [v if type(v) is str else plain(v) for v in series.tolist()]
 
 
 def plain(value: Any) -> Any:
     """One value made JSON-safe."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
+    if isinstance(value, np.datetime64):  # as pandas boxes it in a record: a Timestamp
+        value = pd.Timestamp(value)
     if isinstance(value, pd.Timestamp | datetime):
         return None if pd.isna(value) else value.date().isoformat()
     if isinstance(value, date):
@@ -47,14 +77,21 @@ def plain(value: Any) -> Any:
     return value
 
 
-def report_document(report: Report) -> dict[str, Any]:
+def report_document(report: Report, leave_out: Collection[str] = ()) -> dict[str, Any]:
     """The metric part of metrics.json for one report (company-wide or a segment's).
 
     Every figure the workbook or a briefing shows is here, as the core computed it; a
-    figure that cannot be known is ``null`` and ``reasons`` says why.
+    figure that cannot be known is ``null`` and ``reasons`` says why. The tables named in
+    ``leave_out`` are not converted at all (a briefing's document drops the drill-through
+    tables: converting 100k-row won deals per segment only to drop them was most of the
+    time metrics.json took).
     """
     full = report.headline_previous_full
-    return {
+
+    def table(name: str) -> list[dict[str, Any]] | None:
+        return None if name in leave_out else records(getattr(report, name))
+
+    doc = {
         "period": report.period.to_record(),
         "previous_period": report.previous.label,
         "comparison": {
@@ -71,20 +108,21 @@ def report_document(report: Report) -> dict[str, Any]:
         "headline_previous_full": plain(asdict(full)) if full is not None else None,
         "changes": [plain(c.to_record()) for c in report.changes],
         "reasons": dict(report.reasons),
-        "trend": records(report.trend),
-        "won_opportunities_by_rep": records(report.won_opportunities_by_rep),
+        "trend": table("trend"),
+        "won_opportunities_by_rep": table("won_opportunities_by_rep"),
         "rep_totals": plain(report.rep_totals),
-        "won_customers": records(report.won_customers),
-        "won_customers_by_quarter": records(report.won_customers_by_quarter),
-        "bridge": records(report.bridge),
-        "bridge_by_quarter": records(report.bridge_by_quarter),
-        "new_customers": records(report.new_customers),
-        "win_rate_by_segment": records(report.win_rate_by_segment),
-        "loss_reasons": records(report.loss_reasons),
-        "pipeline": records(report.pipeline),
-        "won_deals": records(report.won_deals),
+        "won_customers": table("won_customers"),
+        "won_customers_by_quarter": table("won_customers_by_quarter"),
+        "bridge": table("bridge"),
+        "bridge_by_quarter": table("bridge_by_quarter"),
+        "new_customers": table("new_customers"),
+        "win_rate_by_segment": table("win_rate_by_segment"),
+        "loss_reasons": table("loss_reasons"),
+        "pipeline": table("pipeline"),
+        "won_deals": table("won_deals"),
         "restatements": [plain(to_record(r)) for r in report.restatements],
     }
+    return {key: value for key, value in doc.items() if key not in leave_out}
 
 
 # Drill-through tables a briefing does not show; the company report has them.
@@ -107,11 +145,7 @@ def metrics_document(
             "by": config.briefings.by,
             # each segment's report: every figure its briefing shows
             "segments": {
-                segment: {
-                    key: value
-                    for key, value in report_document(r).items()
-                    if key not in NOT_IN_BRIEFINGS
-                }
+                segment: report_document(r, leave_out=NOT_IN_BRIEFINGS)
                 for segment, r in briefings.items()
             },
         }
