@@ -130,7 +130,10 @@ def run(
     Once the outputs are published the run is recorded there (``source``: build or watch).
     """
     from reporter.history.record import history_path
+    from reporter.write.briefing import preload_renderers
 
+    # The briefing workers' fork server loads WeasyPrint while the inputs are read.
+    preload_renderers(config)
     say = progress or (lambda _msg: None)
     say(f"reading {len(inputs)} input(s)")
     dataset = check(inputs, config, progress)

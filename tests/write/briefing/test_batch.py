@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from pypdf import PdfReader
@@ -70,3 +73,30 @@ def test_company_briefing_renders_in_the_batch(company_segment, tmp_path, worker
     assert "SALES BRIEFING · WHOLE COMPANY" in first and "SALES BRIEFING · REGION" not in first
     assert "SALES BRIEFING · REGION" in text_of(batch.paths["East"]).upper()
     assert "Region: East" in text_of(batch.paths["East"])
+
+
+PRELOAD = """
+import dataclasses, multiprocessing.forkserver as fs, os
+from reporter.config import Config
+from reporter.write.briefing import preload_renderers
+base = Config()
+briefings = dataclasses.replace(base.briefings, workers={n})
+preload_renderers(dataclasses.replace(base, briefings=briefings))
+pid = fs._forkserver._forkserver_pid
+print(open(f"/proc/{{pid}}/cmdline").read().count("forkserver") if pid else "none")
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the fork server's /proc entry")
+@pytest.mark.parametrize(("workers", "expected"), [(2, "1"), (1, "none")])
+def test_preload_starts_the_fork_server_only_for_a_pool(workers, expected):
+    """A fresh process: with two workers the fork server (WeasyPrint loading) is running
+    before any briefing is asked for; with one worker nothing is started."""
+    out = subprocess.run(
+        [sys.executable, "-c", PRELOAD.format(n=workers)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert out.stdout.strip() == expected

@@ -26,7 +26,7 @@ from reporter.model import Dataset
 from reporter.printable import printable
 from reporter.write.briefing.branding import theme_css
 from reporter.write.briefing.context import Deferred, build_context
-from reporter.write.briefing.pool import Batch, Renderers
+from reporter.write.briefing.pool import Batch, Renderers, preload
 from reporter.write.briefing.render import Job
 from reporter.write.briefing.slug import inside, unique_slugs
 
@@ -194,6 +194,13 @@ def _jobs(
             target=str(inside(folder, slugs[segment])),
             charts=tuple(deferred.items()),
         )
+
+
+def preload_renderers(config: Config) -> None:
+    """Let the briefing workers' fork server load WeasyPrint in the background now, before
+    the number of briefings is known (see :func:`reporter.write.briefing.pool.preload`):
+    whenever two briefings would render in a pool."""
+    preload(pool_size(config, 2))
 
 
 def start_renderers(config: Config, briefings: int) -> Renderers:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import multiprocessing.forkserver
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -115,6 +116,19 @@ def _result(future: concurrent.futures.Future[Done], job: Job) -> Done:
         ) from None
     except Exception as exc:
         raise OutputError(f"briefing {job.segment!r} failed to render: {exc}") from exc
+
+
+def preload(workers: int) -> None:
+    """Start the fork server now, without waiting for it: it imports WeasyPrint in the
+    background (about a second) while the caller reads the inputs, so that the workers
+    :class:`Renderers` starts later fork from it at once. Nothing with ``workers`` ≤ 1
+    or without a fork server (Windows: workers are spawned)."""
+    if workers <= 1:
+        return
+    context = _context()
+    if context.get_start_method() == "forkserver":
+        # Not waited for: connecting to it later blocks until its imports are done.
+        multiprocessing.forkserver.ensure_running()
 
 
 def _context() -> Any:
