@@ -20,6 +20,7 @@ from reporter.model import Dataset, InputFile, coerce_types
 from reporter.progress import Counted, Progress
 from reporter.quality import Issue
 from reporter.read import currency as money
+from reporter.read.columnar import straight_frame
 from reporter.read.csvfile import read_csv
 from reporter.read.guarded import read_interpreted
 from reporter.read.headers import alias_index
@@ -27,7 +28,7 @@ from reporter.read.inputs import INPUT_SUFFIXES, Skipped, expand, read_regular
 from reporter.read.opportunities import OpportunityBuilder, Record, dedupe, record_issue
 from reporter.read.outcome import OutcomeRules
 from reporter.read.reference import Joiner, References, size_band
-from reporter.read.risks import attach_deals
+from reporter.read.risks import Cell, Deal, attach_deals
 from reporter.read.sniff import sniff
 from reporter.read.tables import (
     OPPORTUNITIES,
@@ -236,6 +237,30 @@ def _check_extra_dimensions(
         )
 
 
+def _through_records(
+    opportunity_tables: list[Table],
+    builder: OpportunityBuilder,
+    ages: dict[int, int | None],
+    tables: list[Table],
+    others: list[Other],
+    config: Config,
+    extras: tuple[str, ...],
+    issues: list[Issue],
+) -> tuple[pd.DataFrame, dict[Cell, Deal], str | None]:
+    """The general path: one record per row, renamed, deduplicated, converted and joined."""
+    records = [r for t in opportunity_tables for r in builder.records(t, ages[id(t)])]
+    rename_owners(records, [o for o in others if isinstance(o, UserTable)], issues)
+    records = dedupe(records, issues)
+    currency = _convert(records, config, others, issues)
+    joiner = Joiner(References.from_tables(tables), extras, issues)
+    bands = config.segments.company_size_bands
+    for record in records:
+        joiner.join(record)
+        if record.get("company_size") is None:
+            record["company_size"] = size_band(record.get("employees"), bands)
+    return _frame(records, extras), builder.deals, currency
+
+
 def load_dataset(paths: list[Path], config: Config, progress: Progress | None = None) -> Dataset:
     """Read every input file (folders expanded) into one canonical :class:`Dataset`.
 
@@ -283,23 +308,21 @@ def load_dataset(paths: list[Path], config: Config, progress: Progress | None = 
         )
     _check_extra_dimensions(opportunity_tables, extras, issues)
     builder = OpportunityBuilder(OutcomeRules(config.outcomes), issues)
-    records = [r for t in opportunity_tables for r in builder.records(t, ages[id(t)])]
-    rename_owners(records, [o for o in others if isinstance(o, UserTable)], issues)
-    records = dedupe(records, issues)
-    currency = _convert(records, config, others, issues)
-    joiner = Joiner(References.from_tables(tables), extras, issues)
     bands = config.segments.company_size_bands
-    for record in records:
-        joiner.join(record)
-        if record.get("company_size") is None:
-            record["company_size"] = size_band(record.get("employees"), bands)
+    straight = straight_frame(
+        opportunity_tables, builder, tables, others, lambda: _rates(config, others), extras, bands
+    )
+    if straight is not None:
+        frame, deals, currency = straight
+    else:
+        frame, deals, currency = _through_records(
+            opportunity_tables, builder, ages, tables, others, config, extras, issues
+        )
     targets = targets_frame(tables, config.periods.fiscal_year_start_month, issues)
     return Dataset(
-        opportunities=_frame(records, extras),
+        opportunities=frame,
         targets=targets,
-        issues=tuple(
-            attach_deals(issues, builder.deals, currency, config.periods.fiscal_year_start_month)
-        ),
+        issues=tuple(attach_deals(issues, deals, currency, config.periods.fiscal_year_start_month)),
         inputs=tuple(inputs),
         extra_dimensions=extras,
         currency=currency,

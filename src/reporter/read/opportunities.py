@@ -85,29 +85,45 @@ class OpportunityBuilder:
             record["source_row"] = row
             record[recency.FILE_AGE], record[recency.ORDER] = file_age, self._read
             self._read += 1
-            if record.pop("is_deleted", None):
-                self._issue(table, record, "deleted-record", "is_deleted", True)
+            counted = self.judge(table, record, decisions, has_won, has_closed)
+            if counted is None:
                 continue
-            record["synthetic"] = not record.get("opportunity_id")
-            if record["synthetic"]:
-                record["opportunity_id"] = synthetic_id(table, row)
-            stage = record.get("stage")
-            key = (stage, record.pop("is_won", None), record.pop("is_closed", None))
-            decision = decisions.get(key)
-            if decision is None:
-                decision = decisions[key] = self.rules.decide(*key, has_won, has_closed)
-            record["outcome"] = decision.outcome
             cell = (table.raw.file, table.raw.sheet, row)
-            self.deals[cell] = Deal.of(record, won=decision.outcome == WON)
-            if decision.unknown_stage and stage is not None:
-                self._unknown(table, record, stage)
-            if decision.conflicting:
-                self._issue(table, record, "conflicting-flags", "is_won", True)
-            if self._quarantine(table, record):
-                continue
-            self._warn(table, record)
-            out.append(record)
+            self.deals[cell] = Deal.of(record, won=record["outcome"] == WON)
+            if counted:
+                out.append(record)
         return out
+
+    def judge(
+        self,
+        table: Table,
+        record: Record,
+        decisions: dict[tuple[Any, Any, Any], Decision],
+        has_won: bool,
+        has_closed: bool,
+    ) -> bool | None:
+        """Outcome, synthetic id and every issue of one row, in place: whether it is counted
+        (False: quarantined), None for a deleted row. ``decisions`` caches the rules."""
+        if record.pop("is_deleted", None):
+            self._issue(table, record, "deleted-record", "is_deleted", True)
+            return None
+        record["synthetic"] = not record.get("opportunity_id")
+        if record["synthetic"]:
+            record["opportunity_id"] = synthetic_id(table, record["source_row"])
+        stage = record.get("stage")
+        key = (stage, record.pop("is_won", None), record.pop("is_closed", None))
+        decision = decisions.get(key)
+        if decision is None:
+            decision = decisions[key] = self.rules.decide(*key, has_won, has_closed)
+        record["outcome"] = decision.outcome
+        if decision.unknown_stage and stage is not None:
+            self._unknown(table, record, stage)
+        if decision.conflicting:
+            self._issue(table, record, "conflicting-flags", "is_won", True)
+        if self._quarantine(table, record):
+            return False
+        self._warn(table, record)
+        return True
 
     def _flagged(self, record: Record, column: str | None) -> bool:
         """Whether the row's amount was already reported (unreadable or an Excel error)."""

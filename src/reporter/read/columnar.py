@@ -1,0 +1,223 @@
+"""Opportunity tables straight into the frame, column by column, when no row needs a record.
+
+The general path (:mod:`reporter.read.opportunities` and on) makes one dict per row so that
+owner ids can be renamed, duplicates merged, amounts converted and reference tables joined
+row by row. Most exports need none of that: every row has its own opportunity id, no id
+repeats, there is no user, account or reps table, and the amounts are in one currency or
+none. Then every step after the outcome is a no-op or a whole-column fill, and the rows
+that raise an issue are the only ones that need looking at one by one — through the very
+same :meth:`OpportunityBuilder.judge`, in the same order, so the issues are the same.
+
+:func:`straight_frame` decides from the columns alone (before any issue is raised) whether
+this holds; when it does not it returns None and the caller takes the general path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from reporter.model import coerce_types
+from reporter.read import currency as money
+from reporter.read.opportunities import OpportunityBuilder, Record
+from reporter.read.outcome import Decision
+from reporter.read.reference import size_band
+from reporter.read.risks import Cell, Deal
+from reporter.read.tables import ACCOUNTS, REPS, Table, UserTable
+from reporter.vocabulary import ACCOUNT_ID, LOST, OPPORTUNITY_COLUMNS, WON
+
+_FLAGS = ("is_won", "is_closed", "is_deleted")
+Bools = np.ndarray[Any, np.dtype[np.bool_]]
+
+
+def _objects(values: Sequence[Any]) -> np.ndarray[Any, np.dtype[Any]]:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+@dataclass
+class _Judged:
+    """One table's columns (as a record would hold them) and what the rules made of them."""
+
+    table: Table
+    columns: dict[str, list[Any]]
+    outcomes: list[str | None]
+    deleted: Bools
+    counted: Bools  # neither deleted nor quarantined
+    doubtful: Bools  # rows that may raise an issue: judged one by one
+
+
+def _judge_columns(table: Table, builder: OpportunityBuilder, today: date) -> _Judged:
+    """Outcome per row, and which rows may raise an issue, without raising any."""
+    from reporter.read.opportunities import _CARRIED
+
+    names = [f for f in table.values if f in _CARRIED or f in _FLAGS]
+    columns = {f: table.values[f] for f in names}
+    columns.update(table.extras)  # as in a record: an extra of the same name wins
+    count = len(table.rows)
+    none = [None] * count
+    has_won, has_closed = "is_won" in table.values, "is_closed" in table.values
+    stage = columns.get("stage", none)
+    decisions: dict[tuple[Any, Any, Any], Decision] = {}
+    keys = list(zip(stage, columns.get("is_won", none), columns.get("is_closed", none)))
+    for key in set(keys):
+        decisions[key] = builder.rules.decide(*key, has_won, has_closed)
+    made = [decisions[key] for key in keys]
+    outcomes = [d.outcome for d in made]
+    outcome = _objects(outcomes)
+    closing = (outcome == WON) | (outcome == LOST)
+    deleted = np.fromiter(map(bool, columns.get("is_deleted", none)), bool, count)
+    owner, close = _objects(columns.get("owner", none)), columns.get("close_date", none)
+    no_close = _objects(close) == None  # noqa: E711 (elementwise)
+    quarantined = (owner == None) | (outcome == None) | (closing & no_close)  # noqa: E711
+    amount = _objects(columns.get("amount", none))
+    no_amount = amount == None  # noqa: E711
+    negative = np.zeros(count, dtype=bool)
+    negative[~no_amount] = amount[~no_amount].astype(float) < 0
+    future = {d for d in set(close) if d is not None and d > today}
+    late = np.fromiter((d in future for d in close), bool, count) if future else no_close & False
+    created = columns.get("created_date", none)
+    backwards = np.fromiter(
+        (a is not None and b is not None and b < a for a, b in zip(created, close, strict=True)),
+        bool,
+        count,
+    )
+    odd = np.fromiter(
+        (d.conflicting or (d.unknown_stage and s is not None) for d, s in zip(made, stage)),
+        bool,
+        count,
+    )
+    doubtful = deleted | quarantined | odd | (closing & (no_amount | late)) | negative | backwards
+    return _Judged(table, columns, outcomes, deleted, ~deleted & ~quarantined, doubtful)
+
+
+def _eligible(judged: list[_Judged], tables: Sequence[Table], others: Sequence[Any]) -> bool:
+    if any(isinstance(o, UserTable) and o.names for o in others):
+        return False  # owner ids to rename
+    if any(t.kind in (ACCOUNTS, REPS) for t in tables):
+        return False  # rows to join
+    ids: list[Any] = []
+    for one in judged:
+        column = one.columns.get("opportunity_id")
+        if column is None:
+            return False
+        present = _objects(column)[~one.deleted]
+        if not all(present):
+            return False  # synthetic ids: duplicates are found by content
+        ids += _objects(column)[one.counted].tolist()
+    return len(set(ids)) == len(ids)  # duplicates to merge
+
+
+def _one_currency(judged: list[_Judged], rates: money.Rates) -> tuple[bool, str | None]:
+    """(whether :func:`money.convert` would change nothing, the data's currency)."""
+    seen: set[Any] = set()
+    for one in judged:
+        amount = _objects(one.columns.get("amount", [None] * len(one.outcomes)))
+        priced = one.counted & (amount != None)  # noqa: E711
+        codes = one.columns.get("currency")
+        seen |= (
+            set(_objects(codes)[priced].tolist())
+            if codes is not None
+            else ({None} if priced.any() else set())
+        )
+    known = sorted(c for c in seen if c)
+    if not known:
+        return True, rates.reporting
+    if seen == {known[0]} and rates.reporting in (None, known[0]):
+        return True, known[0]
+    return False, None
+
+
+def straight_frame(
+    opportunity_tables: Sequence[Table],
+    builder: OpportunityBuilder,
+    tables: Sequence[Table],
+    others: Sequence[Any],
+    rates: Callable[[], money.Rates],
+    extras: tuple[str, ...],
+    bands: Sequence[int],
+) -> tuple[pd.DataFrame, dict[Cell, Deal], str | None] | None:
+    """(frame, deals behind the issues, currency) as the general path would give; or None
+    when some row needs a record (see the module docstring), with no issue raised."""
+    judged = [_judge_columns(t, builder, builder.today) for t in opportunity_tables]
+    if not _eligible(judged, tables, others):
+        return None
+    unchanged, currency = _one_currency(judged, rates())
+    if not unchanged:
+        return None
+    for one in judged:
+        _raise_issues(one, builder)
+    frame = _frame(judged, extras, bands)
+    return frame, _deals(judged, builder), currency
+
+
+def _record(one: _Judged, at: int) -> Record:
+    table = one.table
+    record: Record = {name: column[at] for name, column in one.columns.items()}
+    record["source_file"], record["source_sheet"] = table.raw.file, table.raw.sheet
+    record["source_row"] = table.rows[at]
+    return record
+
+
+def _raise_issues(one: _Judged, builder: OpportunityBuilder) -> None:
+    """Every doubtful row through the builder's own judgement, top down."""
+    has_won, has_closed = "is_won" in one.table.values, "is_closed" in one.table.values
+    decisions: dict[tuple[Any, Any, Any], Decision] = {}
+    for at in np.flatnonzero(one.doubtful).tolist():
+        builder.judge(one.table, _record(one, at), decisions, has_won, has_closed)
+
+
+def _filled(one: _Judged, name: str, keep: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    column = one.columns.get(name)
+    if column is None:
+        return np.full(keep.size, None, dtype=object)
+    kept: np.ndarray[Any, Any] = _objects(column)[keep]
+    return kept
+
+
+def _frame(judged: list[_Judged], extras: tuple[str, ...], bands: Sequence[int]) -> pd.DataFrame:
+    names = [*OPPORTUNITY_COLUMNS, *(e for e in extras if e not in OPPORTUNITY_COLUMNS)]
+    parts: dict[str, list[np.ndarray[Any, Any]]] = {name: [] for name in names}
+    for one in judged:
+        keep = np.flatnonzero(one.counted)
+        table = one.table
+        given = {name: _filled(one, name, keep) for name in names}
+        given["outcome"] = _objects(one.outcomes)[keep]
+        given["source_file"] = np.full(keep.size, table.raw.file, dtype=object)
+        given["source_sheet"] = np.full(keep.size, table.raw.sheet, dtype=object)
+        given["source_row"] = _objects(table.rows)[keep]
+        # The join without reference tables: the AccountId stands for a missing account name.
+        account, account_id = given["account"], _filled(one, ACCOUNT_ID, keep)
+        fill = (account == None) & np.fromiter(map(bool, account_id), bool, keep.size)  # noqa: E711
+        account[fill] = account_id[fill]
+        size = given["company_size"]
+        bare = np.flatnonzero(size == None)  # noqa: E711
+        if bare.size:
+            employees = given["employees"][bare].tolist()
+            size[bare] = [size_band(e, bands) for e in employees]
+        for name in names:
+            parts[name].append(given[name])
+    data = {name: pd.Series(np.concatenate(parts[name]), dtype=object) for name in names}
+    return coerce_types(pd.DataFrame(data, columns=names))
+
+
+def _deals(judged: list[_Judged], builder: OpportunityBuilder) -> dict[Cell, Deal]:
+    """The deal of every opportunity row an issue names (all the issues are raised by now)."""
+    named = {(i.file, i.sheet, i.row) for i in builder.issues}
+    deals: dict[Cell, Deal] = {}
+    for one in judged:
+        file, sheet = one.table.raw.file, one.table.raw.sheet
+        rows = [row for f, s, row in named if f == file and s == sheet and row is not None]
+        wanted = np.isin(np.asarray(one.table.rows, dtype=np.int64), rows) & ~one.deleted
+        for at in np.flatnonzero(wanted).tolist():
+            record = _record(one, at)
+            deals[(file, sheet, record["source_row"])] = Deal.of(
+                record, won=one.outcomes[at] == WON
+            )
+    return deals
