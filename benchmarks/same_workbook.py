@@ -27,15 +27,21 @@ IGNORED_PARTS = {"docProps/core.xml"}
 MAX_SHOWN = 40
 
 
+def _colour(colour: Any) -> Any:
+    if colour is None:
+        return None
+    return colour.rgb if isinstance(colour.rgb, str) else f"theme {colour.theme}"
+
+
 def _style(cell: Any) -> tuple[Any, ...]:
     font, fill, align = cell.font, cell.fill, cell.alignment
     return (
         cell.number_format,
         bool(font.b),
         bool(font.i),
-        font.color.rgb if font.color is not None else None,
+        _colour(font.color),
         font.sz,
-        fill.fgColor.rgb if fill is not None and fill.fill_type else None,
+        _colour(fill.fgColor) if fill is not None and fill.fill_type else None,
         align.horizontal,
         align.vertical,
         bool(align.wrap_text),

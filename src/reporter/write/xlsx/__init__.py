@@ -26,6 +26,7 @@ from reporter.model import Dataset
 from reporter.write.risks import left_out_notes
 from reporter.write.running import running_label
 from reporter.write.xlsx import sheets
+from reporter.write.xlsx.book import Book
 from reporter.write.xlsx.branding import print_header
 from reporter.write.xlsx.cells import EXCEL_MAX_ROWS, Cells, Styles, money_format
 from reporter.write.xlsx.definitions import write_definitions
@@ -72,7 +73,7 @@ def write_workbook(
     """
     path = Path(path)
     with atomic_path(path) as tmp:
-        workbook = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        workbook = Book(str(tmp), WORKBOOK_OPTIONS)
         try:
             _fill(workbook, path.name, report, dataset, config, max_rows)
         except BaseException:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+from pandas.core.dtypes.cast import maybe_box_native  # what to_dict boxes each value with
 
 from reporter.metrics.report import (
     NEW_CUSTOMER_COLUMNS,
@@ -51,10 +52,27 @@ def label(key: str) -> str:
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain Python values (numpy scalars become int/float/bool)."""
+    """Rows as plain Python values (numpy scalars become int/float/bool).
+
+    The values of ``frame.astype(object).to_dict("records")``, made column by column: a
+    typed column converts in one pass, and only a value that is not already a plain Python
+    one goes through pandas' own per-value boxing.
+    """
     if frame is None or frame.empty:
         return []
-    return [dict(r) for r in frame.astype(object).to_dict("records")]
+    keys = list(frame.columns)
+    columns = [_plain_column(frame.iloc[:, j]) for j in range(frame.shape[1])]
+    return [dict(zip(keys, row)) for row in zip(*columns)]
+
+
+_PLAIN = (str, float, int, bool, type(None), pd.Timestamp, type(pd.NaT))
+
+
+def _plain_column(series: pd.Series) -> list[Any]:
+    values: list[Any] = series.astype(object).tolist()
+    if all(type(v) in _PLAIN for v in values):
+        return values
+    return [v if type(v) in _PLAIN else maybe_box_native(v) for v in values]
 
 
 def _quarter_order(report: Report) -> dict[str, int]:
@@ -336,8 +354,9 @@ def data_quality(dataset: Dataset, notes: Sequence[Any]) -> Table:
     the readers found, then the workbook's own notes (truncations, splits)."""
     risks = dataset.bonus_risks
     rows: list[Row] = [_quality_row(r, BONUS_AT_RISK) for r in bonus_risk_records(dataset)]
+    listed = {id(risk) for risk in risks}  # by identity: one look-up per issue, not a scan
     for issue in (*dataset.issues, *notes):
-        if not any(issue is risk for risk in risks):
+        if id(issue) not in listed:
             rows.append(_quality_row(issue.to_record(), None))
     columns = (
         Col("code", "Code", TEXT),

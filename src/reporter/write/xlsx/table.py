@@ -11,8 +11,10 @@ formula that disagrees with its own cached value would be a lie.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from string import Formatter
 from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
@@ -20,6 +22,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from reporter.write.xlsx.cells import (
+    BOOL,
+    DATE,
     EXCEL_MAX_ROWS,
     PCT,
     ROW_HEIGHT,
@@ -167,7 +171,13 @@ def write_rows(
     Returns the row after the table and each column's width.
     """
     money = cells.styles.money
-    fitted = list(widths) if widths is not None else fit_widths(columns, rows, money)
+    # a formula column's (as formula?, value) per row, decided once for widths and cells
+    decided = {
+        j: [formula_value(col, row) for row in rows]
+        for j, col in enumerate(columns)
+        if col.formula is not None
+    }
+    fitted = list(widths) if widths is not None else fit_widths(columns, rows, money, decided)
     header_fmt = cells.styles.named("header")
     for j, col in enumerate(columns):
         cells.text(ws, top, left + j, col.header, fmt=header_fmt, header=col.header)
@@ -176,22 +186,31 @@ def write_rows(
     writers = [
         cells.writer(ws, c.kind, header=c.header) if c.formula is None else None for c in columns
     ]
+    formulas = {j: _template(columns[j].formula or "", where) for j in decided}
+    # the columns a directional row greys (all of them unless the table names some)
+    greyed = [
+        spec is None or not spec.directional_cols or col.key in spec.directional_cols
+        for col in columns
+    ]
+    # per column, in order (the order cells are written decides the shared strings' order)
+    plan = [
+        (j, left + j, col, writers[j], col.kind == TEXT, greyed[j]) for j, col in enumerate(columns)
+    ]
     for i, row in enumerate(rows):
         r = top + 1 + i
         flagged = bool(directional_key) and truthy(row.get(directional_key or ""))
         lines = 1
-        for j, col in enumerate(columns):
-            directional = flagged and (
-                spec is None or not spec.directional_cols or col.key in spec.directional_cols
-            )
-            write = writers[j]
-            if write is not None:
-                value = row.get(col.key)
-                write(r, left + j, value, directional)
-                if col.kind == TEXT and not is_missing(value):
-                    lines = max(lines, wrapped_lines(str(value), fitted[j]))
-            else:
-                _formula_cell(ws, cells, r, left + j, col, row, where, directional)
+        for j, c, col, write, text, grey in plan:
+            if write is None:
+                done, value = decided[j][i]
+                _formula_cell(ws, cells, r, c, col, done, value, formulas[j], flagged and grey)
+                continue
+            value = row.get(col.key)
+            write(r, c, value, flagged and grey)
+            if text and value is not None:
+                shown = value if type(value) is str else None if is_missing(value) else str(value)
+                if shown is not None and (len(shown) > WIDTH_CAP or "\n" in shown):
+                    lines = max(lines, wrapped_lines(shown, fitted[j]))
         if lines > 1:
             ws.set_row(r, ROW_HEIGHT * lines)
     end = top + 1 + len(rows)
@@ -203,15 +222,58 @@ def write_rows(
     return end, fitted
 
 
-def fit_widths(columns: Sequence[Col], rows: Sequence[Row], money: str) -> list[int]:
-    """Each column's width: its widest value or header word, within [WIDTH_MIN, WIDTH_CAP]."""
+def fit_widths(
+    columns: Sequence[Col],
+    rows: Sequence[Row],
+    money: str,
+    decided: Mapping[int, Sequence[tuple[bool, float | None]]] | None = None,
+) -> list[int]:
+    """Each column's width: its widest value or header word, within [WIDTH_MIN, WIDTH_CAP].
+
+    ``decided`` holds the formula columns' values already worked out (by column index).
+    """
     widths = [header_width(c) for c in columns]
-    for row in rows:
-        for j, col in enumerate(columns):
-            value = formula_value(col, row)[1] if col.formula else row.get(col.key)
-            widths[j] = max(widths[j], display_width(value, col.kind, money) + 2)
+    for j, col in enumerate(columns):
+        if col.formula:
+            known = (decided or {}).get(j) or [formula_value(col, row) for row in rows]
+            values = [value for _, value in known]
+        else:
+            values = [row.get(col.key) for row in rows]
+        widths[j] = max(widths[j], widest(values, col.kind, money) + 2)
     # 10 % slack: a reader without Calibri (LibreOffice's DejaVu fallback) is wider.
     return [min(WIDTH_CAP, max(WIDTH_MIN, math.ceil(w * 1.1))) for w in widths]
+
+
+def widest(values: Sequence[Any], kind: str, money: str) -> int:
+    """The largest :func:`display_width` of a column's values, without formatting each one.
+
+    A number's formatted length never shrinks as its magnitude grows (the format has fixed
+    decimals and rounds monotonically), so only the largest and the smallest number of
+    the column are formatted; text is measured by its length, line by line only when it
+    has several lines.
+    """
+    if kind == TEXT:
+        most = 0
+        for value in values:
+            if type(value) is str and _LINE_BREAK.search(value) is None:
+                most = max(most, len(value))
+            else:
+                most = max(most, display_width(value, kind, money))
+        return most
+    if kind in (DATE, BOOL):
+        return max((display_width(v, kind, money) for v in values), default=0)
+    numbers = [float(v) for v in values if not is_missing(v)]
+    if not numbers:
+        return 0
+    low, high = min(numbers), max(numbers)
+    extremes = [low, high]
+    if low == 0.0 and any(v == 0.0 and math.copysign(1.0, v) < 0 for v in numbers):
+        extremes.append(-0.0)  # formats as "-0.0%": one character wider than 0
+    return max(display_width(v, kind, money) for v in extremes)
+
+
+# What str.splitlines() splits on: a text with none of these is one line of its length.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def header_width(col: Col) -> int:
@@ -239,26 +301,39 @@ def _refs(where: Mapping[str, int], r: int) -> dict[str, str]:
     return {key: xl_rowcol_to_cell(r, c) for key, c in where.items()}
 
 
+def _template(formula: str, where: Mapping[str, int]) -> Callable[[int], str]:
+    """A row formula's text for any row: ``{won}`` becomes that row's cell of column
+    ``won`` (what ``formula.format(**_refs(where, r))`` gives, without a reference for
+    every column of the table per cell)."""
+    pieces = [
+        (literal, xl_col_to_name(where[key]) if key is not None else "")
+        for literal, key, _spec, _conversion in Formatter().parse(formula)
+    ]
+
+    def at(r: int) -> str:
+        number = str(r + 1)
+        return "=" + "".join(lit + (col + number if col else "") for lit, col in pieces)
+
+    return at
+
+
 def _formula_cell(
     ws: Worksheet,
     cells: Cells,
     r: int,
     c: int,
     col: Col,
-    row: Row,
-    where: Mapping[str, int],
+    as_formula: bool,
+    value: float | None,
+    formula: Callable[[int], str],
     directional: bool,
-) -> float | None:
-    as_formula, value = formula_value(col, row)
-    if isinstance(value, Unknown):
+) -> None:
+    """One formula column's cell: the live formula with its value, or the value alone
+    (see :func:`formula_value`)."""
+    if isinstance(value, Unknown) or not as_formula:
         cells.put(ws, r, c, value, col.kind, header=col.header, directional=directional)
-        return None
-    if as_formula:
-        text = "=" + (col.formula or "").format(**_refs(where, r))
-        cells.formula(ws, r, c, text, col.kind, value, directional=directional)
     else:
-        cells.put(ws, r, c, value, col.kind, header=col.header, directional=directional)
-    return value
+        cells.formula(ws, r, c, formula(r), col.kind, value, directional=directional)
 
 
 def _write_totals(
