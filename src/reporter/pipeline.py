@@ -137,46 +137,34 @@ def run(
     say = progress or (lambda _msg: None)
     say(f"reading {len(inputs)} input(s)")
     dataset = check(inputs, config, progress)
-    # The briefing workers start now and load WeasyPrint while the metrics are computed.
+    # The briefing workers start now and load the fonts while the metrics are computed.
     with _renderers(dataset, config) as renderers:
         say(f"computing metrics over {len(dataset.opportunities):,} opportunities")
         reports = _compute(dataset, config, period)
         store = history or history_path(config, Path(out_dir))
-        say(f"comparing with the history in {store}")
-        pending = _compare(reports, dataset, config, store)
-        report, briefing_reports = _with_restatements(reports, pending.restatements)
         out_dir = Path(out_dir)
+        staging = _staging(out_dir)
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            clean_stale_staging(out_dir)
-            staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=out_dir))
-        except OSError as exc:
-            raise OutputError(
-                f"cannot write to output folder {out_dir}: {exc.strerror}",
-                hint="choose another folder with --out, or fix its permissions",
-            ) from None
-        try:
-            pdfs, company = _write_all(
-                staging, report, briefing_reports, dataset, config, renderers, say
-            )
+            written = _write_all(staging, reports, dataset, config, store, renderers, say)
             _publish(staging, out_dir, config)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+    company = written.company
     result = RunResult(
         out_dir=out_dir,
         dataset=dataset,
-        report=report,
-        briefing_reports=briefing_reports,
+        report=written.report,
+        briefing_reports=written.segments,
         workbook=out_dir / WORKBOOK_NAME,
         template=out_dir / name if (name := template_name(config)) else None,
         metrics=out_dir / METRICS_NAME,
-        briefings={seg: out_dir / BRIEFINGS_DIR / p.name for seg, p in pdfs.items()},
+        briefings={seg: out_dir / BRIEFINGS_DIR / p.name for seg, p in written.pdfs.items()},
         history=store,
-        restatements=report.restatements,
+        restatements=written.report.restatements,
         company_briefing=out_dir / BRIEFINGS_DIR / company.name if company else None,
     )
     say("recording the run in the history store")
-    pending.record(source=source, out_dir=out_dir)
+    written.pending.record(source=source, out_dir=out_dir)
     say(f"writing {MANIFEST_NAME}")
     run = run_id(
         (i.sha256 for i in dataset.inputs), period, config, _latest(reports, period, config)
@@ -239,33 +227,65 @@ def _renderers(dataset: Dataset, config: Config) -> Renderers:
     return start_renderers(config, (segments or 1) + company)
 
 
+def _staging(out_dir: Path) -> Path:
+    """A fresh hidden staging folder inside ``out_dir`` (stale ones of dead runs removed)."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        clean_stale_staging(out_dir)
+        return Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=out_dir))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write to output folder {out_dir}: {exc.strerror}",
+            hint="choose another folder with --out, or fix its permissions",
+        ) from None
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What :func:`_write_all` staged, and the history comparison it was written with."""
+
+    pending: Pending
+    report: Report  # company-wide, with every restatement
+    segments: dict[str, Report]  # each with its own restatements
+    pdfs: dict[str, Path]
+    company: Path | None
+
+
 def _write_all(
     staging: Path,
-    report: Report,
-    briefing_reports: dict[str, Report],
+    reports: Reports,
     dataset: Dataset,
     config: Config,
+    store: Path,
     renderers: Renderers,
     say: Progress,
-) -> tuple[dict[str, Path], Path | None]:
-    """The workbook and metrics.json are written while the workers render the briefings
-    (the company-wide one too, when leadership gets it)."""
-    from reporter.write.briefing import rendering
+) -> _Written:
+    """Stage every output. The briefings go to the workers first and render while this
+    process compares the figures with the history and then writes the workbook and
+    metrics.json; a briefing that the comparison gives restatements is rendered again."""
+    from reporter.write.briefing import rendering, restate
     from reporter.write.json import write_metrics
     from reporter.write.xlsx import write_workbook
 
-    say(f"rendering {len(briefing_reports)} briefing(s) by {config.briefings.by}")
+    say(f"rendering {len(reports.segments)} briefing(s) by {config.briefings.by}")
     company = bool(config.delivery.leadership)  # leadership gets the company-wide view
     if company:
         say("rendering the company-wide briefing")
-    with rendering(staging, briefing_reports, report, dataset, config, renderers, company) as batch:
+    with rendering(
+        staging, reports.segments, reports.company, dataset, config, renderers, company
+    ) as batch:
+        say(f"comparing with the history in {store}")
+        pending = _compare(reports, dataset, config, store)
+        report, briefing_reports = _with_restatements(reports, pending.restatements)
+        if restated := restate(batch, briefing_reports, report, dataset, config):
+            say(f"rendering {restated} briefing(s) again with their restatements")
         say(f"writing {WORKBOOK_NAME}")
         write_workbook(staging / WORKBOOK_NAME, report, dataset, config)
         say(f"writing {METRICS_NAME}")
         write_metrics(staging / METRICS_NAME, report, dataset, config, briefing_reports)
         _fill_template(staging, config, say)
         batch.wait(say)
-    return batch.paths, batch.company
+    return _Written(pending, report, briefing_reports, batch.paths, batch.company)
 
 
 def template_name(config: Config) -> str | None:

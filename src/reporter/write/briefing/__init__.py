@@ -235,6 +235,7 @@ def rendering(
                 taken = {Path(job.target).name for job in batch.jobs}
                 whole = company_job(tmp, overall, dataset, config, taken)
                 batch.add([whole])
+                batch.whole = whole.target
             yield batch
             done = batch.wait()
         except BaseException:
@@ -246,9 +247,41 @@ def rendering(
         for message in result.warnings:
             LOG.warning("briefing %r: %s", result.segment, printable(message))
     batch.paths = {
-        job.segment: final / Path(job.target).name for job in batch.jobs if job is not whole
+        job.segment: final / Path(job.target).name
+        for job in batch.jobs
+        if job.target != batch.whole
     }
     batch.company = final / Path(whole.target).name if whole else None
+
+
+def restate(
+    batch: Batch,
+    briefings: dict[str, Report],
+    overall: Report,
+    dataset: Dataset,
+    config: Config,
+) -> int:
+    """Render again the briefings of ``batch`` whose restatements became known after they
+    were handed over: each segment of ``briefings`` that has some, and the company-wide
+    briefing when ``overall`` has any. Returns how many.
+
+    A build hands the briefings to the workers before it compares with the history, so
+    that they render meanwhile; restatements only add a section to the briefings they
+    concern, so every other PDF already is the final one.
+    """
+    targets = {job.segment: job.target for job in batch.jobs if job.target != batch.whole}
+    changed = {seg: report for seg, report in briefings.items() if report.restatements}
+    folder = Path(batch.jobs[0].target).parent if batch.jobs else Path()
+    redo = [
+        dataclasses.replace(job, target=targets[job.segment])
+        for job in (_jobs(folder, changed, overall, dataset, config) if changed else ())
+    ]
+    if batch.whole is not None and overall.restatements:
+        job = company_job(folder, overall, dataset, config, set())
+        redo.append(dataclasses.replace(job, target=batch.whole))
+    for job in redo:
+        batch.redo(job)
+    return len(redo)
 
 
 def render_briefings(

@@ -64,6 +64,7 @@ class Batch:
         self.done: list[Done] = []
         self.paths: dict[str, Path] = {}  # segment → final PDF, once the batch is published
         self.company: Path | None = None  # the company-wide briefing, when it was asked for
+        self.whole: str | None = None  # the company-wide briefing's target, while rendering
 
     @property
     def pending(self) -> bool:
@@ -76,6 +77,20 @@ class Batch:
             self.jobs.append(job)
             if self.renderers.pool is not None:
                 self.futures[self.renderers.pool.submit(render_pdf, job)] = job
+
+    def redo(self, job: Job) -> None:
+        """Render ``job`` instead of the queued job with the same target, whose figures
+        changed after it was handed over. That one is dropped if it has not started, or
+        else left to finish first, so that this one's file is the one that stays."""
+        index = next(i for i, queued in enumerate(self.jobs) if queued.target == job.target)
+        old, self.jobs[index] = self.jobs[index], job
+        if self.renderers.pool is None:
+            return  # nothing rendered before wait()
+        future = next(f for f, queued in self.futures.items() if queued is old)
+        del self.futures[future]
+        if not future.cancel():
+            _result(future, old)  # two renders must never write one file at the same time
+        self.futures[self.renderers.pool.submit(render_pdf, job)] = job
 
     def cancel(self) -> None:
         """Drop the PDFs not started yet."""
