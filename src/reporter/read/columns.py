@@ -35,7 +35,7 @@ def map_distinct(parse: Callable[[Any], Any], cells: Sequence[Any]) -> list[Any]
         if cell.__class__ is not float:
             results[cell] = _apply(parse, cell)
     if float not in kinds:
-        return [results[cell] for cell in cells]
+        return list(map(results.__getitem__, cells))
     # -0.0 == 0.0 must not share a result, and floats are seldom repeated.
     return [_apply(parse, cell) if cell.__class__ is float else results[cell] for cell in cells]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from reporter.errors import EncryptedFile, UnreadableFile
 from reporter.quality import Issue
-from reporter.read.bounds import MARKERS
+from reporter.read.bounds import has_marker
 from reporter.read.raw import RawSheet
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -173,7 +173,6 @@ def _flag_xlsx_cells(
         return
 
 
-_MARKERS = MARKERS
 _CHUNK = 1 << 20
 
 
@@ -187,7 +186,7 @@ def _has_markers(archive: zipfile.ZipFile, part: str) -> bool:
     with archive.open(part) as stream:
         while chunk := stream.read(_CHUNK):
             window = tail + chunk
-            if any(marker in window for marker in _MARKERS):
+            if has_marker(window):
                 return True
             tail = window[-8:]  # a marker may straddle two pieces
     return False

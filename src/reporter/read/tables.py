@@ -446,9 +446,11 @@ def _bad_cells(
     values: list[Any], flags: dict[int, tuple[str, str]]
 ) -> list[tuple[int, tuple[str, str]]]:
     """(position, (code, shown)) for each flagged cell or Excel error written as text."""
-    kinds = set(map(type, values))
-    texts = values if kinds == {str} else [c for c in values if c.__class__ is str]
-    if "#" not in "".join(texts):
+    try:
+        joined = "".join(values)  # a column of text (most are) in one pass
+    except TypeError:
+        joined = "".join([c for c in values if c.__class__ is str])
+    if "#" not in joined:
         return sorted(flags.items())  # no text in the column could be an error
     errors = {c: c.strip() for c in set(values) if c.__class__ is str and "#" in c}
     errors = {c: shown for c, shown in errors.items() if v.EXCEL_ERROR.match(shown)}

@@ -55,8 +55,9 @@ _OTHER_SPACE = re.compile(r"[^\S ]")
 
 def clean_column(cells: list[Any]) -> list[Any]:
     """:func:`clean_text` of every cell; a column of clean text is checked in one pass."""
-    if set(map(type, cells)) == {str}:
-        distinct = set(cells)
+    distinct = set(cells)
+    # Only a text equals a text, so the distinct values have the types the cells have.
+    if set(map(type, distinct)) == {str}:
         joined = "\x00".join(distinct)  # NUL is not whitespace: it marks where texts end
         untouched = not (
             "" in distinct
@@ -70,7 +71,7 @@ def clean_column(cells: list[Any]) -> list[Any]:
         if untouched:
             # One object per distinct text: less memory, and a quicker trip between processes.
             shared = dict(zip(distinct, distinct, strict=True))
-            return [shared[cell] for cell in cells]
+            return list(map(shared.__getitem__, cells))  # C's loop, not the interpreter's
     return map_distinct(clean_text, cells)
 
 
