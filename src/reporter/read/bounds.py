@@ -56,6 +56,7 @@ def has_marker(body: bytes) -> bool:
         return True
     return b"<f" in body and any(marker in body for marker in MARKERS[1:])
 
+
 WORKSHEET_TYPE = "/worksheet"
 
 
