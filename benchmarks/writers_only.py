@@ -70,7 +70,8 @@ def child(inputs: list[Path], out: Path) -> dict[str, object]:
     }
 
 
-def _src(against: str, tmp: Path) -> Path:
+def tree_src(against: str, tmp: Path) -> Path:
+    """``against`` as a src folder: a folder as it is, a git ref extracted into ``tmp``."""
     if Path(against).is_dir():
         return Path(against)
     target = tmp / "against"
@@ -111,7 +112,7 @@ def main() -> None:
         keep = args.keep or Path(tmp) / "outputs"
         trees = [("this", OWN_SRC)]
         if args.against:
-            trees.insert(0, ("against", _src(args.against, Path(tmp))))
+            trees.insert(0, ("against", tree_src(args.against, Path(tmp))))
         results = {label: run_tree(src, args.inputs, keep / label) for label, src in trees}
     labels = list(results)
     print(f"{results[labels[0]]['opportunities']:,} opportunities; CPU seconds per step")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from reporter.history.deals import Deal
+from reporter.history.deals import Deal, DealTable
 from reporter.history.diff import CLOSED, LAST_RUN, Basis, Restatement, explain
 from reporter.history.figures import (
     COMPANY,
@@ -87,7 +87,8 @@ def _one(
     figures: Sequence[Figure],
     currency: str | None,
 ) -> list[Restatement]:
-    counting_now = [d for d in deals if d.won_in(basis.start, basis.end)]
+    table = DealTable.of(deals)
+    counting_now = table.won_in(basis.start, basis.end)
     assert basis.run is not None
     before = {
         d.opportunity_id: d
@@ -96,7 +97,7 @@ def _one(
         )
     }
     wanted = set(before) | {d.opportunity_id for d in counting_now}
-    after = {d.opportunity_id: d for d in deals if d.opportunity_id in wanted}
+    after = table.with_ids(wanted)
     q = basis.quarter
     why_then, why_now = unknown_reasons(then, q, currency), unknown_reasons(figures, q, currency)
     out = [

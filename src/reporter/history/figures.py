@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 REP = "rep"
@@ -55,23 +56,42 @@ class Figure:
 def figures_from_tables(
     won_opportunities_by_rep: pd.DataFrame, won_customers_by_quarter: pd.DataFrame
 ) -> list[Figure]:
-    """Flatten the core's rep table and won-customers table into :class:`Figure` rows."""
+    """Flatten the core's rep table and won-customers table into :class:`Figure` rows:
+    per rep row, each of :data:`REP_FIGURES` the table has, in that order; then one per
+    won-customers row. Values are converted column by column."""
+    reps = won_opportunities_by_rep
+    names = [n for n in REP_FIGURES if n in reps.columns]  # a table may lack the mark
     out: list[Figure] = []
-    for row in won_opportunities_by_rep.to_dict("records"):
-        for name in REP_FIGURES:
-            if name in row:  # a table without the directional mark records the rest
-                out.append(Figure(row["quarter"], REP, str(row["rep"]), name, _value(row[name])))
-    for row in won_customers_by_quarter.to_dict("records"):
-        out.append(
-            Figure(
-                row["quarter"],
-                str(row["dimension"]),
-                str(row["segment"]),
-                WON_CUSTOMERS,
-                _value(row[WON_CUSTOMERS]),
+    if len(reps):
+        values = [_values(reps[n]) for n in names]
+        for quarter, rep, *row in zip(reps["quarter"].tolist(), _labels(reps["rep"]), *values):
+            out += [Figure(quarter, REP, rep, n, v) for n, v in zip(names, row)]
+    customers = won_customers_by_quarter
+    if len(customers):
+        out += [
+            Figure(quarter, dimension, segment, WON_CUSTOMERS, value)
+            for quarter, dimension, segment, value in zip(
+                customers["quarter"].tolist(),
+                _labels(customers["dimension"]),
+                _labels(customers["segment"]),
+                _values(customers[WON_CUSTOMERS]),
             )
-        )
+        ]
     return out
+
+
+def _labels(series: pd.Series) -> list[str]:
+    """``str`` of each value, as a record's ``str(row[...])`` gives it."""
+    return [str(v) for v in series.astype(object).tolist()]
+
+
+def _values(series: pd.Series) -> list[float | None]:
+    """:func:`_value` of each value of a column."""
+    if series.dtype.kind in "biuf":  # numpy bool, integer or float: one conversion
+        numbers = series.to_numpy(dtype="float64", na_value=np.nan)
+        missing = np.isnan(numbers).tolist()
+        return [None if m else v for v, m in zip(numbers.tolist(), missing)]
+    return [_value(v) for v in series.astype(object).tolist()]
 
 
 def rep_figures(figures: Iterable[Figure], quarter: str) -> dict[tuple[str, str], float | None]:

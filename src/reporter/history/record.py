@@ -7,6 +7,7 @@ place, so a build that failed to write is never the "last run" a later build com
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +43,7 @@ class Pending:
     """A compared build waiting to be recorded once its outputs are published."""
 
     path: Path
-    deals: list[Deal]
+    deals: Sequence[Deal]  # a DealTable from a build
     figures: list[Figure]
     restatements: list[Restatement]
     period: str

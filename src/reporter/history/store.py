@@ -23,13 +23,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import count
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from reporter.errors import ReporterError
-from reporter.history.deals import Deal, paused_gc
+from reporter.history.deals import Deal, DealTable, paused_gc
 from reporter.history.figures import Figure
 
 SCHEMA_VERSION = 1
@@ -247,13 +248,13 @@ class HistoryStore:
     ) -> int:
         """Record one build: its inputs, config, deals, figures and the restatements it found
         (records as in metrics.json). Returns the run id."""
-        with paused_gc():
-            digests = [d.digest() for d in deals]
+        table = DealTable.of(deals)
+        digests = table.digests()
         set_hash = hashlib.blake2b(b"".join(sorted(digests)), digest_size=16).digest()
         config_text = json.dumps(config, sort_keys=True, default=str)
         shas = sorted(str(i.get("sha256", "")) for i in inputs)
         with self._write():
-            deal_set = self._deal_set(set_hash, deals, digests)
+            deal_set = self._deal_set(set_hash, table, digests)
             cur = self._db.execute(
                 "INSERT INTO runs (started, recorded, source, period, out_dir, inputs,"
                 " inputs_sha256, config, config_sha256, deal_set, deals, currency, restatements)"
@@ -269,7 +270,7 @@ class HistoryStore:
                     config_text,
                     hashlib.sha256(config_text.encode()).hexdigest(),
                     deal_set,
-                    len(deals),
+                    len(table),
                     currency,
                     json.dumps(list(restatements), default=str),
                 ),
@@ -282,7 +283,7 @@ class HistoryStore:
             )
         return run
 
-    def _deal_set(self, set_hash: bytes, deals: Sequence[Deal], digests: list[bytes]) -> int:
+    def _deal_set(self, set_hash: bytes, deals: DealTable, digests: list[bytes]) -> int:
         row = self._db.execute("SELECT id FROM deal_sets WHERE hash = ?", (set_hash,)).fetchone()
         if row is not None:
             return int(row[0])  # the very same deals as an earlier run: nothing to add
@@ -294,7 +295,7 @@ class HistoryStore:
         )
         return int(cur.lastrowid or 0)
 
-    def _version_ids(self, deals: Sequence[Deal], digests: list[bytes]) -> list[int]:
+    def _version_ids(self, deals: DealTable, digests: list[bytes]) -> list[int]:
         """The version id of every deal, inserting the versions not stored yet.
 
         Most deals of a build are the previous run's versions, so those are looked up first
@@ -326,18 +327,20 @@ class HistoryStore:
                 ).fetchall()
             )
             self._db.execute("DELETE FROM wanted")
-        next_id = (top or 0) + 1
-        new: list[tuple[Any, ...]] = []
-        for h, d in zip(digests, deals):
-            if h not in known:
+        first = next_id = (top or 0) + 1
+        added: list[bool] = []  # per deal: a version not stored yet (its first occurrence)
+        for h in digests:
+            if h in known:
+                added.append(False)
+            else:
                 known[h] = next_id
-                new.append((next_id, h, *d[:7], int(d.new_customer), d.segment))
                 next_id += 1
+                added.append(True)
         self._db.executemany(
             "INSERT INTO deal_versions (id, hash, opportunity_id, rep, account, outcome,"
             " amount, close_date, created_date, new_customer, segment)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            new,
+            ((i, *row) for i, row in zip(count(first), deals.rows(added))),
         )
         return [known[h] for h in digests]
 
