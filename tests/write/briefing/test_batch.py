@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -60,6 +61,8 @@ def test_company_briefing_renders_in_the_batch(company_segment, tmp_path, worker
     folder = tmp_path / "briefings"
     assert batch.paths == {"Company": folder / "Company.pdf", "East": folder / "East.pdf"}
     assert batch.company == folder / "company-wide.pdf"  # "Company.pdf" was taken
+    # the longest PDF was handed over first
+    assert Path(batch.jobs[0].target).name == "company-wide.pdf"
     assert sorted(p.name for p in folder.iterdir()) == [
         "Company.pdf",
         "East.pdf",

@@ -3,7 +3,9 @@ what a page shows is the same as with WeasyPrint's own stylesheet."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import re
 
 from pypdf import PdfReader
 from weasyprint import CSS, HTML
@@ -43,3 +45,20 @@ def test_a_briefing_reads_the_same_as_with_weasyprints_own_stylesheet(tmp_path):
     )
     lean = render_pdf(dataclasses.replace(job, target=str(tmp_path / "lean.pdf"))).target
     assert text(lean) == text(stock)
+
+
+def test_charts_become_images_of_the_same_svg_and_nothing_else_changes():
+    from reporter.write.briefing.render import as_images
+
+    chart = (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart marks" width="9">'
+        "<text>&lt;b&gt;</text></svg>"
+    )
+    logo = '<svg xmlns="http://www.w3.org/2000/svg" class="logo"><rect/></svg>'
+    html = f"<p>a</p>{chart}<p>b</p>{logo}{chart}"
+    out = as_images(html)
+    images = re.findall(r'<img class="chart" alt="" src="data:image/svg\+xml;base64,([^"]+)">', out)
+    assert [base64.b64decode(i).decode() for i in images] == [chart, chart]
+    assert out.replace(
+        f'<img class="chart" alt="" src="data:image/svg+xml;base64,{images[0]}">', "X"
+    ) == (f"<p>a</p>X<p>b</p>{logo}X")

@@ -230,12 +230,14 @@ def rendering(
     whole = None
     with atomic_dir(final) as tmp:
         try:
-            batch.add(_jobs(tmp, briefings, overall, dataset, config))
             if company:
-                taken = {Path(job.target).name for job in batch.jobs}
+                # The longest PDF goes first, so that no worker is left rendering it alone
+                # at the end while the other has nothing to do.
+                taken = {inside(tmp, slug).name for slug in unique_slugs(briefings).values()}
                 whole = company_job(tmp, overall, dataset, config, taken)
                 batch.add([whole])
                 batch.whole = whole.target
+            batch.add(_jobs(tmp, briefings, overall, dataset, config))
             yield batch
             done = batch.wait()
         except BaseException:
