@@ -47,21 +47,47 @@ class Codes:
 
 def quarter_codes(dates: pd.Series, start_month: int) -> Codes:
     """Each date's fiscal quarter label (``FY2026 Q3``) as codes; -1 where no date."""
-    days = dates.to_numpy(dtype="datetime64[ns]")
-    known = ~np.isnat(days)
-    months = days[known].astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    days = _day_numbers(dates)
+    known = days != _NO_DAY
     codes = np.full(len(days), -1, dtype=np.int64)
-    if not len(months):
+    if not known.any():
         return Codes(codes, np.array([], dtype=object))
-    low = int(months.min())
-    seen = np.bincount(months - low)  # a month table, no sort of the rows
-    month_list = (np.flatnonzero(seen) + low).tolist()
-    labels = [_label(m, start_month) for m in month_list]
+    low, high = int(days[known].min()), int(days[known].max())
+    if high - low > 4 * len(days) + 400_000:  # sparse dates (a typo decades away): no table
+        return _quarter_codes_sorted(days, known, start_month)
+    # A table over the days the data span (a few thousand), not a per-row calendar.
+    span = np.arange(low, high + 1, dtype=np.int64).astype("datetime64[D]")
+    months = span.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    month_list = np.unique(months)
+    labels = [_label(int(m), start_month) for m in month_list.tolist()]
     distinct = sorted(set(labels))
     place = {label: i for i, label in enumerate(distinct)}
-    table = np.zeros(len(seen), dtype=np.int64)
-    table[np.flatnonzero(seen)] = [place[label] for label in labels]
-    codes[known] = table[months - low]
+    by_month = np.array([place[label] for label in labels], dtype=np.int64)
+    by_day = by_month[np.searchsorted(month_list, months)]
+    codes[known] = by_day[days[known] - low]
+    return Codes(codes, np.asarray(distinct, dtype=object))
+
+
+_NO_DAY = np.iinfo(np.int64).min
+
+
+def _day_numbers(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 per row (``_NO_DAY`` where no date), whatever the unit."""
+    stamps = dates.to_numpy(dtype="datetime64[ns]")
+    ns = stamps.view(np.int64)
+    days: np.ndarray = np.where(np.isnat(stamps), _NO_DAY, ns // 86_400_000_000_000)
+    return days
+
+
+def _quarter_codes_sorted(days: np.ndarray, known: np.ndarray, start_month: int) -> Codes:
+    """:func:`quarter_codes` through the distinct days (for dates spread over centuries)."""
+    codes = np.full(len(days), -1, dtype=np.int64)
+    distinct_days, at = np.unique(days[known], return_inverse=True)
+    months = distinct_days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    labels = [_label(int(m), start_month) for m in months.tolist()]
+    distinct = sorted(set(labels))
+    place = {label: i for i, label in enumerate(distinct)}
+    codes[known] = np.array([place[label] for label in labels], dtype=np.int64)[at]
     return Codes(codes, np.asarray(distinct, dtype=object))
 
 

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from reporter.metrics.codes import Codes, natural_key, quarter_codes, segment_sort_key
 from reporter.metrics.settings import Settings
@@ -75,12 +77,14 @@ def enrich_coded(
     days = (out["close_date"] - out["created_date"]).dt.days
     out["cycle_days"] = days.where(won & days.ge(0)).astype("float64")
     out = _mark_first_wins(out, codes["account"].codes)
-    out["deal_type"] = _deal_types(out, codes["account"].codes < 0)
+    type_codes, type_values = _deal_types(out, codes["account"].codes < 0)
+    out["deal_type"] = pd.Series(type_values[type_codes], index=out.index, dtype=object)
     dims = segment_columns(out, settings.dimensions)
     if by is not None and by in out.columns and by not in dims:
         dims.append(by)
     for dim in dims:
-        codes[dim] = fold_codes(out[dim])
+        given = (type_codes, type_values) if dim == "deal_type" else None
+        codes[dim] = fold_codes(out[dim], factorized=given)
         out[dim] = _column(codes[dim], out[dim])
     return out, codes
 
@@ -102,46 +106,93 @@ def fold_segment(values: pd.Series, missing: str | None = UNKNOWN) -> pd.Series:
     return fold_codes(values, missing).column(values.index, missing)
 
 
-def fold_codes(values: pd.Series, missing: str | None = UNKNOWN) -> Codes:
+def fold_codes(
+    values: pd.Series,
+    missing: str | None = UNKNOWN,
+    factorized: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Codes:
     """:func:`fold_segment` as codes: one code per folded value (``missing`` is a value
     when it is text, code -1 when it is None).
 
     Works on the distinct values (a column of a million cells holds a few hundred), then
-    spreads the result back over the rows.
+    spreads the result back over the rows. A categorical column gives its codes as they
+    are; ``factorized`` (codes, distinct values) skips the factorizing when the caller has it.
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    # The distinct values, cleaned once each (factorize already set None/NaN aside).
-    text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).map(str).str.strip()
-    rows = pd.Series(np.bincount(codes[codes >= 0], minlength=len(uniques)))
-    spelled = (
-        pd.DataFrame({"text": text, "rows": rows})[text.ne("").to_numpy()]
-        .groupby("text", sort=False)["rows"]
-        .sum()
-    )
-    # The most common spelling of each casefolded value (ties: A-Z) is its name.
-    ranked = spelled.reset_index().sort_values(["rows", "text"], ascending=[False, True])
-    ranked["fold"] = ranked["text"].str.casefold()
-    canonical = ranked.drop_duplicates("fold").set_index("fold")["text"]
-    names = list(canonical)
-    place = {name: i for i, name in enumerate(names)}
-    folded = text.str.casefold().map(canonical)
-    remap = np.array(
-        [-1 if t == "" else place[f] for t, f in zip(text.tolist(), folded.tolist(), strict=True)]
-        + [-1],
-        dtype=np.int64,
-    )
-    if missing is not None and ((remap[:-1] == -1).any() or (codes == -1).any()):
-        if missing not in place:  # "Unknown" written in the data is the same segment
-            place[missing] = len(names)
+    codes, uniques = factorized if factorized is not None else _factorize(values)
+    # Rows per distinct value (a category no row uses counts 0 and names nothing).
+    rows = np.bincount(codes + 1, minlength=len(uniques) + 1)
+    no_value = bool(rows[0])
+    rows = rows[1:]
+    names, remap = _distinct_names(uniques, rows)
+    remap = np.append(remap, -1)  # code -1 (None/NaN) takes the last entry
+    if missing is not None and (no_value or bool(((remap[:-1] == -1) & (rows > 0)).any())):
+        if missing not in names:  # "Unknown" written in the data is the same segment
             names.append(missing)
-        remap[remap == -1] = place[missing]
-    # code -1 (None/NaN) takes the last entry of ``remap``
+        remap[remap == -1] = names.index(missing)
     spelled_as_is = (
-        not (codes == -1).any()
-        and all(isinstance(u, str) for u in uniques)
-        and [names[i] if i >= 0 else None for i in remap[:-1].tolist()] == list(uniques)
+        not no_value
+        and pd.api.types.infer_dtype(uniques, skipna=False) == "string"
+        and bool(np.all((np.asarray(names, dtype=object)[remap[:-1]] == uniques) | (rows == 0)))
     )
     return Codes(remap[codes], np.asarray(names, dtype=object), spelled_as_is)
+
+
+def _distinct_names(uniques: np.ndarray, rows: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The folded names (most rows first, then A-Z) and each distinct value's place among
+    them (-1: blank, or a category no row uses)."""
+    if len(uniques) and pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+        plain = _plain_names(uniques, rows)
+        if plain is not None:
+            return plain
+    # The distinct values, cleaned once each (factorize already set None/NaN aside).
+    texts = pd.Series(uniques, dtype=object).map(str).str.strip().tolist()
+    spelled: dict[str, int] = {}
+    for t, r in zip(texts, rows.tolist(), strict=True):
+        if t and r:
+            spelled[t] = spelled.get(t, 0) + r
+    # The most common spelling of each casefolded value (ties: A-Z) is its name.
+    canonical: dict[str, str] = {}
+    for t in sorted(spelled, key=lambda t: (-spelled[t], t)):
+        canonical.setdefault(t.casefold(), t)
+    names = list(canonical.values())
+    place = {name: i for i, name in enumerate(names)}
+    remap = [
+        place[canonical[t.casefold()]] if t and r else -1
+        for t, r in zip(texts, rows.tolist(), strict=True)
+    ]
+    return names, np.array(remap, dtype=np.int64)
+
+
+def _plain_names(uniques: np.ndarray, rows: np.ndarray) -> tuple[list[str], np.ndarray] | None:
+    """:func:`_distinct_names` without a Python loop, when there is nothing to fold: every
+    value used, ASCII, already trimmed, not blank and distinct ignoring case (a column of
+    50,000 account names). None when some value needs the general rules."""
+    text = pa.array(uniques, type=pa.string())
+    if not (
+        rows.all()
+        and pc.all(pc.string_is_ascii(text)).as_py()
+        and pc.all(pc.greater(pc.utf8_length(text), 0)).as_py()
+        and pc.all(pc.equal(pc.utf8_trim_whitespace(text), text)).as_py()
+        # ASCII: casefold is lower
+        and pc.count_distinct(pc.utf8_lower(text)).as_py() == len(text)
+    ):
+        return None
+    table = pa.table({"rows": pa.array(rows, type=pa.int64()), "text": text})
+    order = pc.sort_indices(table, sort_keys=[("rows", "descending"), ("text", "ascending")])
+    order_np = order.to_numpy()
+    remap = np.empty(len(uniques), dtype=np.int64)
+    remap[order_np] = np.arange(len(uniques))
+    return uniques[order_np].tolist(), remap
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1: missing) and distinct values; a categorical's own codes, no hashing."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cat = values.array
+        assert isinstance(cat, pd.Categorical)
+        return cat.codes.astype(np.int64), np.asarray(cat.categories, dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
 
 
 def _clean_text(value: object) -> str | None:
@@ -168,82 +219,113 @@ def _mark_first_wins(out: pd.DataFrame, account: np.ndarray) -> pd.DataFrame:
 
     ``account`` is the account code of each row (-1: no account).
     """
-    out["first_win"] = False
+    n = len(out)
+    out["first_win"] = False  # the columns' places (filled below)
     out["new_customer"] = False
+    close_all = out["close_date"].to_numpy(dtype="datetime64[ns]")
     # "Customer since" may be filled on any of the account's rows; the earliest counts.
-    since_by_account = (
-        pd.Series(out["customer_since"].to_numpy(), index=account)
-        .loc[account >= 0]
-        .groupby(level=0)
-        .min()
-    )
-    out["account_customer_since"] = _spread(since_by_account, account)
-    out["account_first_win_date"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
-    is_win = (
-        out["outcome"].eq("won").to_numpy() & (account >= 0) & out["close_date"].notna().to_numpy()
-    )
-    if not is_win.any():
-        return out
-    wins = np.flatnonzero(is_win)
-    acc = account[wins]
-    close = out["close_date"].to_numpy(dtype="datetime64[ns]")[wins].view(np.int64)
-    created = out["created_date"].to_numpy(dtype="datetime64[ns]")[wins].view(np.int64)
-    # A missing created date sorts last, so a dated deal wins the tie.
-    created = np.where(created == np.iinfo(np.int64).min, np.iinfo(np.int64).max, created)
-    order = np.lexsort((created, close, acc))
-    a, c, d = acc[order], close[order], created[order]
-    same = (a[1:] == a[:-1]) & (c[1:] == c[:-1]) & (d[1:] == d[:-1])
-    tied = np.concatenate([[False], same]) | np.concatenate([same, [False]])
-    if tied.any():
-        # Deals of one account closed and created on the same days: the lowest id first.
-        ids = out["opportunity_id"].iloc[wins[order]].reset_index(drop=True)
-        key = _id_sort_key(ids, pd.Series(tied))
-        rank = np.zeros(len(order), dtype=np.float64)
-        rank[tied] = key[tied].rank(method="first").to_numpy(dtype=np.float64)
-        order = order[np.lexsort((rank, d, c, a))]
-        a = acc[order]
-    starts = np.concatenate([[True], a[1:] != a[:-1]])
-    first_rows = wins[order[starts]]
-    first_idx = out.index[first_rows]
-    out.loc[first_idx, "first_win"] = True
-    first_dates = pd.Series(out["close_date"].to_numpy()[first_rows], index=account[first_rows])
+    since_all = out["customer_since"].to_numpy(dtype="datetime64[ns]")
+    out["account_customer_since"] = _spread(_earliest(since_all, account), account)
+    first_win = np.zeros(n, dtype=bool)
+    new_customer = np.zeros(n, dtype=bool)
+    first_dates = np.full(int(account.max(initial=-1)) + 1, _NAT, dtype=np.int64)
+    won = out["outcome"].to_numpy(dtype=object) == "won"
+    is_win = won & (account >= 0) & ~np.isnat(close_all)
+    if is_win.any():
+        first_rows = _first_win_rows(out, account, close_all, np.flatnonzero(is_win))
+        first_win[first_rows] = True
+        first_dates[account[first_rows]] = close_all[first_rows].view(np.int64)
+        since = out["account_customer_since"].to_numpy()[first_rows]
+        # NaT compares False: no "customer since" means not known before.
+        new_customer[first_rows] = ~(since < close_all[first_rows])
+    out["first_win"] = first_win
+    out["new_customer"] = new_customer
     out["account_first_win_date"] = _spread(first_dates, account)
-    since = out.loc[first_idx, "account_customer_since"]
-    known_before = since.notna() & (since < out.loc[first_idx, "close_date"])
-    out.loc[first_idx, "new_customer"] = ~known_before.to_numpy()
     return out
 
 
-def _spread(by_account: pd.Series, account: np.ndarray) -> np.ndarray:
-    """Per-account dates (indexed by account code) spread over the rows (NaT elsewhere)."""
-    table = np.full(int(account.max(initial=-1)) + 2, np.datetime64("NaT"), "datetime64[ns]")
-    table[by_account.index.to_numpy()] = by_account.to_numpy().astype("datetime64[ns]")
-    spread: np.ndarray = table[account]  # code -1 takes the last entry, NaT
+_NAT = np.iinfo(np.int64).min
+
+
+def _earliest(dates: np.ndarray, account: np.ndarray) -> np.ndarray:
+    """Per account code, the earliest of ``dates`` on its rows (as int64 ns, NaT if none)."""
+    table = np.full(int(account.max(initial=-1)) + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    has = (account >= 0) & ~np.isnat(dates)
+    np.minimum.at(table, account[has], dates[has].view(np.int64))
+    table[table == np.iinfo(np.int64).max] = _NAT
+    return table
+
+
+def _first_win_rows(
+    out: pd.DataFrame, account: np.ndarray, close_all: np.ndarray, wins: np.ndarray
+) -> np.ndarray:
+    """The row of each account's first won deal, among the won rows ``wins``."""
+    acc = account[wins]
+    close = close_all[wins].view(np.int64)
+    created = out["created_date"].to_numpy(dtype="datetime64[ns]")[wins].view(np.int64)
+    # A missing created date sorts last, so a dated deal wins the tie.
+    created = np.where(created == _NAT, np.iinfo(np.int64).max, created)
+    order = np.lexsort((created, close, acc))
+    a, c, d = acc[order], close[order], created[order]
+    starts = np.concatenate([[True], a[1:] != a[:-1]])
+    first = order[starts]  # positions in ``wins``
+    # Runs of deals of one account closed and created on the same days. Only a run that
+    # starts an account decides its first win: there the lowest id goes first.
+    run_starts = np.concatenate([[True], (a[1:] != a[:-1]) | (c[1:] != c[:-1]) | (d[1:] != d[:-1])])
+    run = np.cumsum(run_starts) - 1
+    leading = starts[run_starts][run] & (np.bincount(run)[run] > 1)
+    if leading.any():
+        ids = out["opportunity_id"].iloc[wins[order]].reset_index(drop=True)
+        key = _id_sort_key(ids, pd.Series(leading))
+        at = np.flatnonzero(leading)
+        rank = key.iloc[at].rank(method="first").to_numpy(dtype=np.float64)
+        picked = at[np.lexsort((rank, run[at]))]
+        picked = picked[np.concatenate([[True], run[picked][1:] != run[picked][:-1]])]
+        # Each tied leading run's pick replaces its account's first row.
+        first[np.cumsum(starts)[picked] - 1] = order[picked]
+    rows: np.ndarray = wins[first]
+    return rows
+
+
+def _spread(table: np.ndarray, account: np.ndarray) -> np.ndarray:
+    """Per-account dates (int64 ns by account code, NaT as int64 min) spread over the rows."""
+    full = np.append(table, _NAT)  # code -1 takes the last entry, NaT
+    spread: np.ndarray = full[account].view("datetime64[ns]")
     return spread
 
 
-def _deal_types(out: pd.DataFrame, no_account: np.ndarray) -> pd.Series:
-    """The input's type column wins; else new business until the account's first win."""
+def _deal_types(out: pd.DataFrame, no_account: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The input's type column wins; else new business until the account's first win.
+
+    Returns codes per row and the distinct deal types they index.
+    """
     codes, uniques = pd.factorize(out["type"], use_na_sentinel=True)
-    kinds = np.array([_type_from_input(v) for v in uniques] + [None], dtype=object)
-    from_input = pd.Series(kinds[codes], index=out.index, dtype=object)
-    reference = out["close_date"].fillna(out["created_date"])
-    first = out["account_first_win_date"]
-    since = out["account_customer_since"]
-    already = (first.notna() & reference.notna() & (first < reference)) | (
-        since.notna() & reference.notna() & (since < reference)
+    mapped = [_type_from_input(v) for v in uniques]
+    kinds = [NEW_BUSINESS, EXPANSION, UNKNOWN]
+    for kind in mapped:
+        if kind is not None and kind not in kinds:
+            kinds.append(kind)
+    place = {kind: i for i, kind in enumerate(kinds)}
+    from_input = np.array([-1 if k is None else place[k] for k in mapped] + [-1], dtype=np.int64)
+    close = out["close_date"].to_numpy(dtype="datetime64[ns]")
+    reference = np.where(
+        np.isnat(close), out["created_date"].to_numpy(dtype="datetime64[ns]"), close
     )
+    first = out["account_first_win_date"].to_numpy(dtype="datetime64[ns]")
+    since = out["account_customer_since"].to_numpy(dtype="datetime64[ns]")
+    # NaT compares False, so a missing date never makes an account "already" a customer.
+    already = (first < reference) | (since < reference)
     # 0: new business, 1: expansion, 2: unknown (no account)
-    derived = already.to_numpy().astype(np.int64)
+    derived = already.astype(np.int64)
+    first_win = out["first_win"].to_numpy(dtype=bool)
     # Later wins on the account's first-win day are expansion too; the first win is new
     # business unless the account was a customer before the data.
-    later_same_day = out["outcome"].eq("won") & ~out["first_win"] & first.eq(reference)
-    derived[later_same_day.to_numpy()] = 1
-    derived[(out["first_win"] & ~out["new_customer"]).to_numpy()] = 1
+    won = out["outcome"].to_numpy(dtype=object) == "won"
+    derived[won & ~first_win & (first == reference)] = 1
+    derived[first_win & ~out["new_customer"].to_numpy(dtype=bool)] = 1
     derived[no_account] = 2
-    kinds = np.array([NEW_BUSINESS, EXPANSION, UNKNOWN], dtype=object)
-    derived_series = pd.Series(kinds[derived], index=out.index, dtype=object)
-    return from_input.where(from_input.notna(), derived_series).astype(object)
+    given = from_input[codes]
+    return np.where(given >= 0, given, derived), np.asarray(kinds, dtype=object)
 
 
 def _type_from_input(value: object) -> str | None:
