@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from reporter.config import Config
 from reporter.errors import ConfigError, PeriodError
+from reporter.metrics.codes import Codes
 from reporter.metrics.enrich import enrich as enrich_frame
 from reporter.metrics.enrich import enrich_coded, segment_columns
 from reporter.metrics.facts import Groups, facts_of
@@ -73,7 +75,7 @@ def run(
             hint=f"set [briefings] by to one of: {known}",
         )
     currency = currency or one_currency(opportunities)
-    context = _context(enriched, settings, period, targets, by, currency)
+    context = _context(enriched, settings, period, targets, by, currency, codes["close_quarter"])
     # One grouped pass for the company (every row one group), one for the segments of
     # ``by`` (each row in its segment's group): the reports are slices of those results.
     facts = facts_of(enriched, segment_columns(enriched, settings.dimensions), codes)
@@ -92,11 +94,17 @@ def _context(
     targets: pd.DataFrame | None,
     by: str | None,
     currency: str | None = None,
+    close_quarter: Codes | None = None,
 ) -> Context:
     """The period, targets and quarters every report of a run shares."""
-    quarter = period if isinstance(period, Quarter) else _resolve_period(enriched, settings, period)
+    start = settings.fiscal_year_start_month
+    quarters = data_quarters(enriched, start, close_quarter)
+    quarter = (
+        period
+        if isinstance(period, Quarter)
+        else _resolve_period(enriched, settings, period, quarters, close_quarter)
+    )
     window = Period(quarter, settings.win_rate_mode, _data_through(enriched))
-    quarters = data_quarters(enriched, settings.fiscal_year_start_month)
     tg = targets if targets is not None else empty_targets()
     return Context(window, settings, tg, quarters, by, currency)
 
@@ -114,7 +122,15 @@ def compute(
     settings = Settings.of(config)
     by = config.briefings.by
     enriched, codes = enrich_coded(opportunities, settings, by)
-    context = _context(enriched, settings, period, targets, by, one_currency(opportunities))
+    context = _context(
+        enriched,
+        settings,
+        period,
+        targets,
+        by,
+        one_currency(opportunities),
+        codes["close_quarter"],
+    )
     facts = facts_of(enriched, segment_columns(enriched, settings.dimensions), codes)
     return build_reports(enriched, facts, Groups.company(len(enriched)), context)[0]
 
@@ -156,19 +172,30 @@ def _data_through(enriched: pd.DataFrame) -> date | None:
     A close date after today is a typo or a forecast, never how far the data reach (the
     reader flags it); it counts only when every closed deal is dated in the future.
     """
-    closed = enriched["close_date"][enriched["outcome"].isin(CLOSED)].dropna()
-    past = closed[closed <= pd.Timestamp(date.today())]
-    closed = past if not past.empty else closed
-    return None if closed.empty else closed.max().date()
+    outcome = enriched["outcome"].to_numpy(dtype=object)
+    is_closed = np.zeros(len(outcome), dtype=bool)
+    for word in CLOSED:
+        is_closed |= outcome == word
+    closed = enriched["close_date"].to_numpy(dtype="datetime64[ns]")[is_closed]
+    closed = closed[~np.isnat(closed)]
+    past = closed[closed <= np.datetime64(pd.Timestamp(date.today()), "ns")]
+    closed = past if len(past) else closed
+    return None if not len(closed) else pd.Timestamp(closed.max()).date()
 
 
-def _resolve_period(enriched: pd.DataFrame, settings: Settings, period: str | None) -> Quarter:
-    """The reporting quarter: ``period`` if given, else the latest with closed outcomes."""
+def _resolve_period(
+    enriched: pd.DataFrame,
+    settings: Settings,
+    period: str | None,
+    known: list[Quarter],
+    close_quarter: Codes | None,
+) -> Quarter:
+    """The reporting quarter: ``period`` if given, else the latest with closed outcomes
+    (``known``: the quarters with closed outcomes)."""
     start = settings.fiscal_year_start_month
     if period is None:
-        return choose_period(enriched, start)
+        return choose_period(enriched, start, close_quarter)
     quarter = parse_quarter(period, start)
-    known = data_quarters(enriched, start)
     if known and not (known[0] <= quarter <= known[-1]):
         raise PeriodError(
             f"period {quarter.label} is outside the data, which has closed deals from "

@@ -57,23 +57,14 @@ def bridge_by_quarter(
 ) -> list[pd.DataFrame]:
     """The bridge of every quarter in ``labels``, in that order: overall (``all``/``All``),
     per rep and per segment of each dimension, for every group."""
-    wanted = np.array([facts.quarter_code(label) for label in labels], dtype=np.int64)
-    place = np.full(len(facts.quarters) + 1, -1, dtype=np.int64)
-    for i, code in enumerate(wanted):
-        if code >= 0:
-            place[code] = i
-    rows = facts.won & (groups.code >= 0) & (facts.close_q >= 0)
-    rows &= place[facts.close_q] >= 0
-    index = np.flatnonzero(rows)
-    columns = ["account", "account_first_win_date", "account_customer_since", "new_customer"]
-    won = pd.DataFrame({c: enriched[c].to_numpy()[index] for c in columns})
-    first_q = quarter_codes(won["account_first_win_date"], start_month)
-    first_labels = np.append(first_q.values, [None])  # code -1: no first win, never equal
-    closed_in = np.asarray(facts.quarters, dtype=object)[facts.close_q[index]]
-    same: np.ndarray = first_labels[first_q.codes] == closed_in
-    part = bridge_parts(won, same)
+    index, part, q = facts.once(
+        ("bridge", tuple(labels), start_month),
+        lambda: _won_parts(enriched, facts, labels, start_month),
+    )
     g = groups.code[index]
-    q = place[facts.close_q[index]]
+    if not (g >= 0).all():  # rows in no group
+        keep = g >= 0
+        index, part, q, g = index[keep], part[keep], q[keep], g[keep]
     nq, npart = len(labels), len(PARTS)
     frames = []
     overall = np.bincount((g * nq + q) * npart + part, minlength=groups.size * nq * npart)
@@ -102,6 +93,28 @@ def bridge_by_quarter(
     table = table.sort_values(["_g", "_q", "_o", "_r"], kind="mergesort")
     table = table.drop(columns=["_q", "_o", "_r"]).reset_index(drop=True)
     return groups.split(table)
+
+
+def _won_parts(
+    enriched: pd.DataFrame, facts: Facts, labels: Sequence[str], start_month: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The won deals closing in one of the quarters ``labels`` (row positions), the bridge
+    part of each and its quarter's place in ``labels``: the same for every grouping."""
+    wanted = np.array([facts.quarter_code(label) for label in labels], dtype=np.int64)
+    place = np.full(len(facts.quarters) + 1, -1, dtype=np.int64)
+    for i, code in enumerate(wanted):
+        if code >= 0:
+            place[code] = i
+    rows = facts.won & (facts.close_q >= 0)
+    rows &= place[facts.close_q] >= 0
+    index = np.flatnonzero(rows)
+    columns = ["account", "account_first_win_date", "account_customer_since", "new_customer"]
+    won = pd.DataFrame({c: enriched[c].to_numpy()[index] for c in columns})
+    first_q = quarter_codes(won["account_first_win_date"], start_month)
+    first_labels = np.append(first_q.values, [None])  # code -1: no first win, never equal
+    closed_in = np.asarray(facts.quarters, dtype=object)[facts.close_q[index]]
+    same: np.ndarray = first_labels[first_q.codes] == closed_in
+    return index, bridge_parts(won, same), place[facts.close_q[index]]
 
 
 def _frame(

@@ -8,7 +8,7 @@ of the grouped results, never re-runs over masked copies.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +35,7 @@ class Facts:
     quarters: list[str]  # label per quarter code
     dims: dict[str, Codes] = field(default_factory=dict)  # rep and every segment dimension
     # Tables every group's reports slice (the period's deal lists), made once per run.
-    memo: dict[str, Any] = field(default_factory=dict)
+    memo: dict[object, Any] = field(default_factory=dict)
 
     def quarter_code(self, label: str) -> int:
         """The code of quarter ``label`` (-2, matching no row, when no row has it)."""
@@ -50,6 +50,14 @@ class Facts:
 
     def codes(self, dim: str) -> Codes:
         return self.dims[dim]
+
+    def once(self, key: object, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per run: work that does not depend on the grouping
+        (which rows, their quarters, sorted values) is shared by the company's pass and
+        the segments' pass."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
 
     def __post_init__(self) -> None:
         self._index = {label: i for i, label in enumerate(self.quarters)}

@@ -43,54 +43,128 @@ def closed_figures(
 
     ``won``/``lost`` override the outcomes (a like-for-like cut turns later closes open).
     """
-    won = facts.won if won is None else won
-    lost = facts.lost if lost is None else lost
-    take = won[rows] | lost[rows]
-    for _, codes in keys:
-        take &= codes[rows] >= 0
-    idx = rows[take]
-    parts = [codes[idx] for _, codes in keys]
-    key = np.zeros(len(idx), dtype=np.int64)
-    for part in parts:
-        key = key * (int(part.max(initial=0)) + 1) + part
+    return ClosedRows(facts, rows, won, lost).figures(keys)
+
+
+class ClosedRows:
+    """The closed deals among some rows, prepared once to be grouped by several keys
+    (the win-rate table groups the same window by every dimension in turn)."""
+
+    def __init__(
+        self,
+        facts: Facts,
+        rows: np.ndarray,
+        won: np.ndarray | None = None,
+        lost: np.ndarray | None = None,
+    ) -> None:
+        won = facts.won if won is None else won
+        lost = facts.lost if lost is None else lost
+        self.idx = rows[won[rows] | lost[rows]]
+        self.won, self.lost = won[self.idx], lost[self.idx]
+        self.amount = facts.amount[self.idx]
+        self.na = np.isnan(self.amount)
+        self.won_amount = np.where(self.won & ~self.na, self.amount, np.nan)
+        self.won_cycle = np.where(self.won, facts.cycle[self.idx], np.nan)
+        # Each statistic's known values in ascending order (stable), sorted once: a
+        # grouping then only orders them by group (a radix sort of small codes).
+        self.known = {"amount": ~np.isnan(self.won_amount), "cycle": ~np.isnan(self.won_cycle)}
+        self._by_value = {
+            "amount": _value_order(self.won_amount),
+            "cycle": _value_order(self.won_cycle),
+        }
+
+    def figures(self, keys: Sequence[tuple[str, np.ndarray]]) -> pd.DataFrame:
+        """The figures per combination of ``keys`` (see :func:`closed_figures`)."""
+        keep = np.ones(len(self.idx), dtype=bool)
+        for _, codes in keys:
+            keep &= codes[self.idx] >= 0
+        every = bool(keep.all())
+        idx = self.idx if every else self.idx[keep]
+        parts = [codes[idx] for _, codes in keys]
+        found, group, at = group_keys(parts)
+        m = len(found)
+
+        def part(values: np.ndarray) -> np.ndarray:
+            return values if every else values[keep]
+
+        w, lo, amount, na = part(self.won), part(self.lost), part(self.amount), part(self.na)
+
+        def total(weights: np.ndarray) -> np.ndarray:
+            summed: np.ndarray = np.bincount(group, weights=weights, minlength=m)
+            return summed
+
+        # Where each kept row lands in ``group`` (-1: left out), for the sorted statistics.
+        slot = np.full(len(self.idx), -1, dtype=np.int64)
+        slot[keep] = group
+        data = {
+            "won": total(w).astype(np.int64),
+            "lost": total(lo).astype(np.int64),
+            "won_missing": total(w & na).astype(np.int64),
+            "lost_missing": total(lo & na).astype(np.int64),
+            "won_sum": total(np.where(w & ~na, amount, 0.0)),
+            "lost_sum": total(np.where(lo & ~na, amount, 0.0)),
+            "lost_nonzero": total(lo & ~na & (amount != 0)).astype(np.int64),
+            "acv_mean": _mean(group, part(self.won_amount), m, part(self.known["amount"])),
+            "acv_median": self._median("amount", self.won_amount, slot, m),
+            "cycle_median": self._median("cycle", self.won_cycle, slot, m),
+            "cycle_mean": _mean(group, part(self.won_cycle), m, part(self.known["cycle"])),
+        }
+        names = [name for name, _ in keys]
+        index = (
+            pd.MultiIndex.from_arrays(at, names=names)
+            if len(names) > 1
+            else pd.Index(at[0], name=names[0])
+        )
+        return pd.DataFrame(data, index=index)
+
+    def _median(self, name: str, values: np.ndarray, slot: np.ndarray, m: int) -> np.ndarray:
+        """:func:`_median` of ``values`` per group, from the value order made once."""
+        order = self._by_value[name]
+        order = order[slot[order] >= 0]
+        return _sorted_median(slot[order], values[order], m)
+
+
+def _value_order(values: np.ndarray) -> np.ndarray:
+    """Positions of the known ``values`` in ascending order (ties in position order)."""
+    known = np.flatnonzero(~np.isnan(values))
+    order: np.ndarray = known[np.argsort(values[known], kind="stable")]
+    return order
+
+
+def group_keys(parts: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The distinct combinations of the integer ``parts`` (non-negative codes per row), in
+    ascending order; each row's combination; and each combination's parts.
+
+    Like ``np.unique(..., return_inverse=True)`` on the combined key, but with a count per
+    possible key instead of a sort when there are not many more keys than rows.
+    """
+    n = len(parts[0]) if parts else 0
+    radix = [int(part.max(initial=0)) + 1 for part in parts]
+    key = np.zeros(n, dtype=np.int64)
+    for part, base in zip(parts, radix, strict=True):
+        key = key * base + part
+    size = int(np.prod(radix, dtype=np.float64))
+    if size <= 2 * n + 65_536:
+        found = np.flatnonzero(np.bincount(key, minlength=size))
+        lookup = np.zeros(size, dtype=np.int64)
+        lookup[found] = np.arange(len(found))
+        group: np.ndarray = lookup[key]
+        at: list[np.ndarray] = []
+        rest = found
+        for base in reversed(radix):
+            rest, part = np.divmod(rest, base)
+            at.insert(0, part)
+        return found, group, at
     found, first, group = np.unique(key, return_index=True, return_inverse=True)
-    m = len(found)
-    w, lo = won[idx], lost[idx]
-    amount = facts.amount[idx]
-    na = np.isnan(amount)
-    won_amount = np.where(w & ~na, amount, np.nan)
-    won_cycle = np.where(w, facts.cycle[idx], np.nan)
-
-    def total(weights: np.ndarray) -> np.ndarray:
-        summed: np.ndarray = np.bincount(group, weights=weights, minlength=m)
-        return summed
-
-    data = {
-        "won": total(w).astype(np.int64),
-        "lost": total(lo).astype(np.int64),
-        "won_missing": total(w & na).astype(np.int64),
-        "lost_missing": total(lo & na).astype(np.int64),
-        "won_sum": total(np.where(w & ~na, amount, 0.0)),
-        "lost_sum": total(np.where(lo & ~na, amount, 0.0)),
-        "lost_nonzero": total(lo & ~na & (amount != 0)).astype(np.int64),
-        "acv_mean": _mean(group, won_amount, m),
-        "acv_median": _median(group, won_amount, m),
-        "cycle_median": _median(group, won_cycle, m),
-        "cycle_mean": _mean(group, won_cycle, m),
-    }
-    names = [name for name, _ in keys]
-    at = [part[first] for part in parts]
-    index = (
-        pd.MultiIndex.from_arrays(at, names=names)
-        if len(names) > 1
-        else pd.Index(at[0], name=names[0])
-    )
-    return pd.DataFrame(data, index=index)
+    return found, group, [part[first] for part in parts]
 
 
-def _mean(group: np.ndarray, values: np.ndarray, m: int) -> np.ndarray:
-    """Per-group mean of the known ``values`` (NaN where none is known)."""
-    known = ~np.isnan(values)
+def _mean(
+    group: np.ndarray, values: np.ndarray, m: int, known: np.ndarray | None = None
+) -> np.ndarray:
+    """Per-group mean of the known ``values`` (NaN where none is known; ``known``: which
+    are, when the caller has it)."""
+    known = ~np.isnan(values) if known is None else known
     count = np.bincount(group[known], minlength=m)
     summed = np.bincount(group[known], weights=values[known], minlength=m)
     mean: np.ndarray = np.where(count > 0, summed / np.maximum(count, 1), np.nan)
@@ -101,10 +175,15 @@ def _median(group: np.ndarray, values: np.ndarray, m: int) -> np.ndarray:
     """Per-group median of the known ``values`` (NaN where none is known)."""
     known = ~np.isnan(values)
     g, v = group[known], values[known]
-    # By value, then stably by group (a radix sort for small group codes).
     by_value = np.argsort(v, kind="stable")
-    small = g[by_value].astype(np.int16 if m < 2**15 else np.int64)
-    order = by_value[np.argsort(small, kind="stable")]
+    return _sorted_median(g[by_value], v[by_value], m)
+
+
+def _sorted_median(g: np.ndarray, v: np.ndarray, m: int) -> np.ndarray:
+    """Per-group median of known values ``v`` already in ascending order, ``g`` their groups."""
+    # Stably by group (a radix sort for small group codes): by group, then by value.
+    small = g.astype(np.int16 if m < 2**15 else np.int64)
+    order = np.argsort(small, kind="stable")
     v = v[order]
     count = np.bincount(g, minlength=m)
     start = np.cumsum(count) - count

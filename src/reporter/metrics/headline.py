@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from reporter.metrics.facts import Facts, Groups
-from reporter.metrics.figures import closed_figures, row_of, stat, weighted
+from reporter.metrics.figures import ClosedRows, group_keys, row_of, stat, weighted
 from reporter.metrics.report import Change, Headline
 from reporter.metrics.stats import rate, wilson_interval
 
@@ -143,42 +143,63 @@ def quarter_figures(
     ``keep`` drops deals created later, and deals closing later were still open (no won,
     lost or new customer yet).
     """
-    won, lost, new = facts.won, facts.lost, facts.new_customer
-    if closed_by is not None and close_date is not None:
-        later = close_date > np.datetime64(closed_by)
-        won, lost, new = won & ~later, lost & ~later, new & ~later
-    base = groups.code >= 0
-    if keep is not None:
-        base &= keep
-    in_close = base & facts.in_quarters(facts.close_q, quarters)
-    take = in_close & (won | lost | new)
-    amount = facts.amount[take]
+    rows = facts.once(
+        ("quarter_figures", tuple(quarters), mode, closed_by),
+        lambda: _QuarterRows(facts, quarters, mode, keep, closed_by, close_date),
+    )
+    keep_close = groups.code[rows.close_idx] >= 0
+    take = rows.close_idx[keep_close]
+    amount = rows.amount[keep_close]
     na = np.isnan(amount)
-    w = won[take]
-    by_close = (
-        pd.DataFrame(
-            {
-                "g": groups.code[take],
-                "q": facts.close_q[take],
-                "won": w.astype(np.int64),
-                "won_missing": (w & na).astype(np.int64),
-                "won_sum": np.where(w & ~na, amount, 0.0),
-                "lost": lost[take].astype(np.int64),
-                "new": new[take].astype(np.int64),
-            }
-        )
-        .groupby(["g", "q"], sort=True)
-        .sum()
+    w = rows.won[keep_close]
+    found, group, (g_at, q_at) = group_keys([groups.code[take], facts.close_q[take]])
+    m = len(found)
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        summed: np.ndarray = np.bincount(group, weights=weights, minlength=m)
+        return summed
+
+    by_close = pd.DataFrame(
+        {
+            "won": total(w).astype(np.int64),
+            "won_missing": total(w & na).astype(np.int64),
+            "won_sum": total(np.where(w & ~na, amount, 0.0)),
+            "lost": total(rows.lost[keep_close]).astype(np.int64),
+            "new": total(rows.new[keep_close]).astype(np.int64),
+        },
+        index=pd.MultiIndex.from_arrays([g_at, q_at], names=["g", "q"]),
     )
-    window_q = facts.close_q if mode == "snapshot" else facts.created_q
-    window = closed_figures(
-        facts,
-        [("g", groups.code), ("q", window_q)],
-        np.flatnonzero(base & facts.in_quarters(window_q, quarters)),
-        won,
-        lost,
-    )
+    # Rows in no group are left out by the group key itself.
+    window = rows.window.figures([("g", groups.code), ("q", rows.window_q)])
     return QuarterFigures(by_close, window)
+
+
+class _QuarterRows:
+    """What :func:`quarter_figures` needs that does not depend on the grouping."""
+
+    def __init__(
+        self,
+        facts: Facts,
+        quarters: list[int],
+        mode: str,
+        keep: np.ndarray | None,
+        closed_by: pd.Timestamp | None,
+        close_date: np.ndarray | None,
+    ) -> None:
+        won, lost, new = facts.won, facts.lost, facts.new_customer
+        if closed_by is not None and close_date is not None:
+            later = close_date > np.datetime64(closed_by)
+            won, lost, new = won & ~later, lost & ~later, new & ~later
+        base = np.ones(facts.n, dtype=bool) if keep is None else keep
+        in_close = base & facts.in_quarters(facts.close_q, quarters)
+        self.close_idx = np.flatnonzero(in_close & (won | lost | new))
+        self.amount = facts.amount[self.close_idx]
+        self.won = won[self.close_idx]
+        self.lost = lost[self.close_idx]
+        self.new = new[self.close_idx]
+        self.window_q = facts.close_q if mode == "snapshot" else facts.created_q
+        in_window = np.flatnonzero(base & facts.in_quarters(self.window_q, quarters))
+        self.window = ClosedRows(facts, in_window, won, lost)
 
 
 def changes(now: Headline, before: Headline) -> tuple[Change, ...]:

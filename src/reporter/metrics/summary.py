@@ -11,6 +11,7 @@ import pandas as pd
 
 from reporter.errors import InputError
 from reporter.metrics.bridge import bridge_by_quarter
+from reporter.metrics.codes import Codes
 from reporter.metrics.compare import same_day_previous
 from reporter.metrics.enrich import segment_columns
 from reporter.metrics.facts import Facts, Groups
@@ -46,30 +47,50 @@ from reporter.metrics.targets import add_rep_figures, quarter_targets, segment_t
 from reporter.quarters import Quarter, parse_quarter
 
 
-def data_quarters(enriched: pd.DataFrame, start_month: int) -> list[Quarter]:
-    """Every quarter in which some won or lost opportunity closed, oldest first."""
-    return _closed_quarters(enriched, start_month, None)
+def data_quarters(
+    enriched: pd.DataFrame, start_month: int, close_quarter: Codes | None = None
+) -> list[Quarter]:
+    """Every quarter in which some won or lost opportunity closed, oldest first.
+
+    ``close_quarter``: the codes of the ``close_quarter`` column, when the caller has them.
+    """
+    return _closed_quarters(enriched, start_month, None, close_quarter)
 
 
 def _closed_quarters(
-    enriched: pd.DataFrame, start_month: int, rows: np.ndarray | None
+    enriched: pd.DataFrame,
+    start_month: int,
+    rows: np.ndarray | None,
+    close_quarter: Codes | None = None,
 ) -> list[Quarter]:
-    closed = enriched["outcome"].isin(("won", "lost")).to_numpy()
+    outcome = enriched["outcome"].to_numpy(dtype=object)
+    closed = (outcome == "won") | (outcome == "lost")
     if rows is not None:
         closed = closed & rows
-    labels = pd.unique(enriched["close_quarter"].to_numpy(dtype=object)[closed])
+    if close_quarter is None:
+        labels = pd.unique(enriched["close_quarter"].to_numpy(dtype=object)[closed]).tolist()
+    else:
+        # Which quarter codes occur among the closed rows: a count per code, no hashing.
+        hit = close_quarter.codes[closed]
+        seen = np.bincount(hit[hit >= 0], minlength=len(close_quarter.values))
+        labels = close_quarter.values[seen > 0].tolist()
     return sorted(parse_quarter(label, start_month) for label in labels if label is not None)
 
 
-def choose_period(enriched: pd.DataFrame, start_month: int) -> Quarter:
+def choose_period(
+    enriched: pd.DataFrame, start_month: int, close_quarter: Codes | None = None
+) -> Quarter:
     """The latest quarter with closed outcomes dated no later than today.
 
     A deal dated in the future (a typo such as 2052 for 2025) is flagged by the reader and
     never becomes the period; only when every closed deal is in the future is one used.
+    ``close_quarter``: as for :func:`data_quarters`.
     """
     today = pd.Timestamp(date.today())
     past = enriched["close_date"].le(today).to_numpy()
-    quarters = _closed_quarters(enriched, start_month, past) or data_quarters(enriched, start_month)
+    quarters = _closed_quarters(enriched, start_month, past, close_quarter) or data_quarters(
+        enriched, start_month, close_quarter
+    )
     if not quarters:
         raise InputError(
             "no won or lost opportunity with a close date in the data, so there is no "

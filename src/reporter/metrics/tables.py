@@ -13,9 +13,7 @@ import pandas as pd
 
 from reporter.metrics.codes import Codes, segment_sort_key
 from reporter.metrics.facts import Facts, Groups
-from reporter.metrics.figures import (
-    closed_figures,
-)
+from reporter.metrics.figures import ClosedRows
 from reporter.metrics.missing import open_amount_reason, text_or_none, won_amount_reason
 from reporter.metrics.report import (
     LOSS_REASON_COLUMNS,
@@ -88,26 +86,26 @@ def rep_quarters(
     not 0 %. One table for all groups (column ``_g``), sorted by group, quarter and rep.
     """
     reps = facts.codes("rep")
-    wanted = np.array([facts.quarter_code(q.label) for q in quarters], dtype=np.int64)
-    ok = np.flatnonzero(~facts.excluded & (groups.code >= 0) & (reps.codes >= 0))
+    wanted = tuple(facts.quarter_code(q.label) for q in quarters)
+    rows = facts.once(("rep_quarters", wanted), lambda: _RepRows(facts, list(wanted)))
     nq, nr = len(facts.quarters), len(reps.values)
     size = groups.size * nr * nq
-    base = (groups.code[ok] * nr + reps.codes[ok]) * nq  # (group, rep) of each row
+    g_ok = groups.code[rows.ok]
+    keep = None if (g_ok >= 0).all() else g_ok >= 0  # rows in no group are left out
+
+    def kept(values: np.ndarray, where: np.ndarray) -> np.ndarray:
+        return values if keep is None else values[keep[where]]
+
+    base = (g_ok * nr) * nq + rows.base  # (group, rep) of each row
     seen = np.zeros(size, dtype=bool)
-    for q in (facts.close_q[ok], facts.created_q[ok]):
-        hit = facts.in_quarters(q, wanted.tolist())
-        seen[base[hit] + q[hit]] = True
-    close_q = facts.close_q[ok]
-    dated = close_q >= 0
-    is_won = facts.won[ok] & dated
-    amount = facts.amount[ok][is_won]
-    na = np.isnan(amount)
-    won_key = base[is_won] + close_q[is_won]
+    for at, q in rows.hits:
+        seen[kept(base[at] + q, at)] = True
+    won_key = kept(base[rows.won_at] + rows.won_q, rows.won_at)
+    na = kept(rows.won_na, rows.won_at)
     won = np.bincount(won_key, minlength=size)
     missing = np.bincount(won_key, weights=na, minlength=size)
-    known = np.bincount(won_key, weights=np.where(na, 0.0, amount), minlength=size)
-    is_lost = facts.lost[ok] & dated
-    lost = np.bincount(base[is_lost] + close_q[is_lost], minlength=size)
+    known = np.bincount(won_key, weights=kept(rows.won_amount, rows.won_at), minlength=size)
+    lost = np.bincount(kept(base[rows.lost_at] + rows.lost_q, rows.lost_at), minlength=size)
     index = np.flatnonzero(seen)
     g, rest = np.divmod(index, nr * nq)
     r, q = np.divmod(rest, nq)
@@ -147,6 +145,30 @@ def rep_quarters(
     return table[["_g", *[c for c in REP_COLUMNS if c in table.columns]]]
 
 
+class _RepRows:
+    """What :func:`rep_quarters` needs that does not depend on the grouping: the rows with
+    a rep (not excluded), and where their quarters fall."""
+
+    def __init__(self, facts: Facts, wanted: list[int]) -> None:
+        reps = facts.codes("rep")
+        self.ok = np.flatnonzero(~facts.excluded & (reps.codes >= 0))
+        nq = len(facts.quarters)
+        self.base = reps.codes[self.ok] * nq  # rep of each row (the group is added per pass)
+        self.hits = []
+        for codes in (facts.close_q[self.ok], facts.created_q[self.ok]):
+            at = np.flatnonzero(facts.in_quarters(codes, wanted))
+            self.hits.append((at, codes[at]))
+        close_q = facts.close_q[self.ok]
+        dated = close_q >= 0
+        self.won_at = np.flatnonzero(facts.won[self.ok] & dated)
+        self.won_q = close_q[self.won_at]
+        amount = facts.amount[self.ok][self.won_at]
+        self.won_na = np.isnan(amount)
+        self.won_amount = np.where(self.won_na, 0.0, amount)
+        self.lost_at = np.flatnonzero(facts.lost[self.ok] & dated)
+        self.lost_q = close_q[self.lost_at]
+
+
 def segment_rates(
     enriched: pd.DataFrame,
     facts: Facts,
@@ -162,10 +184,14 @@ def segment_rates(
     ``window`` marks the closed opportunities of the window; ``candidates`` the rows whose
     segment values should be listed even without a closed outcome (blank rate then).
     """
-    rows = np.flatnonzero(window & (groups.code >= 0))
     listable = np.flatnonzero(candidates | window)
     frames = []
-    overall = closed_figures(facts, [("g", groups.code)], rows)
+    # The window's closed deals, prepared once for both passes (rows in no group are left
+    # out by the group key itself).
+    closed = facts.once(
+        ("window", window.tobytes()), lambda: ClosedRows(facts, np.flatnonzero(window))
+    )
+    overall = closed.figures([("g", groups.code)])
     head = _segment_rows(overall, np.arange(groups.size), ALL, None, min_closed, currency)
     head["_o"] = -1
     head["_r"] = 0
@@ -174,7 +200,7 @@ def segment_rates(
         codes = facts.codes(dim)
         listed = present(facts, groups, dim, listable)
         g, v = np.nonzero(listed)
-        figures = closed_figures(facts, [("g", groups.code), ("v", codes.codes)], rows)
+        figures = closed.figures([("g", groups.code), ("v", codes.codes)])
         part = _segment_rows(figures, g, dim, (v, codes), min_closed, currency)
         part["_o"] = order
         part["_r"] = codes.rank()[v]
@@ -397,11 +423,12 @@ def pipeline_table(
     segments and the targets of its own reps and segment values.
     """
     q_targets = targets[targets["quarter"].eq(quarter.label)]
-    open_idx = np.flatnonzero(facts.open & (groups.code >= 0))
-    g_open = groups.code[open_idx]
-    amount = facts.amount[open_idx]
-    has_amount = ~np.isnan(amount)
-    amount = np.where(has_amount, amount, 0.0)
+    pipeline = facts.once("open rows", lambda: _OpenRows(facts))
+    g_all = groups.code[pipeline.idx]
+    in_group = None if (g_all >= 0).all() else g_all >= 0  # rows in no group are left out
+    g_open = g_all if in_group is None else g_all[in_group]
+    has_amount = pipeline.has_amount if in_group is None else pipeline.has_amount[in_group]
+    amount = pipeline.amount if in_group is None else pipeline.amount[in_group]
     frames = []
     count = np.bincount(g_open, minlength=groups.size)
     known = np.bincount(g_open, weights=has_amount, minlength=groups.size)
@@ -427,13 +454,15 @@ def pipeline_table(
         extra = sorted((v for v in own if v not in index), key=str)
         values = np.concatenate([codes.values, np.asarray(extra, dtype=object)])
         nv = len(values)
-        v_open = codes.codes[open_idx]
-        take = v_open >= 0
-        key = g_open[take] * nv + v_open[take]
+        v_all, take_all = pipeline.values(codes, dim)
+        take = take_all if in_group is None else take_all & in_group
         size = groups.size * nv
-        count = np.bincount(key, minlength=size)
-        known = np.bincount(key, weights=has_amount[take], minlength=size)
-        total = np.bincount(key, weights=amount[take], minlength=size)
+        key = (g_all[take] * nv if groups.size > 1 else 0) + v_all[take]
+        # Deals with and without an amount counted in one pass: key * 2 + has amount.
+        both = np.bincount(key * 2 + pipeline.has_amount[take], minlength=2 * size)
+        count = both[0::2] + both[1::2]
+        known = both[1::2]
+        total = np.bincount(key, weights=pipeline.amount[take], minlength=size)
         listed = (count > 0).reshape(groups.size, nv)
         targeted = [index[v] if v in index else len(codes.values) + extra.index(v) for v in own]
         if company:
@@ -468,6 +497,25 @@ def pipeline_table(
     for col in ("open_amount", "open_amount_known", "target", "coverage"):
         table[col] = table[col].astype("float64")
     return groups.split(table.reset_index(drop=True))
+
+
+class _OpenRows:
+    """The open deals and their amounts, and each dimension's codes on them: the same for
+    every grouping of a run."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.idx = np.flatnonzero(facts.open)
+        amount = facts.amount[self.idx]
+        self.has_amount = ~np.isnan(amount)
+        self.amount = np.where(self.has_amount, amount, 0.0)
+        self._values: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def values(self, codes: Codes, dim: str) -> tuple[np.ndarray, np.ndarray]:
+        """``dim``'s code per open deal, and which deals have a value."""
+        if dim not in self._values:
+            v = codes.codes[self.idx]
+            self._values[dim] = (v, v >= 0)
+        return self._values[dim]
 
 
 def _ranks(names: np.ndarray) -> np.ndarray:
