@@ -1,6 +1,7 @@
 """Time the metrics core alone (``metrics.run``) on a canonical frame, before and after.
 
     .venv/bin/python benchmarks/metrics_only.py [--sizes 100k 1m] [--before main] [--repeat 3]
+        [--text object|category|str]
 
 The canonical frame (what the readers hand to the core) is made directly from
 ``generate.columns`` (the same seeded cells as the benchmark exports, no xlsx read) and
@@ -8,7 +9,9 @@ cached as a pickle in ``benchmarks/.cache/``. Each measurement runs in a fresh p
 ``metrics.run(frame, Settings(), by="region")`` with this checkout's ``src`` ("after") and,
 with ``--before REF``, with ``src`` of that git ref extracted to a temporary folder
 ("before"). Prints CPU seconds (user + system of the process, ``time.process_time``) and
-wall seconds per run, the median of ``--repeat`` runs per side.
+wall seconds per run, the median of ``--repeat`` runs per side. ``--text category`` (or
+``str``) hands the text dimension columns over as pandas categoricals (or Arrow-backed
+strings), as a reader may; the conversion is not timed.
 """
 
 from __future__ import annotations
@@ -100,22 +103,28 @@ def _day(value: object) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def child(path: Path) -> None:
+# The text columns a reader may hand over as categoricals or Arrow-backed strings.
+TEXT = ("owner", "account", "stage", "outcome", "type", "lead_source", "industry", "region")
+
+
+def child(path: Path, text: str = "object") -> None:
     """Run in a fresh process: time ``metrics.run`` once and print a JSON line."""
     import pandas as pd
 
     from reporter import metrics
 
     frame: pd.DataFrame = pickle.loads(path.read_bytes())
+    if text != "object":
+        frame = frame.astype({c: text for c in TEXT})
     cpu, wall = time.process_time(), time.perf_counter()
     reports = metrics.run(frame, metrics.Settings(), by="region")
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     print(json.dumps({"cpu": cpu, "wall": wall, "segments": len(reports.segments)}))
 
 
-def measure(src: Path, path: Path) -> dict[str, float]:
+def measure(src: Path, path: Path, text: str = "object") -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(src)}
-    argv = [sys.executable, str(Path(__file__).resolve()), "--child", str(path)]
+    argv = [sys.executable, str(Path(__file__).resolve()), "--child", str(path), "--text", text]
     out = subprocess.run(argv, env=env, check=True, capture_output=True, text=True, cwd=src)
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
@@ -134,21 +143,23 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="*", default=["100k", "1m"], choices=list(SIZES))
     parser.add_argument("--before", help="git ref to time as 'before' (e.g. main)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--text", default="object", choices=["object", "category", "str"])
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child)
+        child(args.child, args.text)
         return
     with tempfile.TemporaryDirectory() as tmp:
         sides = [("after", ROOT / "src")]
         if args.before:
             sides.insert(0, (f"before ({args.before})", extract(args.before, Path(tmp))))
+        print(f"text columns as {args.text}")
         print("| rows | code | CPU s (median) | wall s (median) | runs |")
         print("|---:|---|---:|---:|---:|")
         for size in args.sizes:
             path = canonical(size)
             for label, src in sides:
-                runs = [measure(src, path) for _ in range(args.repeat)]
+                runs = [measure(src, path, args.text) for _ in range(args.repeat)]
                 cpu = statistics.median(r["cpu"] for r in runs)
                 wall = statistics.median(r["wall"] for r in runs)
                 print(f"| {data_rows(size):,} | {label} | {cpu:.2f} | {wall:.2f} | {len(runs)} |")

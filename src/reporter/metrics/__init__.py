@@ -20,7 +20,7 @@ from reporter.errors import ConfigError, PeriodError
 from reporter.metrics.codes import Codes
 from reporter.metrics.enrich import enrich as enrich_frame
 from reporter.metrics.enrich import enrich_coded, segment_columns
-from reporter.metrics.facts import Groups, facts_of
+from reporter.metrics.facts import Facts, Groups, facts_of
 from reporter.metrics.report import Period, Report
 from reporter.metrics.settings import Settings
 from reporter.metrics.summary import Context, build_reports, choose_period, data_quarters
@@ -75,10 +75,10 @@ def run(
             hint=f"set [briefings] by to one of: {known}",
         )
     currency = currency or one_currency(opportunities)
-    context = _context(enriched, settings, period, targets, by, currency, codes["close_quarter"])
+    facts = facts_of(enriched, segment_columns(enriched, settings.dimensions), codes)
+    context = _context(enriched, settings, period, targets, by, currency, codes, facts)
     # One grouped pass for the company (every row one group), one for the segments of
     # ``by`` (each row in its segment's group): the reports are slices of those results.
-    facts = facts_of(enriched, segment_columns(enriched, settings.dimensions), codes)
     company = build_reports(enriched, facts, Groups.company(len(enriched)), context)[0]
     segments: dict[str, Report] = {}
     if by is not None:
@@ -94,17 +94,21 @@ def _context(
     targets: pd.DataFrame | None,
     by: str | None,
     currency: str | None = None,
-    close_quarter: Codes | None = None,
+    codes: dict[str, Codes] | None = None,
+    facts: Facts | None = None,
 ) -> Context:
-    """The period, targets and quarters every report of a run shares."""
+    """The period, targets and quarters every report of a run shares (``codes`` and
+    ``facts``: the run's, when made, so the outcomes are not compared again)."""
     start = settings.fiscal_year_start_month
-    quarters = data_quarters(enriched, start, close_quarter)
+    close_quarter = None if codes is None else codes["close_quarter"]
+    closed = None if facts is None else facts.won | facts.lost
+    quarters = data_quarters(enriched, start, close_quarter, closed)
     quarter = (
         period
         if isinstance(period, Quarter)
-        else _resolve_period(enriched, settings, period, quarters, close_quarter)
+        else _resolve_period(enriched, settings, period, quarters, close_quarter, closed)
     )
-    window = Period(quarter, settings.win_rate_mode, _data_through(enriched))
+    window = Period(quarter, settings.win_rate_mode, _data_through(enriched, closed))
     tg = targets if targets is not None else empty_targets()
     return Context(window, settings, tg, quarters, by, currency)
 
@@ -122,16 +126,9 @@ def compute(
     settings = Settings.of(config)
     by = config.briefings.by
     enriched, codes = enrich_coded(opportunities, settings, by)
-    context = _context(
-        enriched,
-        settings,
-        period,
-        targets,
-        by,
-        one_currency(opportunities),
-        codes["close_quarter"],
-    )
     facts = facts_of(enriched, segment_columns(enriched, settings.dimensions), codes)
+    currency = one_currency(opportunities)
+    context = _context(enriched, settings, period, targets, by, currency, codes, facts)
     return build_reports(enriched, facts, Groups.company(len(enriched)), context)[0]
 
 
@@ -162,20 +159,24 @@ def one_currency(opportunities: pd.DataFrame) -> str | None:
     """The one currency code of the opportunities, or None when absent or mixed."""
     if "currency" not in opportunities.columns:
         return None
-    codes = {str(c).strip().upper() for c in opportunities["currency"].dropna() if str(c).strip()}
+    # Each distinct value once (a million rows hold a handful of codes).
+    distinct = pd.unique(opportunities["currency"].dropna().to_numpy(dtype=object))
+    codes = {str(c).strip().upper() for c in distinct if str(c).strip()}
     return codes.pop() if len(codes) == 1 else None
 
 
-def _data_through(enriched: pd.DataFrame) -> date | None:
+def _data_through(enriched: pd.DataFrame, closed: np.ndarray | None = None) -> date | None:
     """The latest close date of a won or lost opportunity (how far the data reach).
 
     A close date after today is a typo or a forecast, never how far the data reach (the
     reader flags it); it counts only when every closed deal is dated in the future.
     """
-    outcome = enriched["outcome"].to_numpy(dtype=object)
-    is_closed = np.zeros(len(outcome), dtype=bool)
-    for word in CLOSED:
-        is_closed |= outcome == word
+    is_closed = closed
+    if is_closed is None:
+        outcome = enriched["outcome"].to_numpy(dtype=object)
+        is_closed = np.zeros(len(outcome), dtype=bool)
+        for word in CLOSED:
+            is_closed |= outcome == word
     closed = enriched["close_date"].to_numpy(dtype="datetime64[ns]")[is_closed]
     closed = closed[~np.isnat(closed)]
     past = closed[closed <= np.datetime64(pd.Timestamp(date.today()), "ns")]
@@ -189,12 +190,13 @@ def _resolve_period(
     period: str | None,
     known: list[Quarter],
     close_quarter: Codes | None,
+    closed: np.ndarray | None = None,
 ) -> Quarter:
     """The reporting quarter: ``period`` if given, else the latest with closed outcomes
     (``known``: the quarters with closed outcomes)."""
     start = settings.fiscal_year_start_month
     if period is None:
-        return choose_period(enriched, start, close_quarter)
+        return choose_period(enriched, start, close_quarter, closed)
     quarter = parse_quarter(period, start)
     if known and not (known[0] <= quarter <= known[-1]):
         raise PeriodError(

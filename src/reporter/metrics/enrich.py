@@ -73,11 +73,10 @@ def enrich_coded(
     for column, source in (("close_quarter", "close_date"), ("created_quarter", "created_date")):
         codes[column] = quarter_codes(out[source], start)
         out[column] = codes[column].column(out.index)
-    won = out["outcome"].eq("won")
-    days = (out["close_date"] - out["created_date"]).dt.days
-    out["cycle_days"] = days.where(won & days.ge(0)).astype("float64")
-    out = _mark_first_wins(out, codes["account"].codes)
-    type_codes, type_values = _deal_types(out, codes["account"].codes < 0)
+    won = out["outcome"].to_numpy(dtype=object) == "won"
+    out["cycle_days"] = _cycle_days(out, won)
+    out = _mark_first_wins(out, codes["account"].codes, won)
+    type_codes, type_values = _deal_types(out, codes["account"].codes < 0, won)
     out["deal_type"] = pd.Series(type_values[type_codes], index=out.index, dtype=object)
     dims = segment_columns(out, settings.dimensions)
     if by is not None and by in out.columns and by not in dims:
@@ -214,7 +213,18 @@ def _id_sort_key(ids: pd.Series, needed: pd.Series) -> pd.Series:
     return key
 
 
-def _mark_first_wins(out: pd.DataFrame, account: np.ndarray) -> pd.DataFrame:
+def _cycle_days(out: pd.DataFrame, won: np.ndarray) -> np.ndarray:
+    """Whole days from created to close on won deals; NaN when a date is missing or the
+    close comes first."""
+    close = out["close_date"].to_numpy(dtype="datetime64[ns]")
+    created = out["created_date"].to_numpy(dtype="datetime64[ns]")
+    dated = ~np.isnat(close) & ~np.isnat(created)
+    days = (close.view(np.int64) - created.view(np.int64)) // 86_400_000_000_000
+    cycle: np.ndarray = np.where(won & dated & (days >= 0), days, np.nan).astype("float64")
+    return cycle
+
+
+def _mark_first_wins(out: pd.DataFrame, account: np.ndarray, won: np.ndarray) -> pd.DataFrame:
     """Flag each account's first won deal: earliest close, then created, then lowest id.
 
     ``account`` is the account code of each row (-1: no account).
@@ -229,7 +239,6 @@ def _mark_first_wins(out: pd.DataFrame, account: np.ndarray) -> pd.DataFrame:
     first_win = np.zeros(n, dtype=bool)
     new_customer = np.zeros(n, dtype=bool)
     first_dates = np.full(int(account.max(initial=-1)) + 1, _NAT, dtype=np.int64)
-    won = out["outcome"].to_numpy(dtype=object) == "won"
     is_win = won & (account >= 0) & ~np.isnat(close_all)
     if is_win.any():
         first_rows = _first_win_rows(out, account, close_all, np.flatnonzero(is_win))
@@ -294,7 +303,9 @@ def _spread(table: np.ndarray, account: np.ndarray) -> np.ndarray:
     return spread
 
 
-def _deal_types(out: pd.DataFrame, no_account: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _deal_types(
+    out: pd.DataFrame, no_account: np.ndarray, won: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The input's type column wins; else new business until the account's first win.
 
     Returns codes per row and the distinct deal types they index.
@@ -320,7 +331,6 @@ def _deal_types(out: pd.DataFrame, no_account: np.ndarray) -> tuple[np.ndarray, 
     first_win = out["first_win"].to_numpy(dtype=bool)
     # Later wins on the account's first-win day are expansion too; the first win is new
     # business unless the account was a customer before the data.
-    won = out["outcome"].to_numpy(dtype=object) == "won"
     derived[won & ~first_win & (first == reference)] = 1
     derived[first_win & ~out["new_customer"].to_numpy(dtype=bool)] = 1
     derived[no_account] = 2

@@ -48,13 +48,17 @@ from reporter.quarters import Quarter, parse_quarter
 
 
 def data_quarters(
-    enriched: pd.DataFrame, start_month: int, close_quarter: Codes | None = None
+    enriched: pd.DataFrame,
+    start_month: int,
+    close_quarter: Codes | None = None,
+    closed: np.ndarray | None = None,
 ) -> list[Quarter]:
     """Every quarter in which some won or lost opportunity closed, oldest first.
 
-    ``close_quarter``: the codes of the ``close_quarter`` column, when the caller has them.
+    ``close_quarter``: the codes of the ``close_quarter`` column, and ``closed``: which rows
+    are won or lost, when the caller has them.
     """
-    return _closed_quarters(enriched, start_month, None, close_quarter)
+    return _closed_quarters(enriched, start_month, None, close_quarter, closed)
 
 
 def _closed_quarters(
@@ -62,9 +66,11 @@ def _closed_quarters(
     start_month: int,
     rows: np.ndarray | None,
     close_quarter: Codes | None = None,
+    closed: np.ndarray | None = None,
 ) -> list[Quarter]:
-    outcome = enriched["outcome"].to_numpy(dtype=object)
-    closed = (outcome == "won") | (outcome == "lost")
+    if closed is None:
+        outcome = enriched["outcome"].to_numpy(dtype=object)
+        closed = (outcome == "won") | (outcome == "lost")
     if rows is not None:
         closed = closed & rows
     if close_quarter is None:
@@ -78,19 +84,22 @@ def _closed_quarters(
 
 
 def choose_period(
-    enriched: pd.DataFrame, start_month: int, close_quarter: Codes | None = None
+    enriched: pd.DataFrame,
+    start_month: int,
+    close_quarter: Codes | None = None,
+    closed: np.ndarray | None = None,
 ) -> Quarter:
     """The latest quarter with closed outcomes dated no later than today.
 
     A deal dated in the future (a typo such as 2052 for 2025) is flagged by the reader and
     never becomes the period; only when every closed deal is in the future is one used.
-    ``close_quarter``: as for :func:`data_quarters`.
+    ``close_quarter``, ``closed``: as for :func:`data_quarters`.
     """
     today = pd.Timestamp(date.today())
     past = enriched["close_date"].le(today).to_numpy()
-    quarters = _closed_quarters(enriched, start_month, past, close_quarter) or data_quarters(
-        enriched, start_month, close_quarter
-    )
+    quarters = _closed_quarters(
+        enriched, start_month, past, close_quarter, closed
+    ) or data_quarters(enriched, start_month, close_quarter, closed)
     if not quarters:
         raise InputError(
             "no won or lost opportunity with a close date in the data, so there is no "
@@ -345,9 +354,10 @@ def _with_to_date(table: pd.DataFrame, period: Period) -> pd.DataFrame:
     """``table`` with its ``to_date`` column: the data's last day on the running quarter's
     rows, None on every whole quarter's."""
     out = table.copy()
-    out["to_date"] = pd.Series(
-        [period.to_date(label) for label in out["quarter"]], index=out.index, dtype=object
-    )
+    # One answer per distinct quarter label, spread over the rows.
+    codes, labels = pd.factorize(out["quarter"], use_na_sentinel=True)
+    answers = np.array([period.to_date(label) for label in labels] + [None], dtype=object)
+    out["to_date"] = pd.Series(answers[codes], index=out.index, dtype=object)
     return out
 
 
@@ -466,9 +476,13 @@ def _won_deal_lists(
     table, rows = deals
     group = groups.code[rows]
     managers = rep_manager(enriched, facts, groups, np.ones(facts.n, dtype=bool))
-    fallback = [managers.get((int(g), str(r))) for g, r in zip(group, table["rep"], strict=True)]
     table = table.copy()
-    table["manager"] = table["manager"].where(
-        table["manager"].notna(), pd.Series(fallback, index=table.index, dtype=object)
-    )
+    fallback: object = None  # no rep has a usual manager: blanks stay blank
+    if managers:
+        fallback = pd.Series(
+            [managers.get((int(g), str(r))) for g, r in zip(group, table["rep"], strict=True)],
+            index=table.index,
+            dtype=object,
+        )
+    table["manager"] = table["manager"].where(table["manager"].notna(), fallback)
     return _slices(table, groups, rows)

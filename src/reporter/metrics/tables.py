@@ -290,18 +290,22 @@ def won_customer_counts(
     labels = [q.label for q in quarters]
     wanted = np.array([facts.quarter_code(label) for label in labels], dtype=np.int64)
     place = {int(c): i for i, c in enumerate(wanted)}
-    new = (
-        facts.new_customer & (groups.code >= 0) & facts.in_quarters(facts.close_q, wanted.tolist())
+    new = facts.once(
+        ("new customers", tuple(wanted.tolist())),
+        lambda: np.flatnonzero(
+            facts.new_customer & facts.in_quarters(facts.close_q, wanted.tolist())
+        ),
     )
+    g_new = groups.code[new]
+    if not (g_new >= 0).all():  # rows in no group are left out
+        new, g_new = new[g_new >= 0], g_new[g_new >= 0]
     g_all, q_all = np.divmod(np.arange(groups.size * len(labels)), len(labels))
     lookup = np.full(len(facts.quarters) + 1, -1, dtype=np.int64)
     for code, i in place.items():
         if code >= 0:
             lookup[code] = i
     order_q = lookup[facts.close_q[new]]
-    counts = np.bincount(
-        groups.code[new] * len(labels) + order_q, minlength=groups.size * len(labels)
-    )
+    counts = np.bincount(g_new * len(labels) + order_q, minlength=groups.size * len(labels))
     frames = [
         pd.DataFrame(
             {
@@ -318,9 +322,10 @@ def won_customer_counts(
     ]
     for order, dim in enumerate(("rep", *dimensions)):
         codes = facts.codes(dim)
-        take = codes.codes[new] >= 0
+        v_new = codes.codes[new]
+        take = v_new >= 0
         nv = len(codes.values)
-        key = (groups.code[new][take] * len(labels) + order_q[take]) * nv + codes.codes[new][take]
+        key = (g_new[take] * len(labels) + order_q[take]) * nv + v_new[take]
         found, n = np.unique(key, return_counts=True)
         gq, v = np.divmod(found, nv)
         g, q = np.divmod(gq, len(labels))
@@ -455,14 +460,21 @@ def pipeline_table(
         values = np.concatenate([codes.values, np.asarray(extra, dtype=object)])
         nv = len(values)
         v_all, take_all = pipeline.values(codes, dim)
-        take = take_all if in_group is None else take_all & in_group
+        # None: every open deal is kept (no mask to apply)
+        take = (
+            in_group if take_all is None else take_all if in_group is None else take_all & in_group
+        )
         size = groups.size * nv
-        key = (g_all[take] * nv if groups.size > 1 else 0) + v_all[take]
+
+        def kept(values: np.ndarray, take: np.ndarray | None = take) -> np.ndarray:
+            return values if take is None else values[take]
+
+        key = (kept(g_all) * nv if groups.size > 1 else 0) + kept(v_all)
         # Deals with and without an amount counted in one pass: key * 2 + has amount.
-        both = np.bincount(key * 2 + pipeline.has_amount[take], minlength=2 * size)
+        both = np.bincount(key * 2 + kept(pipeline.has_amount), minlength=2 * size)
         count = both[0::2] + both[1::2]
         known = both[1::2]
-        total = np.bincount(key, weights=pipeline.amount[take], minlength=size)
+        total = np.bincount(key, weights=kept(pipeline.amount), minlength=size)
         listed = (count > 0).reshape(groups.size, nv)
         targeted = [index[v] if v in index else len(codes.values) + extra.index(v) for v in own]
         if company:
@@ -508,13 +520,14 @@ class _OpenRows:
         amount = facts.amount[self.idx]
         self.has_amount = ~np.isnan(amount)
         self.amount = np.where(self.has_amount, amount, 0.0)
-        self._values: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._values: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
 
-    def values(self, codes: Codes, dim: str) -> tuple[np.ndarray, np.ndarray]:
-        """``dim``'s code per open deal, and which deals have a value."""
+    def values(self, codes: Codes, dim: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """``dim``'s code per open deal, and which deals have a value (None: all)."""
         if dim not in self._values:
             v = codes.codes[self.idx]
-            self._values[dim] = (v, v >= 0)
+            has = v >= 0
+            self._values[dim] = (v, None if has.all() else has)
         return self._values[dim]
 
 
