@@ -17,7 +17,17 @@ from reporter.metrics.enrich import fold_codes
 from reporter.write.json import report_document
 from support.figures import deal, frame
 
-TEXT = ("owner", "account", "region", "industry", "type", "lead_source", "stage", "outcome")
+TEXT = (
+    "owner",
+    "account",
+    "region",
+    "industry",
+    "type",
+    "lead_source",
+    "stage",
+    "outcome",
+    "loss_reason",
+)
 
 
 def test_categorical_codes_fold_like_text_and_skip_unused_categories():
@@ -40,7 +50,8 @@ def _rows() -> list[dict[str, object]]:
         deal("won", "Ana", "2026-07-03", "Acme", amount=100.0, region="West", industry="Retail"),
         deal("won", "Bo", "2026-08-03", "Beta", amount=250.0, region="East", industry="retail"),
         deal("won", "bo", "2026-09-03", "ACME", amount=50.0, region="east", industry=None),
-        deal("lost", "Ana", "2026-09-30", "Gamma", amount=70.0, region=None, industry="Health"),
+        deal("lost", "Ana", "2026-09-30", "Gamma", amount=70.0, region=None, loss_reason="Price"),
+        deal("lost", "Bo", "2026-08-30", "Eta", amount=20.0, region="East", industry="Health"),
         deal("open", "Ana", "2026-10-15", "Delta", amount=30.0, region="West"),
         deal("won", "Ana", "2026-04-10", "Acme", amount=40.0, region="West", type="New Business"),
     ]
@@ -70,3 +81,10 @@ def test_categorical_and_arrow_text_give_the_same_reports_as_object_text(dtype):
     assert list(reports.segments) == ["East", "West", "Unknown"]
     assert reports.segments["East"].headline.won_amount == 300.0
     assert reports.segments["Unknown"].headline.lost_opportunities == 1
+    # Two lost deals in the quarter: one for Price, one with no reason given.
+    reasons = reports.company.loss_reasons
+    overall = reasons[reasons["dimension"].eq("all")]
+    assert dict(zip(overall["loss_reason"], overall["lost"], strict=True)) == {
+        "Price": 1,
+        "Not given": 1,
+    }

@@ -359,7 +359,8 @@ def loss_reason_counts(
     """Lost opportunities by reason, overall and per segment (missing reason → 'Not given')."""
     take = np.flatnonzero(lost & (groups.code >= 0))
     given = enriched["loss_reason"].take(take)
-    reason_codes, reason_names = pd.factorize(given.fillna("Not given").astype(object))
+    # As plain objects first: a categorical column cannot take a value it has no category for.
+    reason_codes, reason_names = pd.factorize(given.astype(object).fillna("Not given"))
     reason_names = np.asarray(reason_names, dtype=object)
     nr = max(len(reason_names), 1)
     g = groups.code[take]
