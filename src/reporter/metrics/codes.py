@@ -45,6 +45,19 @@ class Codes:
         return rank
 
 
+def equals(column: pd.Series, word: str) -> np.ndarray:
+    """Rows whose value is ``word`` (a missing value never is); a categorical column
+    compares its integer codes, not a million strings."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        at = int(column.cat.categories.get_indexer([word])[0])
+        if at < 0:
+            return np.zeros(len(column), dtype=bool)
+        hit: np.ndarray = column.cat.codes.to_numpy() == at
+        return hit
+    same: np.ndarray = column.to_numpy(dtype=object) == word
+    return same
+
+
 def quarter_codes(dates: pd.Series, start_month: int) -> Codes:
     """Each date's fiscal quarter label (``FY2026 Q3``) as codes; -1 where no date."""
     days = _day_numbers(dates)

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from reporter.metrics.codes import Codes, natural_key, quarter_codes, segment_sort_key
+from reporter.metrics.codes import Codes, equals, natural_key, quarter_codes, segment_sort_key
 from reporter.metrics.settings import Settings
 from reporter.vocabulary import UNKNOWN, is_missing
 
@@ -73,7 +73,7 @@ def enrich_coded(
     for column, source in (("close_quarter", "close_date"), ("created_quarter", "created_date")):
         codes[column] = quarter_codes(out[source], start)
         out[column] = codes[column].column(out.index)
-    won = out["outcome"].to_numpy(dtype=object) == "won"
+    won = equals(out["outcome"], "won")
     out["cycle_days"] = _cycle_days(out, won)
     out = _mark_first_wins(out, codes["account"].codes, won)
     type_codes, type_values = _deal_types(out, codes["account"].codes < 0, won)
