@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Collection
 from dataclasses import asdict
@@ -16,9 +15,11 @@ import pandas as pd
 from reporter import __version__
 from reporter.config import Config
 from reporter.files import atomic_path
+from reporter.history.deals import paused_gc
 from reporter.history.records import to_record
 from reporter.metrics.report import Report
 from reporter.model import Dataset
+from reporter.write.json_text import Records, dumps, is_flat
 from reporter.write.risks import bonus_risk_records
 
 
@@ -31,11 +32,22 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """
     keys = [str(k) for k in frame.columns]
     columns = [_column(frame.iloc[:, j]) for j in range(frame.shape[1])]
-    return [dict(zip(keys, row)) for row in zip(*columns)] if keys else [{} for _ in frame.index]
+    table = Records(dict(zip(keys, row)) for row in zip(*(values for values, _ in columns)))
+    if not keys:
+        table.extend({} for _ in frame.index)
+    table.flat = all(flat for _, flat in columns)
+    return table
 
 
-def _column(series: pd.Series) -> list[Any]:
-    """One column's values made JSON-safe (see :func:`records`)."""
+def _column(series: pd.Series) -> tuple[list[Any], bool]:
+    """One column's values made JSON-safe (see :func:`records`), and whether every one is
+    a JSON scalar (a value :func:`plain` leaves a dict or list is not)."""
+    values = _values(series)
+    numeric = isinstance(series.dtype, np.dtype) and series.dtype.kind in "biufM"
+    return values, numeric or is_flat(values)
+
+
+def _values(series: pd.Series) -> list[Any]:
     dtype = series.dtype
     if dtype == np.dtype(bool) or dtype == np.dtype(np.int64) or dtype == np.dtype(np.int32):
         plain_values: list[Any] = series.tolist()  # Python bool / int, never missing
@@ -160,7 +172,8 @@ def write_metrics(
     briefings: dict[str, Report] | None = None,
 ) -> None:
     """Write metrics.json atomically (UTF-8, sorted-free stable key order, 2-space indent)."""
-    doc = metrics_document(report, dataset, config, briefings)
-    text = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
+    with paused_gc():  # many small dicts and lists, no cycles (see history.deals.paused_gc)
+        doc = metrics_document(report, dataset, config, briefings)
+        text = dumps(doc)  # json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
     with atomic_path(path) as tmp:
         tmp.write_text(text + "\n", encoding="utf-8")

@@ -320,7 +320,21 @@ class Cells:
                     self.text(ws, row, col, value, header=header, directional=directional)
 
             return write_text
-        if kind in (DATE, BOOL):  # rare columns: the general path
+        if kind == DATE:
+
+            def write_date(row: int, col: int, value: Any, directional: bool) -> None:
+                if isinstance(value, Unknown) or is_missing(value):  # the general path
+                    self.put(ws, row, col, value, kind, header=header, directional=directional)
+                    return
+                # the format looked up per cell, as put() does: formats are made when first
+                # used, and that order numbers them in styles.xml
+                fmt = self.styles.cell(kind, directional=directional)
+                code = ws.write_datetime(row, col, as_datetime(value), fmt)
+                if code:
+                    check(code, ws, row, col, header, value)
+
+            return write_date
+        if kind == BOOL:  # rare columns: the general path
 
             def write_any(row: int, col: int, value: Any, directional: bool) -> None:
                 self.put(ws, row, col, value, kind, header=header, directional=directional)
