@@ -68,6 +68,8 @@ def clean_column(cells: list[Any]) -> list[Any]:
             or joined.endswith(" ")
             or _OTHER_SPACE.search(joined)
         )
+        if untouched and len(distinct) == len(cells):
+            return list(cells)  # every text differs (ids, names): nothing to share
         if untouched:
             # One object per distinct text: less memory, and a quicker trip between processes.
             shared = dict(zip(distinct, distinct, strict=True))
