@@ -7,6 +7,7 @@ import pandas as pd
 
 from reporter.history.deals import Deal, DealTable, deals_from_enriched
 from reporter.history.figures import REP, WON_CUSTOMERS, Figure, figures_from_tables
+from reporter.history.store import sorted_digests
 
 DEALS = [
     Deal("A1", "Ann", "Acme", "won", 1200.0, "2026-08-03", "2026-05-01", True, "West"),
@@ -106,3 +107,15 @@ def test_figures_from_the_core_tables_row_by_row():
         Figure(q, REP, "Bo", "directional", 0.0),
         Figure(q, "region", "West", WON_CUSTOMERS, 1.0),
     ]
+
+
+def test_sorted_digests_order_as_the_bytes_do():
+    import random
+
+    rng = random.Random(7)
+    digests = [rng.randbytes(16) for _ in range(2000)]
+    digests += [b"\x00" * 16, b"\xff" * 16, b"\x80" + b"\x00" * 15, b"\x7f" + b"\xff" * 15]
+    digests += [d[:8] + bytes(8) for d in digests[:50]] + digests[:30]  # shared halves, repeats
+    assert sorted_digests(digests) == b"".join(sorted(digests))
+    assert sorted_digests([]) == b""
+    assert sorted_digests([b"ab", b"a"]) == b"aab"  # any other length: plain sorted()

@@ -250,7 +250,7 @@ class HistoryStore:
         (records as in metrics.json). Returns the run id."""
         table = DealTable.of(deals)
         digests = table.digests()
-        set_hash = hashlib.blake2b(b"".join(sorted(digests)), digest_size=16).digest()
+        set_hash = hashlib.blake2b(sorted_digests(digests), digest_size=16).digest()
         config_text = json.dumps(config, sort_keys=True, default=str)
         shas = sorted(str(i.get("sha256", "")) for i in inputs)
         with self._write():
@@ -544,6 +544,19 @@ def _run(row: Sequence[Any]) -> Run:
     values[6] = json.loads(values[6])  # inputs
     values[11] = json.loads(values[11])  # restatements
     return Run(*values)
+
+
+def sorted_digests(digests: list[bytes]) -> bytes:
+    """``b"".join(sorted(digests))`` for 16-byte digests, sorted by numpy: each digest as
+    two big-endian 64-bit halves orders exactly as the bytes do."""
+    if not digests:
+        return b""
+    joined = b"".join(digests)
+    if len(joined) != 16 * len(digests):  # not all 16 bytes long: the general way
+        return b"".join(sorted(digests))
+    halves = np.frombuffer(joined, dtype=">u8").reshape(-1, 2)
+    order = np.lexsort((halves[:, 1], halves[:, 0]))
+    return halves[order].tobytes()
 
 
 def _pack(ids: list[int]) -> bytes:
