@@ -12,7 +12,8 @@ import pandas as pd
 
 from reporter.metrics.codes import quarter_codes
 from reporter.metrics.enrich import fold_codes
-from reporter.metrics.figures import _mean, _median
+from reporter.metrics.facts import Facts
+from reporter.metrics.figures import ClosedRows, _mean, _median
 from support.figures import deal, report_for, segment_report_for
 
 
@@ -60,6 +61,55 @@ def test_grouped_median_and_mean_skip_unknown_values():
     assert median[3] == 2.5  # 1, 2, 3, 4: the mean of the two middle values
     assert mean[:2].tolist() == [2.0, 10.0] and math.isnan(mean[2])
     assert mean[3] == 2.5
+
+
+def _closed_facts() -> Facts:
+    nan = np.nan
+    outcome = ["won", "won", "lost", "lost", "won", "lost", "open", "won"]
+    n = len(outcome)
+    return Facts(
+        n=n,
+        won=np.array([o == "won" for o in outcome]),
+        lost=np.array([o == "lost" for o in outcome]),
+        open=np.array([o == "open" for o in outcome]),
+        excluded=np.zeros(n, dtype=bool),
+        amount=np.array([100.0, nan, 0.0, 40.0, 60.0, nan, 5.0, 1000.0]),
+        cycle=np.array([10.0, 20.0, nan, nan, nan, nan, nan, 5.0]),
+        new_customer=np.zeros(n, dtype=bool),
+        close_q=np.zeros(n, dtype=np.int64),
+        created_q=np.zeros(n, dtype=np.int64),
+        quarters=["FY2026 Q3"],
+    )
+
+
+def test_closed_figures_count_each_state_per_group():
+    facts = _closed_facts()
+    closed = ClosedRows(facts, np.arange(facts.n))
+    # The last deal is in no group (-1): left out; the open deal is not closed.
+    f = closed.figures([("g", np.array([0, 0, 0, 0, 1, 1, 1, -1]))])
+    g0, g1 = f.loc[0], f.loc[1]
+    # Group 0: wins of 100 and of no amount (cycles 10, 20), losses of 0 and 40.
+    assert [g0[c] for c in ("won", "lost", "won_missing", "lost_missing")] == [2, 2, 1, 0]
+    assert (g0["won_sum"], g0["lost_sum"], g0["lost_nonzero"]) == (100.0, 40.0, 1)
+    assert (g0["acv_mean"], g0["acv_median"]) == (100.0, 100.0)
+    assert (g0["cycle_mean"], g0["cycle_median"]) == (15.0, 15.0)
+    # Group 1: a win of 60 with no cycle, a loss with no amount.
+    assert [g1[c] for c in ("won", "lost", "won_missing", "lost_missing")] == [1, 1, 0, 1]
+    assert (g1["won_sum"], g1["lost_sum"], g1["lost_nonzero"]) == (60.0, 0.0, 0)
+    assert (g1["acv_mean"], g1["acv_median"]) == (60.0, 60.0)
+    assert math.isnan(g1["cycle_mean"]) and math.isnan(g1["cycle_median"])
+    assert f["won"].dtype == np.int64 and f["lost_nonzero"].dtype == np.int64
+
+
+def test_closed_figures_of_one_group_holding_every_row():
+    facts = _closed_facts()
+    f = ClosedRows(facts, np.arange(facts.n)).figures([("g", np.zeros(facts.n, np.int64))])
+    every = f.loc[0]
+    # Wins 100, (none), 60, 1000; losses 0, 40, (none).
+    assert [every[c] for c in ("won", "lost", "won_missing", "lost_missing")] == [4, 3, 1, 1]
+    assert (every["won_sum"], every["lost_sum"], every["lost_nonzero"]) == (1160.0, 40.0, 1)
+    assert every["acv_mean"] == 1160.0 / 3 and every["acv_median"] == 100.0
+    assert every["cycle_mean"] == 35.0 / 3 and every["cycle_median"] == 10.0
 
 
 def test_segment_reports_are_slices_that_add_up_to_the_company():

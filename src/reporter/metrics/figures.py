@@ -72,42 +72,61 @@ class ClosedRows:
             "amount": _value_order(self.won_amount),
             "cycle": _value_order(self.won_cycle),
         }
+        # Every count is a number of rows in some states, so one count per (group, state)
+        # gives them all; each sum's weights (0 where a row does not count) are made once.
+        # Adding 0.0 leaves a running sum as it is, so the sums are those of the counted
+        # rows in row order, exactly.
+        self.state = (
+            self.won * _WON
+            | self.lost * _LOST
+            | self.na * _NO_AMOUNT
+            | (self.amount != 0) * _NONZERO
+            | self.known["cycle"] * _CYCLE
+        ).astype(np.int64)
+        self.weights = {
+            "won_sum": np.where(self.won & ~self.na, self.amount, 0.0),
+            "lost_sum": np.where(self.lost & ~self.na, self.amount, 0.0),
+            "cycle": np.where(self.known["cycle"], self.won_cycle, 0.0),
+        }
 
     def figures(self, keys: Sequence[tuple[str, np.ndarray]]) -> pd.DataFrame:
         """The figures per combination of ``keys`` (see :func:`closed_figures`)."""
+        gathered = [codes[self.idx] for _, codes in keys]
         keep = np.ones(len(self.idx), dtype=bool)
-        for _, codes in keys:
-            keep &= codes[self.idx] >= 0
+        for codes in gathered:
+            keep &= codes >= 0
         every = bool(keep.all())
-        idx = self.idx if every else self.idx[keep]
-        parts = [codes[idx] for _, codes in keys]
+        parts = gathered if every else [codes[keep] for codes in gathered]
         found, group, at = group_keys(parts)
         m = len(found)
 
         def part(values: np.ndarray) -> np.ndarray:
             return values if every else values[keep]
 
-        w, lo, amount, na = part(self.won), part(self.lost), part(self.amount), part(self.na)
-
         def total(weights: np.ndarray) -> np.ndarray:
-            summed: np.ndarray = np.bincount(group, weights=weights, minlength=m)
+            summed: np.ndarray = np.bincount(group, weights=part(weights), minlength=m)
             return summed
 
+        # Rows per (group, state), then each count as the rows of the states it covers.
+        states = np.bincount(group * _STATES + part(self.state), minlength=m * _STATES)
+        count = dict(zip(_COUNTS, (states.reshape(m, _STATES) @ _COUNTED).T, strict=True))
+        won_sum = total(self.weights["won_sum"])
         # Where each kept row lands in ``group`` (-1: left out), for the sorted statistics.
         slot = np.full(len(self.idx), -1, dtype=np.int64)
         slot[keep] = group
         data = {
-            "won": total(w).astype(np.int64),
-            "lost": total(lo).astype(np.int64),
-            "won_missing": total(w & na).astype(np.int64),
-            "lost_missing": total(lo & na).astype(np.int64),
-            "won_sum": total(np.where(w & ~na, amount, 0.0)),
-            "lost_sum": total(np.where(lo & ~na, amount, 0.0)),
-            "lost_nonzero": total(lo & ~na & (amount != 0)).astype(np.int64),
-            "acv_mean": _mean(group, part(self.won_amount), m, part(self.known["amount"])),
+            "won": count["won"],
+            "lost": count["lost"],
+            "won_missing": count["won_missing"],
+            "lost_missing": count["lost_missing"],
+            "won_sum": won_sum,
+            "lost_sum": total(self.weights["lost_sum"]),
+            "lost_nonzero": count["lost_nonzero"],
+            # The known won amounts' sum is ``won_sum`` (the same rows, in the same order).
+            "acv_mean": _ratio(won_sum, count["acv_known"]),
             "acv_median": self._median("amount", self.won_amount, slot, m),
             "cycle_median": self._median("cycle", self.won_cycle, slot, m),
-            "cycle_mean": _mean(group, part(self.won_cycle), m, part(self.known["cycle"])),
+            "cycle_mean": _ratio(total(self.weights["cycle"]), count["cycle_known"]),
         }
         names = [name for name, _ in keys]
         index = (
@@ -122,6 +141,46 @@ class ClosedRows:
         order = self._by_value[name]
         order = order[slot[order] >= 0]
         return _sorted_median(slot[order], values[order], m)
+
+
+# A closed row's state: bits of what it is (won, lost, without an amount, a nonzero amount,
+# a known cycle), and which states each count of :meth:`ClosedRows.figures` covers.
+_WON, _LOST, _NO_AMOUNT, _NONZERO, _CYCLE = 1, 2, 4, 8, 16
+_STATES = 32
+_COUNTS = (
+    "won",
+    "lost",
+    "won_missing",
+    "lost_missing",
+    "lost_nonzero",
+    "acv_known",
+    "cycle_known",
+)
+
+
+def _covers(state: int) -> list[bool]:
+    def has(bit: int) -> bool:
+        return bool(state & bit)
+
+    won, lost, na = has(_WON), has(_LOST), has(_NO_AMOUNT)
+    return [
+        won,
+        lost,
+        won and na,
+        lost and na,
+        lost and not na and has(_NONZERO),
+        won and not na,
+        won and has(_CYCLE),
+    ]
+
+
+_COUNTED = np.array([_covers(state) for state in range(_STATES)], dtype=np.int64)
+
+
+def _ratio(summed: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """``summed / count`` per group, NaN where the count is 0 (as :func:`_mean`)."""
+    mean: np.ndarray = np.where(count > 0, summed / np.maximum(count, 1), np.nan)
+    return mean
 
 
 def _value_order(values: np.ndarray) -> np.ndarray:

@@ -144,15 +144,7 @@ def build_reports(
     labels = [q.label for q in all_quarters]
     targets_now = _group_targets(enriched, targets, quarter, groups)
     targets_before = _group_targets(enriched, targets, previous_q, groups)
-    open_rows = facts.open & (groups.code >= 0)
-    open_count = np.bincount(groups.code[open_rows], minlength=groups.size)
-    open_amounts = facts.amount[open_rows]
-    open_known = np.bincount(
-        groups.code[open_rows], weights=~np.isnan(open_amounts), minlength=groups.size
-    )
-    open_sum = np.bincount(
-        groups.code[open_rows], weights=np.nan_to_num(open_amounts), minlength=groups.size
-    )
+    open_count, open_known, open_sum = _open_figures(facts, groups)
     window_q = facts.close_q if mode == "snapshot" else facts.created_q
     window = (facts.won | facts.lost) & (window_q == q_code)
     in_period = ((facts.close_q == q_code) | (facts.created_q == q_code)) & ~facts.excluded
@@ -253,6 +245,25 @@ def build_reports(
             )
         )
     return out
+
+
+def _open_figures(facts: Facts, groups: Groups) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each group's open deals: how many, how many with an amount, and their amounts summed."""
+    # The open deals and their amounts do not depend on the grouping: found once per run.
+    rows, has_amount, amount = facts.once("open deals", lambda: _open_deals(facts))
+    group = groups.code[rows]
+    inside = group >= 0
+    if not inside.all():  # rows in no group are left out
+        group, has_amount, amount = group[inside], has_amount[inside], amount[inside]
+    count = np.bincount(group, minlength=groups.size)
+    known = np.bincount(group, weights=has_amount, minlength=groups.size)
+    return count, known, np.bincount(group, weights=amount, minlength=groups.size)
+
+
+def _open_deals(facts: Facts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows = np.flatnonzero(facts.open)
+    amount = facts.amount[rows]
+    return rows, ~np.isnan(amount), np.nan_to_num(amount)
 
 
 def _cut_figures(
