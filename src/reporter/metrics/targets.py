@@ -23,6 +23,8 @@ def quarter_targets(targets: pd.DataFrame, quarter_label: str) -> pd.DataFrame:
 
 def rep_target_map(q_targets: pd.DataFrame) -> dict[str, float]:
     """Rep → target for one quarter (several rows for one rep are added)."""
+    if q_targets.empty:  # most runs have no targets: no grouping of an empty table
+        return {}
     reps = q_targets[q_targets["dimension"].astype(str).str.casefold().eq("rep")]
     return {str(k): float(v) for k, v in reps.groupby("segment")["target"].sum().items()}
 
@@ -35,6 +37,8 @@ def segment_targets(
     Own targets win; else the targets of the reps whose every opportunity is in the segment
     (deals whose segment is ``Unknown`` aside).
     """
+    if q_targets.empty:
+        return {}
     own = q_targets[q_targets["dimension"].eq(dimension)].groupby("segment")["target"].sum()
     out: dict[str, float | None] = {str(k): float(v) for k, v in own.items()}
     reps = rep_target_map(q_targets)
