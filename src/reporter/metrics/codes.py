@@ -37,25 +37,19 @@ class Codes:
         table[-1] = missing
         return pd.Series(table[self.codes], index=index, dtype=object)
 
+    def where(self, word: str) -> np.ndarray:
+        """Rows whose value is ``word`` (a missing value never is): one comparison per
+        distinct value, then a lookup per row (not a million string comparisons)."""
+        table = np.append(np.asarray(self.values == word, dtype=bool), False)  # -1: missing
+        hit: np.ndarray = table[self.codes]
+        return hit
+
     def rank(self) -> np.ndarray:
         """Each value's place in segment order (natural sort, ``Unknown`` last)."""
         order = sorted(range(len(self.values)), key=lambda i: _segment_key(self.values[i]))
         rank = np.empty(len(self.values), dtype=np.int64)
         rank[order] = np.arange(len(order))
         return rank
-
-
-def equals(column: pd.Series, word: str) -> np.ndarray:
-    """Rows whose value is ``word`` (a missing value never is); a categorical column
-    compares its integer codes, not a million strings."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        at = int(column.cat.categories.get_indexer([word])[0])
-        if at < 0:
-            return np.zeros(len(column), dtype=bool)
-        hit: np.ndarray = column.cat.codes.to_numpy() == at
-        return hit
-    same: np.ndarray = column.to_numpy(dtype=object) == word
-    return same
 
 
 def quarter_codes(dates: pd.Series, start_month: int) -> Codes:

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from reporter.metrics.codes import Codes, equals, natural_key, quarter_codes, segment_sort_key
+from reporter.metrics.codes import Codes, natural_key, quarter_codes, segment_sort_key
 from reporter.metrics.settings import Settings
 from reporter.vocabulary import UNKNOWN, is_missing
 
@@ -73,7 +73,9 @@ def enrich_coded(
     for column, source in (("close_quarter", "close_date"), ("created_quarter", "created_date")):
         codes[column] = quarter_codes(out[source], start)
         out[column] = codes[column].column(out.index)
-    won = equals(out["outcome"], "won")
+    # The outcome as codes: facts asks for four words, each then a lookup per row.
+    codes["outcome"] = Codes(*_factorize(out["outcome"]))
+    won = codes["outcome"].where("won")
     out["cycle_days"] = _cycle_days(out, won)
     out = _mark_first_wins(out, codes["account"].codes, won)
     type_codes, type_values = _deal_types(out, codes["account"].codes < 0, won)

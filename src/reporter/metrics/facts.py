@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reporter.metrics.codes import Codes, equals, segment_sort_key
+from reporter.metrics.codes import Codes, segment_sort_key
 
 
 @dataclass
@@ -65,7 +65,7 @@ class Facts:
 
 def facts_of(enriched: pd.DataFrame, dims: Sequence[str], codes: dict[str, Codes]) -> Facts:
     """The facts of ``enriched``, with the ``codes`` enrich made (rep, quarters, ``dims``)."""
-    outcome = enriched["outcome"]
+    outcome = codes["outcome"]
     close, created = codes["close_quarter"], codes["created_quarter"]
     labels = sorted(
         set(close.values.tolist()) | set(created.values.tolist()), key=_quarter_sort_key
@@ -73,10 +73,10 @@ def facts_of(enriched: pd.DataFrame, dims: Sequence[str], codes: dict[str, Codes
     index = {label: i for i, label in enumerate(labels)}
     return Facts(
         n=len(enriched),
-        won=equals(outcome, "won"),
-        lost=equals(outcome, "lost"),
-        open=equals(outcome, "open"),
-        excluded=equals(outcome, "excluded"),
+        won=outcome.where("won"),
+        lost=outcome.where("lost"),
+        open=outcome.where("open"),
+        excluded=outcome.where("excluded"),
         amount=enriched["amount"].to_numpy(dtype="float64"),
         cycle=enriched["cycle_days"].to_numpy(dtype="float64"),
         new_customer=enriched["new_customer"].to_numpy(dtype=bool),
