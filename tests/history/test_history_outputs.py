@@ -5,21 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from pypdf import PdfReader
 
 from reporter.cli import cli
-
-HEADER = "Opportunity ID,Owner,Account,Stage,Amount,Created,Close Date,Region\n"
-ROWS = [
-    "E1,Ann,Acme,Closed Won,1000,2026-06-01,2026-07-05,East",
-    "E2,Ann,Beta,Closed Lost,250,2026-06-01,2026-07-15,East",
-    "W1,Bob,Gamma,Closed Won,2000,2026-06-01,2026-08-05,West",
-    "W2,Bob,Delta,Closed Won,300,2026-06-01,2026-09-05,West",
-]
-
-
-def text(path):
-    return " ".join(page.extract_text() for page in PdfReader(path).pages)
+from support.restated import HEADER, ROWS, text
 
 
 @pytest.mark.slow
