@@ -10,12 +10,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from reporter import metrics
-from reporter.config import Config
-from reporter.model import Dataset, InputFile
-from reporter.write.briefing import prepare_jobs
 from reporter.write.briefing.render import Job, render_pdf
-from support.data import make_opportunities
+from support.briefing_job import segment_job
 
 REPS = ("Ann Ash", "Bob Birch", "Cy Cedar", "Di Dogwood")
 # New customers' first wins in Q3 2025, deliberately out of order in the input
@@ -66,14 +62,7 @@ def _pages(job: Job) -> list[str]:
 
 @pytest.fixture(scope="module")
 def west(tmp_path_factory) -> Job:
-    frame = make_opportunities(_rows())
-    dataset = Dataset(opportunities=frame, inputs=(InputFile("t.xlsx", "ab" * 32, 8),))
-    config = Config()
-    overall = metrics.compute(frame, config, "FY2025Q3")
-    segments = metrics.segment_reports(frame, config, "FY2025Q3")
-    folder = tmp_path_factory.mktemp("briefings")
-    (job,) = prepare_jobs(folder, {"West": segments["West"]}, overall, dataset, config)
-    return job
+    return segment_job(_rows(), tmp_path_factory.mktemp("briefings"), "FY2025Q3")
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from reporter import metrics
-from reporter.config import Config
-from reporter.model import Dataset, InputFile
-from reporter.write.briefing import prepare_jobs
 from reporter.write.briefing.charts import fill
 from reporter.write.briefing.render import render_pdf
-from support.data import make_opportunities
+from support.briefing_job import segment_job
 
 
 @pytest.fixture(scope="module")
@@ -38,13 +34,7 @@ def running(tmp_path_factory):
         )
         for i in range(8)
     ]
-    frame = make_opportunities(rows)
-    dataset = Dataset(opportunities=frame, inputs=(InputFile("t.xlsx", "ef" * 32, 8),))
-    config = Config()
-    overall = metrics.compute(frame, config, "FY2025Q3")
-    segments = metrics.segment_reports(frame, config, "FY2025Q3")
-    folder = tmp_path_factory.mktemp("briefings")
-    (job,) = prepare_jobs(folder, {"West": segments["West"]}, overall, dataset, config)
+    job = segment_job(rows, tmp_path_factory.mktemp("briefings"), "FY2025Q3", sha="ef")
     pages = PdfReader(render_pdf(job).target).pages
     return job, re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pages))
 
