@@ -10,15 +10,15 @@ Every record has a content hash, so a deal unchanged between two runs is stored 
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from itertools import compress
 from typing import Any, NamedTuple, overload
 
 import numpy as np
 import pandas as pd
+
+from reporter.gc_pause import paused_gc
 
 _MISSING = "\x00"
 
@@ -218,19 +218,3 @@ def _dates(series: pd.Series) -> list[str | None]:
 def by_id(deals: Iterable[Deal]) -> dict[str, Deal]:
     """Deals keyed by opportunity id."""
     return {d.opportunity_id: d for d in deals}
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while making 100k+ small objects.
-
-    They hold no cycles, but every allocation burst triggers a full collection over the
-    whole pandas heap: 2-3x the time of the work itself.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()

@@ -30,7 +30,8 @@ from typing import Any
 import numpy as np
 
 from reporter.errors import ReporterError
-from reporter.history.deals import Deal, DealTable, paused_gc
+from reporter.gc_pause import paused_gc
+from reporter.history.deals import Deal, DealTable
 from reporter.history.figures import Figure
 
 SCHEMA_VERSION = 1

@@ -15,7 +15,7 @@ import pandas as pd
 from reporter import __version__
 from reporter.config import Config
 from reporter.files import atomic_path
-from reporter.history.deals import paused_gc
+from reporter.gc_pause import paused_gc
 from reporter.history.records import to_record
 from reporter.metrics.report import Report
 from reporter.model import Dataset
@@ -172,7 +172,7 @@ def write_metrics(
     briefings: dict[str, Report] | None = None,
 ) -> None:
     """Write metrics.json atomically (UTF-8, sorted-free stable key order, 2-space indent)."""
-    with paused_gc():  # many small dicts and lists, no cycles (see history.deals.paused_gc)
+    with paused_gc():  # many small dicts and lists, no cycles (see reporter.gc_pause)
         doc = metrics_document(report, dataset, config, briefings)
         text = dumps(doc)  # json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
     with atomic_path(path) as tmp:

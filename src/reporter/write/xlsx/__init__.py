@@ -21,7 +21,7 @@ import reporter
 from reporter.config import Config
 from reporter.errors import OutputError
 from reporter.files import atomic_path
-from reporter.history.deals import paused_gc
+from reporter.gc_pause import paused_gc
 from reporter.metrics.report import Report
 from reporter.model import Dataset
 from reporter.write.risks import left_out_notes
