@@ -260,13 +260,6 @@ def won_sum(row: pd.Series) -> float | None:
     return None if row["won_missing"] else float(row["won_sum"])
 
 
-def won_known(row: pd.Series) -> float | None:
-    """The known won amounts summed; None when there are won deals and none is known."""
-    if row["won"] and row["won_missing"] == row["won"]:
-        return None
-    return float(row["won_sum"])
-
-
 def lost_sum(row: pd.Series) -> float | None:
     return None if row["lost_missing"] else float(row["lost_sum"])
 
