@@ -38,6 +38,7 @@ from reporter.write.xlsx.cells import (
     sheet_name,
     truthy,
     wrapped_lines,
+    wraps,
 )
 
 Row = Mapping[str, Any]
@@ -209,7 +210,7 @@ def write_rows(
             write(r, c, value, flagged and grey)
             if text and value is not None:
                 shown = value if type(value) is str else None if is_missing(value) else str(value)
-                if shown is not None and (len(shown) > WIDTH_CAP or "\n" in shown):
+                if shown is not None and wraps(shown):  # else wrapped_lines would say 1
                     lines = max(lines, wrapped_lines(shown, fitted[j]))
         if lines > 1:
             ws.set_row(r, ROW_HEIGHT * lines)
