@@ -93,9 +93,12 @@ class Batch:
         self.futures[self.renderers.pool.submit(render_pdf, job)] = job
 
     def cancel(self) -> None:
-        """Drop the PDFs not started yet."""
+        """Drop the PDFs not started yet and wait for those already rendering (their
+        results are dropped too): after a failure the caller removes the folder the PDFs
+        are written into, and a worker still writing there would leave it half-removed."""
         for future in self.futures:
             future.cancel()
+        concurrent.futures.wait(self.futures)
 
     def wait(self, progress: Progress | None = None) -> list[Done]:
         """Every PDF rendered (in the order they finish); ``progress`` once per PDF."""
