@@ -7,6 +7,9 @@ repeats, there is no user, account or reps table, and the amounts are in one cur
 none. Then every step after the outcome is a no-op or a whole-column fill, and the rows
 that raise an issue are the only ones that need looking at one by one — through the very
 same :meth:`OpportunityBuilder.judge`, in the same order, so the issues are the same.
+Which rows may raise one is not restated here: it is the column form of each rule in the
+table both paths read (:mod:`reporter.read.row_rules`), and what the builder then says of a
+row (counted, set aside, dropped) is final.
 
 :func:`straight_frame` decides from the columns alone (before any issue is raised) whether
 this holds; when it does not it returns None and the caller takes the general path.
@@ -24,21 +27,19 @@ import pandas as pd
 
 from reporter.model import coerce_types
 from reporter.read import currency as money
+from reporter.read import row_rules
 from reporter.read.opportunities import OpportunityBuilder, Record
 from reporter.read.outcome import Decision
 from reporter.read.reference import size_band
 from reporter.read.risks import Cell, Deal
 from reporter.read.tables import ACCOUNTS, REPS, Table, UserTable
-from reporter.vocabulary import ACCOUNT_ID, LOST, OPPORTUNITY_COLUMNS, WON
+from reporter.vocabulary import ACCOUNT_ID, OPPORTUNITY_COLUMNS, WON
 
 _FLAGS = ("is_won", "is_closed", "is_deleted")
 Bools = np.ndarray[Any, np.dtype[np.bool_]]
 
 
-def _objects(values: Sequence[Any]) -> np.ndarray[Any, np.dtype[Any]]:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
+_objects = row_rules.objects
 
 
 @dataclass
@@ -54,47 +55,31 @@ class _Judged:
 
 
 def _judge_columns(table: Table, builder: OpportunityBuilder, today: date) -> _Judged:
-    """Outcome per row, and which rows may raise an issue, without raising any."""
+    """Outcome per row, and which rows may raise an issue, without raising any.
+
+    Which rows those are comes from the table of rules both paths read
+    (:mod:`reporter.read.row_rules`): each rule's column form, over every row at once.
+    """
     from reporter.read.opportunities import _CARRIED
 
     names = [f for f in table.values if f in _CARRIED or f in _FLAGS]
     columns = {f: table.values[f] for f in names}
     columns.update(table.extras)  # as in a record: an extra of the same name wins
-    count = len(table.rows)
-    none = [None] * count
+    none = [None] * len(table.rows)
     has_won, has_closed = "is_won" in table.values, "is_closed" in table.values
-    stage = columns.get("stage", none)
-    decisions: dict[tuple[Any, Any, Any], Decision] = {}
-    keys = list(zip(stage, columns.get("is_won", none), columns.get("is_closed", none)))
-    for key in set(keys):
-        decisions[key] = builder.rules.decide(*key, has_won, has_closed)
-    made = [decisions[key] for key in keys]
-    outcomes = [d.outcome for d in made]
-    outcome = _objects(outcomes)
-    closing = (outcome == WON) | (outcome == LOST)
-    deleted = np.fromiter(map(bool, columns.get("is_deleted", none)), bool, count)
-    owner, close = _objects(columns.get("owner", none)), columns.get("close_date", none)
-    no_close = _objects(close) == None  # noqa: E711 (elementwise)
-    quarantined = (owner == None) | (outcome == None) | (closing & no_close)  # noqa: E711
-    amount = _objects(columns.get("amount", none))
-    no_amount = amount == None  # noqa: E711
-    negative = np.zeros(count, dtype=bool)
-    negative[~no_amount] = amount[~no_amount].astype(float) < 0
-    future = {d for d in set(close) if d is not None and d > today}
-    late = np.fromiter((d in future for d in close), bool, count) if future else no_close & False
-    created = columns.get("created_date", none)
-    backwards = np.fromiter(
-        (a is not None and b is not None and b < a for a, b in zip(created, close, strict=True)),
-        bool,
-        count,
+    keys = zip(
+        columns.get("stage", none), columns.get("is_won", none), columns.get("is_closed", none)
     )
-    odd = np.fromiter(
-        (d.conflicting or (d.unknown_stage and s is not None) for d, s in zip(made, stage)),
-        bool,
-        count,
+    position: dict[tuple[Any, Any, Any], int] = {}
+    which = np.fromiter(
+        (position.setdefault(key, len(position)) for key in keys), np.intp, len(none)
     )
-    doubtful = deleted | quarantined | odd | (closing & (no_amount | late)) | negative | backwards
-    return _Judged(table, columns, outcomes, deleted, ~deleted & ~quarantined, doubtful)
+    kinds = [builder.rules.decide(*key, has_won, has_closed) for key in position]
+    rows = row_rules.Rows(columns, kinds, which, today)
+    said = row_rules.verdicts(rows)
+    outcomes: list[str | None] = rows.outcome.tolist()
+    counted = ~said.deleted & ~said.quarantined
+    return _Judged(table, columns, outcomes, said.deleted, counted, said.doubtful)
 
 
 def _eligible(judged: list[_Judged], tables: Sequence[Table], others: Sequence[Any]) -> bool:
@@ -166,11 +151,13 @@ def _record(one: _Judged, at: int) -> Record:
 
 
 def _raise_issues(one: _Judged, builder: OpportunityBuilder) -> None:
-    """Every doubtful row through the builder's own judgement, top down."""
+    """Every doubtful row through the builder's own judgement, top down. What it says is
+    final: the column forms of the rules only chose which rows to ask."""
     has_won, has_closed = "is_won" in one.table.values, "is_closed" in one.table.values
     decisions: dict[tuple[Any, Any, Any], Decision] = {}
     for at in np.flatnonzero(one.doubtful).tolist():
-        builder.judge(one.table, _record(one, at), decisions, has_won, has_closed)
+        counted = builder.judge(one.table, _record(one, at), decisions, has_won, has_closed)
+        one.counted[at] = counted is True
 
 
 def _filled(one: _Judged, name: str, keep: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:

@@ -11,13 +11,13 @@ from typing import Any
 
 from reporter.model import OPPORTUNITY_COLUMNS
 from reporter.quality import TYPO_OF_WON, Issue
-from reporter.read import recency
+from reporter.read import recency, row_rules
 from reporter.read.currency import ROW_RATE, fmt_amount
 from reporter.read.outcome import Decision, OutcomeRules
 from reporter.read.risks import Deal
 from reporter.read.tables import Table
 from reporter.read.won_looking import looks_won, typo_of
-from reporter.vocabulary import ACCOUNT_ID, LOST, OPEN, WON, normalise
+from reporter.vocabulary import ACCOUNT_ID, OPEN, WON, normalise
 
 _CARRIED = frozenset(OPPORTUNITY_COLUMNS) | {ACCOUNT_ID, recency.STAMP, ROW_RATE}
 # Fields that say nothing about the deal itself, left out when comparing rows for sameness.
@@ -104,26 +104,35 @@ class OpportunityBuilder:
     ) -> bool | None:
         """Outcome, synthetic id and every issue of one row, in place: whether it is counted
         (False: quarantined), None for a deleted row. ``decisions`` caches the rules."""
-        if record.pop("is_deleted", None):
+        if row_rules.deleted(record.pop("is_deleted", None)):
             self._issue(table, record, "deleted-record", "is_deleted", True)
             return None
         record["synthetic"] = not record.get("opportunity_id")
         if record["synthetic"]:
             record["opportunity_id"] = synthetic_id(table, record["source_row"])
-        stage = record.get("stage")
-        key = (stage, record.pop("is_won", None), record.pop("is_closed", None))
+        key = (record.get("stage"), record.pop("is_won", None), record.pop("is_closed", None))
         decision = decisions.get(key)
         if decision is None:
             decision = decisions[key] = self.rules.decide(*key, has_won, has_closed)
         record["outcome"] = decision.outcome
-        if decision.unknown_stage and stage is not None:
-            self._unknown(table, record, stage)
-        if decision.conflicting:
-            self._issue(table, record, "conflicting-flags", "is_won", True)
-        if self._quarantine(table, record):
-            return False
-        self._warn(table, record)
+        # The table of rules (read/row_rules.py), top down: the column-by-column path reads the
+        # same table, so a rule added there is obeyed by both.
+        for rule in row_rules.RULES:
+            if not rule.one(record, decision, self.today):
+                continue
+            if rule.unless_flagged and self._flagged(record, table.headers.get(rule.field)):
+                continue
+            self._raise(rule, table, record)
+            if rule.sets_aside:
+                return False
         return True
+
+    def _raise(self, rule: row_rules.Rule, table: Table, record: Record) -> None:
+        if rule.code == "unknown-stage":
+            self._unknown(table, record, record["stage"])
+            return
+        details = rule.details(table, record)
+        self._issue(table, record, rule.code, rule.field, details.pop("value", None), **details)
 
     def _flagged(self, record: Record, column: str | None) -> bool:
         """Whether the row's amount was already reported (unreadable or an Excel error)."""
@@ -176,51 +185,6 @@ class OpportunityBuilder:
             return
         self._unknown_stages.add(key)
         self._issue(table, record, "unknown-stage", "stage", stage)
-
-    def _quarantine(self, table: Table, record: Record) -> bool:
-        if record.get("owner") is None:
-            self._issue(table, record, "missing-owner", "owner")
-            return True
-        if record["outcome"] is None:
-            self._issue(table, record, "missing-stage", "stage")
-            return True
-        if record["outcome"] in (WON, LOST) and record.get("close_date") is None:
-            self._issue(
-                table, record, "missing-close-date", "close_date", outcome=record["outcome"]
-            )
-            return True
-        return False
-
-    def _warn(self, table: Table, record: Record) -> None:
-        amount = record.get("amount")
-        if (
-            amount is None
-            and record["outcome"] in (WON, LOST)
-            and not self._flagged(record, table.headers.get("amount"))
-        ):
-            said = table.amount_text.get(record["source_row"])  # "n/a": shown as read
-            self._issue(table, record, "missing-amount", "amount", said, outcome=record["outcome"])
-        if amount is not None and amount < 0:
-            self._issue(table, record, "negative-amount", "amount", amount)
-        created, closed = record.get("created_date"), record.get("close_date")
-        if closed is not None and record["outcome"] in (WON, LOST) and closed > self.today:
-            self._issue(
-                table,
-                record,
-                "future-close-date",
-                "close_date",
-                closed.isoformat(),
-                outcome=record["outcome"],
-            )
-        if created is not None and closed is not None and closed < created:
-            self._issue(
-                table,
-                record,
-                "date-order",
-                "close_date",
-                closed.isoformat(),
-                created=created.isoformat(),
-            )
 
 
 def dedupe(records: list[Record], issues: list[Issue]) -> list[Record]:
