@@ -1,8 +1,11 @@
 """Zoho CRM's per-row Exchange Rate: each deal converted at its own rate (issue 9 item 4).
 
-Zoho exports ``Currency`` and ``Exchange Rate`` on every deal: units of the deal's
-currency per one unit of the organisation's home currency (here USD, whose deals carry 1).
-The expected figures are worked out by hand from the fixture's rows.
+Zoho exports ``Currency`` and ``Exchange Rate`` on every deal, read as units of the deal's
+currency per one unit of the organisation's home currency (here USD, whose deals carry 1):
+home amount = amount ÷ rate. Zoho's documentation states no formula (see docs/inputs.md,
+"A rate on each deal"), so these figures pin the direction chosen: read the other way,
+4,600 EUR at 0.92 would be 4,232 USD, not 5,000. The expected figures are worked out by
+hand from the fixture's rows.
 """
 
 from __future__ import annotations

@@ -245,10 +245,16 @@ def _day(record: Mapping[str, Any]) -> date | None:
     return record.get("close_date") or record.get("created_date")
 
 
-# Zoho CRM exports each deal's own exchange rate beside its currency: units of the deal's
-# currency per one unit of the organisation's home currency ("the rate at which the currency
-# is exchanged for home currency"; Setup > Currencies shows it as 1 USD = 0.92 EUR), so a
-# deal's home amount is its amount divided by its rate. The home currency's own rows carry 1.
+# Zoho CRM exports each deal's own exchange rate beside its currency, read here as units of
+# the deal's currency per one unit of the organisation's home currency, so a deal's home
+# amount is its amount divided by its rate; the home currency's own rows carry 1. Zoho's
+# documentation does not settle the direction: it says only "the rate at which the currency
+# has to be exchanged for home currency" (CRM API, Update Currencies) and "used to convert an
+# amount in one currency to the home currency" (CRM Help, Implementing Multiple Currencies),
+# with no formula or figures. The one concrete sign is third-party: a Deluge script that
+# keeps Zoho's rates current (gist squarelabsgit/19db97356b379b7c30266d10526e6df6) writes
+# ExchangeRate-API's per-one-home-unit rates into exchange_rate unchanged. docs/inputs.md
+# says how to check it on a real export; tests/read/test_read_zoho_rates.py pins the figure.
 ROW_RATE = "exchange_rate"
 ROW_RATE_HEADERS = ("exchangerate",)
 
