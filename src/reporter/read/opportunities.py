@@ -117,8 +117,9 @@ class OpportunityBuilder:
         record["outcome"] = decision.outcome
         # The table of rules (read/row_rules.py), top down: the column-by-column path reads the
         # same table, so a rule added there is obeyed by both.
+        today = self.today
         for rule in row_rules.RULES:
-            if not rule.one(record, decision, self.today):
+            if not rule.one(record, decision, today):
                 continue
             if rule.unless_flagged and self._flagged(record, table.headers.get(rule.field)):
                 continue
