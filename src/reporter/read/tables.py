@@ -14,13 +14,13 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from reporter.errors import InputError, MissingColumn
 from reporter.quality import Issue
 from reporter.read import currency as money
 from reporter.read import values as v
-from reporter.read.columns import FAILED, map_distinct
+from reporter.read.coded import CodedColumn, CodedGrid
+from reporter.read.columns import FAILED
 from reporter.read.crm_objects import crm_object, user_columns
 from reporter.read.dates import UndecidableDates, decide_orders, parse_timestamp
 from reporter.read.headers import (
@@ -177,12 +177,12 @@ def read_table(
         colmap["account"] = colmap.pop("opportunity_name")
     headers = {f: str(header[c]).strip() for f, c in colmap.items()}
     table = Table(kind, raw, headers)
-    _extract(table, header_at, colmap, extra_cols, issues)
+    columns = _extract(table, header_at, colmap, extra_cols, issues)
     table.exported = export_stamp(_lone_texts(raw, header_at, table.rows))
     # The cells now live in table.values; a full sheet's worth (a million rows) of raw
     # cell objects is about a gigabyte better released before the records are built.
     del raw.rows[header_at + 1 :]
-    _parse(table, issues, date_order)
+    _parse(table, columns, issues, date_order)
     return table
 
 
@@ -209,12 +209,11 @@ class SheetReader:
 
 def _lone_texts(raw: RawSheet, header_at: int, data_rows: list[int]) -> list[str]:
     """Rows holding one text cell outside the data: title block and footer lines."""
-    taken = set(data_rows)
+    outside = ~np.isin(np.asarray(raw.row_numbers, dtype=np.int64), data_rows)
+    outside[header_at] = False
     out = []
-    for i, row in enumerate(raw.rows):
-        if i == header_at or raw.row_numbers[i] in taken:
-            continue
-        filled = [c for c in row if not v.is_blank(c)]
+    for i in np.flatnonzero(outside).tolist():
+        filled = [c for c in raw.rows[i] if not v.is_blank(c)]
         if len(filled) == 1 and isinstance(filled[0], str):
             out.append(filled[0])
     return out
@@ -321,25 +320,27 @@ def _extract(
     colmap: dict[str, int],
     extra_cols: dict[str, int],
     issues: list[Issue],
-) -> None:
-    """Data rows → one list per field, column by column (no Python work per ordinary cell).
+) -> dict[str, CodedColumn]:
+    """Data rows → one coded column per field (no Python work per ordinary cell).
 
     Blank rows between data rows, totals and note rows, Excel errors and unsaved formulas
     are reported in the order a reader goes through the sheet: row by row, and within a row
-    field by field; a blank row is reported when the next data row is reached.
+    field by field; a blank row is reported when the next data row is reached. Extra
+    dimensions are cleaned here; the fields are parsed by :func:`_parse`.
     """
     raw = table.raw
     start = header_at + 1
     body = raw.rows[start:]
-    grid = _Grid(body)
-    blank = grid.blank_rows()
+    grid = CodedGrid(body)
+    blank_cells = grid.blank_cells()
+    blank: np.ndarray[Any, np.dtype[np.bool_]] = np.asarray(blank_cells.all(axis=1), dtype=bool)
     for i, col in raw.flags if raw.flags else ():
         if i >= start and col < max(len(body[i - start]), 1):
             blank[i - start] = False
     # Rows that are not blank and have no stage may be totals or notes: judged one by one.
     doubtful = ~blank
-    if "stage" in colmap:
-        doubtful &= grid.blank(colmap["stage"])
+    if "stage" in colmap and colmap["stage"] < grid.width:
+        doubtful &= blank_cells[:, colmap["stage"]]
     data = ~blank
     events: list[tuple[tuple[int, int, int], Issue]] = []
     for k in np.flatnonzero(doubtful).tolist():
@@ -362,69 +363,22 @@ def _extract(
     numbers = np.asarray(raw.row_numbers[start:], dtype=np.int64)[kept]
     table.rows = numbers.tolist()
     flags = _column_flags(raw.flags, start, kept)
-    cells: dict[str, list[Any]] = {}
+    columns: dict[str, CodedColumn] = {}
     for order, (f, col) in enumerate(colmap.items()):
-        values = grid.take(col, kept)
+        column = grid.column(col, kept)
         header = table.headers[f]
-        for at, (code, shown) in _bad_cells(values, flags.get(col, {})):
-            values[at] = None
+        for at, (code, shown) in _bad_cells(column, flags.get(col, {})):
+            column.null(at)
             where = (int(kept[at]), 1, order)
             events.append(
                 (where, _issue(table, code, int(numbers[at]), header, shown, error=shown))
             )
-        cells[f] = values
+        columns[f] = column
     events.sort(key=lambda event: event[0])
     issues.extend(issue for _, issue in events)
-    table.values = cells
-    table.extras = {name: v.clean_column(grid.take(col, kept)) for name, col in extra_cols.items()}
-
-
-class _Grid:
-    """A sheet's data rows as one 2-D object array (short rows padded with None)."""
-
-    def __init__(self, rows: list[list[Any]]) -> None:
-        self.count = len(rows)
-        self.width = max(map(len, rows), default=0)
-        if any(len(row) != self.width for row in rows):
-            rows = [row + [None] * (self.width - len(row)) for row in rows]
-        self.cells = np.empty((self.count, self.width), dtype=object)
-        if self.count and self.width:
-            self.cells[:] = rows
-
-    def blank_rows(self) -> np.ndarray[Any, np.dtype[np.bool_]]:
-        """Which rows have nothing in any cell: each column checks only the rows still blank."""
-        rows = np.arange(self.count)
-        for col in range(self.width):
-            if not rows.size:
-                break
-            rows = rows[_blanks(self.cells[rows, col])]
-        out = np.zeros(self.count, dtype=bool)
-        out[rows] = True
-        return out
-
-    def column(self, col: int) -> np.ndarray[Any, np.dtype[Any]]:
-        if col < self.width:
-            column: np.ndarray[Any, np.dtype[Any]] = self.cells[:, col]
-            return column
-        return np.full(self.count, None, dtype=object)
-
-    def blank(self, col: int) -> np.ndarray[Any, np.dtype[np.bool_]]:
-        """Which cells of a column say nothing (see :func:`values.is_blank`)."""
-        return _blanks(self.column(col))
-
-    def take(self, col: int, rows: np.ndarray[Any, np.dtype[np.intp]]) -> list[Any]:
-        result: list[Any] = self.column(col)[rows].tolist()
-        return result
-
-
-def _blanks(cells: np.ndarray[Any, np.dtype[Any]]) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    """:func:`values.is_blank` over an array of cells, without a Python call per cell."""
-    mask: np.ndarray[Any, np.dtype[np.bool_]] = pd.isna(cells) | (cells == "")
-    texts = {c for c in set(cells.tolist()) if c.__class__ is str and c[:1].isspace()}
-    for text in texts:
-        if not text.strip():
-            mask |= cells == text
-    return mask
+    table.extras = {name: _clean(grid.column(col, kept)) for name, col in extra_cols.items()}
+    grid.release()
+    return columns
 
 
 def _column_flags(
@@ -442,56 +396,68 @@ def _column_flags(
     return out
 
 
+def _excel_error(cell: Any) -> bool:
+    return cell.__class__ is str and "#" in cell and v.EXCEL_ERROR.match(cell.strip()) is not None
+
+
 def _bad_cells(
-    values: list[Any], flags: dict[int, tuple[str, str]]
+    column: CodedColumn, flags: dict[int, tuple[str, str]]
 ) -> list[tuple[int, tuple[str, str]]]:
     """(position, (code, shown)) for each flagged cell or Excel error written as text."""
-    try:
-        joined = "".join(values)  # a column of text (most are) in one pass
-    except TypeError:
-        joined = "".join([c for c in values if c.__class__ is str])
-    if "#" not in joined:
-        return sorted(flags.items())  # no text in the column could be an error
-    errors = {c: c.strip() for c in set(values) if c.__class__ is str and "#" in c}
-    errors = {c: shown for c, shown in errors.items() if v.EXCEL_ERROR.match(shown)}
+    errors = column.matching(_excel_error, among=column.grid.hashed)
+    if not errors.any():
+        return sorted(flags.items())
     found = dict(flags)
-    if errors:
-        for at, cell in enumerate(values):
-            if at not in found and cell.__class__ is str and cell in errors:
-                found[at] = ("excel-error", errors[cell])
+    cells = column.cells()
+    for at in np.flatnonzero(errors).tolist():
+        if at not in found:
+            found[at] = ("excel-error", cells[at].strip())
     return sorted(found.items())
 
 
-def _parse(table: Table, issues: list[Issue], date_order: str | None = None) -> None:
+def _parse(
+    table: Table,
+    columns: dict[str, CodedColumn],
+    issues: list[Issue],
+    date_order: str | None = None,
+) -> None:
     """Turn each column's cells into typed values, reporting cells that cannot be read."""
-    currencies = _currencies(table)
-    orders = _date_orders(table, date_order)
-    for f, cells in list(table.values.items()):
+    currencies = _currencies(table, columns)
+    orders = _date_orders(table, columns, date_order)
+    for f, column in columns.items():
         header = table.headers[f]
         if f in AMOUNT_FIELDS:
-            table.values[f] = _parse_amounts(table, header, cells, AMOUNT_FIELDS[f], issues)
+            table.values[f] = _parse_amounts(table, header, column, AMOUNT_FIELDS[f], issues)
             if f == "amount":
-                table.amount_text = _said_nothing(table, cells, table.values[f])
+                table.amount_text = _said_nothing(table, column, table.values[f])
         elif f in DATE_FIELDS:
-            table.values[f] = _parse_dates(table, header, cells, orders[header], issues)
+            table.values[f] = _parse_dates(table, header, column, orders[header], issues)
         elif f in FLAG_FIELDS:
-            table.values[f] = _parse_flags(table, header, cells, issues)
+            table.values[f] = _parsed(table, header, column, v.parse_bool, "bad-boolean", issues)
         elif f != "quarter":
-            table.values[f] = v.clean_column(cells)
+            table.values[f] = _clean(column)
+        else:
+            table.values[f] = column.cells()
     if currencies is not None:
         table.values["currency"] = currencies
 
 
-def _currencies(table: Table) -> list[str | None] | None:
+def _clean(column: CodedColumn) -> list[Any]:
+    """:func:`values.clean_text` of every cell; clean distinct texts are checked in one pass."""
+    cleaned: list[Any] = column.map(v.clean_text, identity=v.all_clean).tolist()
+    return cleaned
+
+
+def _currencies(table: Table, columns: dict[str, CodedColumn]) -> list[str | None] | None:
     """Each row's currency: the currency column, else a symbol or code in the amount text."""
-    amounts = table.values.get("amount")
-    marked = money.label_cells(amounts) if amounts is not None else None
-    column = table.values.get("currency")
+    amounts = columns.get("amount")
+    marked = money.label_cells(amounts.cells()) if amounts is not None else None
+    column = columns.get("currency")
     if column is None:
         if marked is not None:
             table.headers.setdefault("currency", table.headers["amount"])
         return marked
-    codes = map_distinct(money.code_of, column)
+    codes: list[str | None] = column.map(money.code_of).tolist()
     if marked is not None:
         codes = [code or mark for code, mark in zip(codes, marked, strict=True)]
     named = {c for c in codes if c}
@@ -503,57 +469,78 @@ def _currencies(table: Table) -> list[str | None] | None:
     return codes
 
 
-def _said_nothing(table: Table, cells: list[Any], parsed: list[Any]) -> dict[int, str]:
+def _said_nothing(table: Table, column: CodedColumn, parsed: list[Any]) -> dict[int, str]:
     """Row number → text of each cell that parsed as no value but was not blank ("n/a")."""
+    said = column.matching(lambda cell: cell.__class__ is str and bool(cell.strip()))
+    if not said.any():
+        return {}
+    cells = column.cells()
     return {
-        table.rows[at]: cell.strip()
-        for at, value in enumerate(parsed)
-        if value is None and (cell := cells[at]).__class__ is str and cell.strip()
+        table.rows[at]: cells[at].strip()
+        for at in np.flatnonzero(said).tolist()
+        if parsed[at] is None
     }
 
 
-def _date_orders(table: Table, configured: str | None) -> dict[str, tuple[bool, str | None]]:
-    """Day-first or not for each date column, decided on the whole table (see read/dates)."""
-    columns = {table.headers[f]: table.values[f] for f in DATE_FIELDS if f in table.values}
+def _date_orders(
+    table: Table, columns: dict[str, CodedColumn], configured: str | None
+) -> dict[str, tuple[bool, str | None]]:
+    """Day-first or not for each date column, decided on the whole table (see read/dates).
+
+    What decides is which values a column holds, not how often: each distinct one is looked
+    at once, in the order it first appears.
+    """
+    distinct = {table.headers[f]: columns[f].distinct() for f in DATE_FIELDS if f in columns}
     try:
-        return decide_orders(columns, configured)
+        return decide_orders(distinct, configured)
     except UndecidableDates as exc:
         raise InputError(f"{table.raw.where}: {exc}", hint=exc.hint) from None
 
 
 def _parse_amounts(
-    table: Table, header: str, cells: list[Any], code: str, issues: list[Issue]
+    table: Table, header: str, column: CodedColumn, code: str, issues: list[Issue]
 ) -> list[Any]:
-    comma = v.decimal_comma_column(cells)
-    return _parsed(table, header, cells, lambda cell: v.parse_amount(cell, comma), code, issues)
+    texts = [cell for cell in column.distinct() if cell.__class__ is str]
+    comma = v.decimal_comma_column(texts)  # what decides is which texts, not how often
+
+    def parse(cell: Any) -> Any:
+        return v.parse_amount(cell, comma)
+
+    # An amount written as a number is that number: no call per number cell.
+    return _parsed(table, header, column, parse, code, issues, floats_as_is=True)
 
 
 def _parsed(
     table: Table,
     header: str,
-    cells: list[Any],
+    column: CodedColumn,
     parse: Any,
     code: str,
     issues: list[Issue],
+    floats_as_is: bool = False,
 ) -> list[Any]:
     """``parse`` over a column (once per distinct value); a cell it refuses is an issue."""
-    out = map_distinct(parse, cells)
-    for at, value in enumerate(out):
-        if value is FAILED:
+    out = column.map(parse, floats_as_is)
+    failed = np.flatnonzero(out == FAILED)
+    if failed.size:
+        cells = column.cells()
+        for at in failed.tolist():
             issues.append(_issue(table, code, table.rows[at], header, cells[at]))
-            out[at] = None
-    return out
+        out[failed] = None
+    result: list[Any] = out.tolist()
+    return result
 
 
 def _parse_dates(
     table: Table,
     header: str,
-    cells: list[Any],
+    column: CodedColumn,
     order: tuple[bool, str | None],
     issues: list[Issue],
 ) -> list[Any]:
     day_first, why = order
     if why is not None:
+        cells = column.cells()
         sample = next(c for c in cells if isinstance(c, str) and v.NUMERIC_DATE.match(c.strip()))
         issues.append(
             _issue(
@@ -569,9 +556,5 @@ def _parse_dates(
     parse = parse_timestamp if header == table.headers.get("last_modified") else v.parse_date
     date1904 = table.raw.date1904
     return _parsed(
-        table, header, cells, lambda cell: parse(cell, day_first, date1904), "bad-date", issues
+        table, header, column, lambda cell: parse(cell, day_first, date1904), "bad-date", issues
     )
-
-
-def _parse_flags(table: Table, header: str, cells: list[Any], issues: list[Issue]) -> list[Any]:
-    return _parsed(table, header, cells, v.parse_bool, "bad-boolean", issues)

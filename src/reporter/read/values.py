@@ -51,6 +51,25 @@ def clean_text(value: Any) -> str | None:
 
 # Whitespace other than a plain space, which clean_text would turn into one.
 _OTHER_SPACE = re.compile(r"[^\S ]")
+# The ASCII ones, each found by a one-character search (NUL, the separator, is not one).
+_ASCII_SPACES = ("\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def all_clean(texts: list[str]) -> bool:
+    """Whether :func:`clean_text` gives every one of ``texts`` back as it is, in one pass."""
+    joined = "\x00".join(texts)  # NUL is not whitespace: it marks where texts end
+    if (
+        "" in texts
+        or "  " in joined
+        or " \x00" in joined
+        or "\x00 " in joined
+        or joined.startswith(" ")
+        or joined.endswith(" ")
+    ):
+        return False
+    if joined.isascii():
+        return not any(space in joined for space in _ASCII_SPACES)
+    return _OTHER_SPACE.search(joined) is None
 
 
 def clean_column(cells: list[Any]) -> list[Any]:
@@ -58,16 +77,7 @@ def clean_column(cells: list[Any]) -> list[Any]:
     distinct = set(cells)
     # Only a text equals a text, so the distinct values have the types the cells have.
     if set(map(type, distinct)) == {str}:
-        joined = "\x00".join(distinct)  # NUL is not whitespace: it marks where texts end
-        untouched = not (
-            "" in distinct
-            or "  " in joined
-            or " \x00" in joined
-            or "\x00 " in joined
-            or joined.startswith(" ")
-            or joined.endswith(" ")
-            or _OTHER_SPACE.search(joined)
-        )
+        untouched = all_clean(list(distinct))
         if untouched and len(distinct) == len(cells):
             return list(cells)  # every text differs (ids, names): nothing to share
         if untouched:
