@@ -12,7 +12,7 @@ import pandas as pd
 
 from reporter.metrics.codes import quarter_codes
 from reporter.metrics.enrich import fold_codes
-from reporter.metrics.facts import Facts
+from reporter.metrics.facts import Facts, Groups
 from reporter.metrics.figures import ClosedRows, _mean, _median
 from support.figures import deal, report_for, segment_report_for
 
@@ -128,3 +128,46 @@ def test_segment_reports_are_slices_that_add_up_to_the_company():
     assert company.headline.won_amount == 400.0
     assert east.headline.win_rate == 1.0 and west.headline.win_rate == 0.5
     assert east.won_opportunities_by_rep["rep"].tolist() == ["Bo"]
+
+
+def _groups(code: list[int]) -> Groups:
+    names = ("All", "A", "B")
+    return Groups(np.array(code), names, pd.Series(["x"] * len(code)), "region", company=True)
+
+
+def test_a_deal_in_no_segment_counts_for_the_company_only():
+    facts = _closed_facts()
+    # The last deal (won, 1000, 5 days) is in no segment: only the company's group has it.
+    groups = _groups([1, 1, 2, 2, 1, 2, 1, -1])
+    assert not groups.derived
+    f = ClosedRows(facts, np.arange(facts.n)).figures([], groups)
+    company, a, b = f.loc[0], f.loc[1], f.loc[2]
+    # Every closed deal: wins 100, (none), 60, 1000; losses 0, 40, (none).
+    assert [company[c] for c in ("won", "lost", "won_missing", "lost_missing")] == [4, 3, 1, 1]
+    assert (company["won_sum"], company["acv_median"], company["cycle_median"]) == (
+        1160.0,
+        100.0,
+        10.0,
+    )
+    # A: wins of 100 (10 days), of no amount (20 days) and of 60.
+    assert [a[c] for c in ("won", "lost", "won_missing")] == [3, 0, 1]
+    assert (a["won_sum"], a["acv_median"], a["cycle_median"]) == (160.0, 80.0, 15.0)
+    # B: losses of 0, 40 and of no amount.
+    assert [b[c] for c in ("won", "lost", "lost_missing", "lost_sum")] == [0, 3, 1, 40.0]
+    assert math.isnan(b["acv_median"])
+
+
+def test_company_block_from_the_segments_when_every_row_has_one():
+    groups = _groups([1, 1, 2])
+    assert groups.derived
+    g, k = groups.spread(None, np.array([0, 1, 1]))
+    assert g.tolist() == [1, 1, 2]  # the company's layer is left out: made from the blocks
+    # Per (group, k) with two k each: A has one of each, B one k=1; the company both.
+    assert groups.bincount(g, k, 2).tolist() == [1, 2, 1, 1, 0, 1]
+    sums = groups.bincount(g, k, 2, weights=np.array([0.1, 0.2, 0.3]))
+    assert sums.tolist() == [0.1, 0.2 + 0.3, 0.1, 0.2, 0.0, 0.3]
+    # A row in no segment: the company's layer is spread too.
+    loose = _groups([1, -1, 2])
+    g, k = loose.spread(None, np.array([0, 1, 1]))
+    assert (g.tolist(), k.tolist()) == ([0, 0, 0, 1, 2], [0, 1, 1, 0, 1])
+    assert loose.bincount(g, k, 2).tolist() == [1, 2, 1, 0, 0, 1]

@@ -77,13 +77,15 @@ def run(
     currency = currency or one_currency(opportunities)
     facts = facts_of(enriched, segment_columns(enriched, settings.dimensions), codes)
     context = _context(enriched, settings, period, targets, by, currency, codes, facts)
-    # One grouped pass for the company (every row one group), one for the segments of
-    # ``by`` (each row in its segment's group): the reports are slices of those results.
-    company = build_reports(enriched, facts, Groups.company(len(enriched)), context)[0]
-    segments: dict[str, Report] = {}
-    if by is not None:
-        groups = Groups.segments(enriched, by, codes[by])
-        segments = dict(zip(groups.names, build_reports(enriched, facts, groups, context)))
+    # One grouped pass: the company's report is group 0 (every row), each segment of ``by``
+    # one more group (each row in its segment's too); the reports are slices of its results.
+    groups = (
+        Groups.company_only(len(enriched))
+        if by is None
+        else Groups.segments(enriched, by, codes[by], company=True)
+    )
+    company, *rest = build_reports(enriched, facts, groups, context)
+    segments = dict(zip(groups.names[1:], rest, strict=True))
     return Reports(company, segments, enriched)
 
 
@@ -129,7 +131,7 @@ def compute(
     facts = facts_of(enriched, segment_columns(enriched, settings.dimensions), codes)
     currency = one_currency(opportunities)
     context = _context(enriched, settings, period, targets, by, currency, codes, facts)
-    return build_reports(enriched, facts, Groups.company(len(enriched)), context)[0]
+    return build_reports(enriched, facts, Groups.company_only(len(enriched)), context)[0]
 
 
 def segment_reports(

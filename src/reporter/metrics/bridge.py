@@ -61,13 +61,10 @@ def bridge_by_quarter(
         ("bridge", tuple(labels), start_month),
         lambda: _won_parts(enriched, facts, labels, start_month),
     )
-    g = groups.code[index]
-    if not (g >= 0).all():  # rows in no group
-        keep = g >= 0
-        index, part, q, g = index[keep], part[keep], q[keep], g[keep]
+    g, index, part, q = groups.spread(index, index, part, q)  # each deal in each of its groups
     nq, npart = len(labels), len(PARTS)
     frames = []
-    overall = np.bincount((g * nq + q) * npart + part, minlength=groups.size * nq * npart)
+    overall = groups.bincount(g, q * npart + part, nq * npart)
     g_all, q_all = np.divmod(np.arange(groups.size * nq), nq)
     zeros = np.zeros(len(g_all), np.int64)
     frames.append(_frame(g_all, q_all, -1, zeros, "all", "All", overall.reshape(-1, npart), labels))
@@ -78,8 +75,8 @@ def bridge_by_quarter(
         v = codes.codes[index]
         take = v >= 0
         nv = len(codes.values)
-        cell = (g[take] * nq + q[take]) * nv + v[take]
-        counts = np.bincount(cell * npart + part[take], minlength=groups.size * nq * nv * npart)
+        cell = (q[take] * nv + v[take]) * npart + part[take]
+        counts = groups.bincount(g[take], cell, nq * nv * npart)
         counts = counts.reshape(-1, npart)
         found = np.flatnonzero(counts.sum(axis=1))
         gq, value = np.divmod(found, nv)

@@ -100,29 +100,118 @@ def _quarter_sort_key(label: str) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Groups:
-    """Which report each row belongs to (``code``, -1: none) and the reports' names."""
+    """Which reports each row belongs to, and the reports' names.
+
+    ``code`` is each row's one group (-1: none). With ``company`` the first group is the
+    company's report and holds every row besides its own group: the company and the
+    segments are then computed in one grouped pass (each row counted once in each of its
+    groups, in row order, so the company's sums are those of a pass of its own).
+    """
 
     code: np.ndarray
     names: tuple[str, ...]
     segment: pd.Series | None = None  # the dimension column, for per-segment groups
     dimension: str | None = None
+    company: bool = False  # group 0 is the company's: every row is in it too
 
     @property
     def size(self) -> int:
         return len(self.names)
 
+    def is_company(self, g: int) -> bool:
+        """True when group ``g`` is the company's report (every row)."""
+        return self.dimension is None or (self.company and g == 0)
+
     @classmethod
-    def company(cls, n: int) -> Groups:
+    def company_only(cls, n: int) -> Groups:
+        """The company's report alone: one group of every row."""
         return cls(np.zeros(n, dtype=np.int64), ("All",))
 
     @classmethod
-    def segments(cls, enriched: pd.DataFrame, dimension: str, codes: Codes) -> Groups:
-        """One group per value of ``dimension`` (its ``codes``), in segment order."""
+    def segments(
+        cls, enriched: pd.DataFrame, dimension: str, codes: Codes, company: bool = False
+    ) -> Groups:
+        """One group per value of ``dimension`` (its ``codes``), in segment order; with
+        ``company``, the company's report first (group 0, every row) and the segments
+        after it."""
         order = sorted(range(len(codes.values)), key=lambda i: segment_sort_key(codes.values[i]))
+        first = 1 if company else 0
         remap = np.full(len(codes.values) + 1, -1, dtype=np.int64)
-        remap[order] = np.arange(len(order))
-        names = tuple(str(codes.values[i]) for i in order)
-        return cls(remap[codes.codes], names, enriched[dimension], dimension)
+        remap[order] = np.arange(first, first + len(order))
+        names = ("All",) * first + tuple(str(codes.values[i]) for i in order)
+        return cls(remap[codes.codes], names, enriched[dimension], dimension, company)
+
+    @property
+    def derived(self) -> bool:
+        """True when the company's report is group 0 and every row is in a segment too: the
+        company's counts are then the totals over the segments' (see :meth:`bincount`)."""
+        return self.company and self.dimension is not None and bool((self.code >= 0).all())
+
+    def layers(
+        self, rows: np.ndarray | None = None, whole: bool = False
+    ) -> list[tuple[np.ndarray | None, np.ndarray]]:
+        """The memberships of the rows at positions ``rows`` (default: every row), as
+        layers in which each row appears at most once: (which rows, as positions into
+        ``rows``, None for all in order; their groups). The company's layer comes first.
+
+        When the groups are :attr:`derived`, the company's layer is left out unless
+        ``whole``: the caller fills the company's figures from the segments' (see
+        :meth:`bincount`)."""
+        code = self.code if rows is None else self.code[rows]
+        inside = code >= 0
+        at = None if inside.all() else np.flatnonzero(inside)
+        own = (at, code if at is None else code[at])
+        if not self.company or self.dimension is None or (self.derived and not whole):
+            return [own]
+        return [(None, np.zeros(len(code), dtype=np.int64)), own]
+
+    def members(
+        self, rows: np.ndarray | None = None, whole: bool = False
+    ) -> tuple[np.ndarray | None, np.ndarray]:
+        """Every membership of the rows at positions ``rows`` (default: every row), as
+        :meth:`layers` gives them: which row it is (a position into ``rows``; None when each
+        row is its one member, in order) and its group. A row is in each of its groups
+        once, in row order within a group."""
+        layers = self.layers(rows, whole)
+        if len(layers) == 1:
+            return layers[0]
+        n = len(self.code) if rows is None else len(rows)
+        every = np.arange(n)
+        at = np.concatenate([every if a is None else a for a, _ in layers])
+        return at, np.concatenate([g for _, g in layers])
+
+    def spread(
+        self, rows: np.ndarray | None, *values: np.ndarray, whole: bool = False
+    ) -> list[np.ndarray]:
+        """:meth:`members` of ``rows``: each membership's group, then each of ``values``
+        (one per row of ``rows``) repeated for each of its row's memberships."""
+        layers = self.layers(rows, whole)
+        if len(layers) == 1:
+            at, g = layers[0]
+            return [g, *(v if at is None else v[at] for v in values)]
+        # Layer by layer: a layer of every row is the values as they are (a copy, not a
+        # gather).
+        return [
+            np.concatenate([g for _, g in layers]),
+            *(np.concatenate([v if at is None else v[at] for at, _ in layers]) for v in values),
+        ]
+
+    def bincount(
+        self, g: np.ndarray, k: np.ndarray, per: int, weights: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Members (or their ``weights`` summed) per (group, ``k``), ``k`` in ``0..per-1``,
+        as one array of ``size * per``, from the memberships :meth:`spread` gives (``g``).
+
+        When the groups are :attr:`derived` the company's block is made here: its counts
+        are the totals over the segments, its sums a sum over the same rows in row order
+        (what a pass of its own would add up, to the last bit)."""
+        out: np.ndarray = np.bincount(g * per + k, weights=weights, minlength=self.size * per)
+        if self.derived:
+            if weights is None:
+                out[:per] = out.reshape(self.size, per)[1:].sum(axis=0)
+            else:
+                out[:per] = np.bincount(k, weights=weights, minlength=per)
+        return out
 
     def split(self, table: pd.DataFrame, column: str = "_g") -> list[pd.DataFrame]:
         """``table``'s rows per group (its ``column`` dropped), in order, empty where none."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from reporter.metrics.facts import Facts
+from reporter.metrics.facts import Facts, Groups
 from reporter.metrics.stats import rate
 
 CLOSED_COLUMNS = (
@@ -89,19 +89,40 @@ class ClosedRows:
             "cycle": np.where(self.known["cycle"], self.won_cycle, 0.0),
         }
 
-    def figures(self, keys: Sequence[tuple[str, np.ndarray]]) -> pd.DataFrame:
-        """The figures per combination of ``keys`` (see :func:`closed_figures`)."""
+    def figures(
+        self, keys: Sequence[tuple[str, np.ndarray]], groups: Groups | None = None
+    ) -> pd.DataFrame:
+        """The figures per combination of ``keys`` (see :func:`closed_figures`); with
+        ``groups``, per report group (key ``g``, first) and combination of ``keys``: a row in
+        several groups (the company's and its segment's) counts once in each."""
         gathered = [codes[self.idx] for _, codes in keys]
-        keep = np.ones(len(self.idx), dtype=bool)
+        names = [name for name, _ in keys]
+        if groups is None:
+            return self._figures(None, gathered, names)
+        # One layer at a time (each row at most once in a layer), the company's first:
+        # their groups are distinct, so the tables follow each other in group order.
+        tables = []
+        for at, g in groups.layers(self.idx, whole=True):
+            parts = gathered if at is None else [codes[at] for codes in gathered]
+            tables.append(self._figures(at, [g, *parts], ["g", *names]))
+        return tables[0] if len(tables) == 1 else pd.concat(tables)
+
+    def _figures(
+        self, at: np.ndarray | None, gathered: list[np.ndarray], names: list[str]
+    ) -> pd.DataFrame:
+        """The figures per combination of the codes ``gathered`` (one per closed row among
+        ``at``, positions into the closed rows; None: all)."""
+        keep = np.ones(len(gathered[0]), dtype=bool)
         for codes in gathered:
             keep &= codes >= 0
-        every = bool(keep.all())
+        every = at is None and bool(keep.all())
         parts = gathered if every else [codes[keep] for codes in gathered]
-        found, group, at = group_keys(parts)
+        rows = None if every else (np.flatnonzero(keep) if at is None else at[keep])
+        found, group, at_key = group_keys(parts)
         m = len(found)
 
         def part(values: np.ndarray) -> np.ndarray:
-            return values if every else values[keep]
+            return values if rows is None else values[rows]
 
         def total(weights: np.ndarray) -> np.ndarray:
             summed: np.ndarray = np.bincount(group, weights=part(weights), minlength=m)
@@ -111,9 +132,12 @@ class ClosedRows:
         states = np.bincount(group * _STATES + part(self.state), minlength=m * _STATES)
         count = dict(zip(_COUNTS, (states.reshape(m, _STATES) @ _COUNTED).T, strict=True))
         won_sum = total(self.weights["won_sum"])
-        # Where each kept row lands in ``group`` (-1: left out), for the sorted statistics.
+        # Where each closed row lands in ``group`` (-1: left out), for the sorted statistics.
         slot = np.full(len(self.idx), -1, dtype=np.int64)
-        slot[keep] = group
+        if rows is None:
+            slot[:] = group
+        else:
+            slot[rows] = group
         data = {
             "won": count["won"],
             "lost": count["lost"],
@@ -128,11 +152,10 @@ class ClosedRows:
             "cycle_median": self._median("cycle", self.won_cycle, slot, m),
             "cycle_mean": _ratio(total(self.weights["cycle"]), count["cycle_known"]),
         }
-        names = [name for name, _ in keys]
         index = (
-            pd.MultiIndex.from_arrays(at, names=names)
+            pd.MultiIndex.from_arrays(at_key, names=names)
             if len(names) > 1
-            else pd.Index(at[0], name=names[0])
+            else pd.Index(at_key[0], name=names[0])
         )
         return pd.DataFrame(data, index=index)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from reporter.metrics.facts import Facts, Groups
-from reporter.metrics.figures import ClosedRows, group_keys, row_of, stat, weighted
+from reporter.metrics.figures import ClosedRows, row_of, stat, weighted
 from reporter.metrics.report import Change, Headline
 from reporter.metrics.stats import rate, wilson_interval
 
@@ -147,16 +147,17 @@ def quarter_figures(
         ("quarter_figures", tuple(quarters), mode, closed_by),
         lambda: _QuarterRows(facts, quarters, mode, keep, closed_by, close_date),
     )
-    keep_close = groups.code[rows.close_idx] >= 0
-    take = rows.close_idx[keep_close]
-    amount = rows.amount[keep_close]
+    # Each deal once in each of its groups (rows in no group are left out).
+    g, q, amount, w, lost, new = groups.spread(
+        rows.close_idx, rows.close_q, rows.amount, rows.won, rows.lost, rows.new
+    )
     na = np.isnan(amount)
-    w = rows.won[keep_close]
-    found, group, (g_at, q_at) = group_keys([groups.code[take], facts.close_q[take]])
-    m = len(found)
+    nq = len(facts.quarters)
+    found = np.flatnonzero(groups.bincount(g, q, nq))  # the (group, quarter)s with a deal
+    g_at, q_at = np.divmod(found, nq)
 
     def total(weights: np.ndarray) -> np.ndarray:
-        summed: np.ndarray = np.bincount(group, weights=weights, minlength=m)
+        summed: np.ndarray = groups.bincount(g, q, nq, weights=weights)[found]
         return summed
 
     by_close = pd.DataFrame(
@@ -164,13 +165,12 @@ def quarter_figures(
             "won": total(w).astype(np.int64),
             "won_missing": total(w & na).astype(np.int64),
             "won_sum": total(np.where(w & ~na, amount, 0.0)),
-            "lost": total(rows.lost[keep_close]).astype(np.int64),
-            "new": total(rows.new[keep_close]).astype(np.int64),
+            "lost": total(lost).astype(np.int64),
+            "new": total(new).astype(np.int64),
         },
         index=pd.MultiIndex.from_arrays([g_at, q_at], names=["g", "q"]),
     )
-    # Rows in no group are left out by the group key itself.
-    window = rows.window.figures([("g", groups.code), ("q", rows.window_q)])
+    window = rows.window.figures([("q", rows.window_q)], groups)
     return QuarterFigures(by_close, window)
 
 
@@ -193,6 +193,7 @@ class _QuarterRows:
         base = np.ones(facts.n, dtype=bool) if keep is None else keep
         in_close = base & facts.in_quarters(facts.close_q, quarters)
         self.close_idx = np.flatnonzero(in_close & (won | lost | new))
+        self.close_q = facts.close_q[self.close_idx]
         self.amount = facts.amount[self.close_idx]
         self.won = won[self.close_idx]
         self.lost = lost[self.close_idx]

@@ -197,7 +197,7 @@ def build_reports(
         )
         won_customers_all = _with_to_date(customers[g], period)
         bridge_all = _with_to_date(bridges[g], period)
-        segment = None if groups.dimension is None else (groups.dimension, groups.names[g])
+        segment = None if groups.is_company(g) else (str(groups.dimension), groups.names[g])
         out.append(
             Report(
                 period=period,
@@ -251,13 +251,11 @@ def _open_figures(facts: Facts, groups: Groups) -> tuple[np.ndarray, np.ndarray,
     """Each group's open deals: how many, how many with an amount, and their amounts summed."""
     # The open deals and their amounts do not depend on the grouping: found once per run.
     rows, has_amount, amount = facts.once("open deals", lambda: _open_deals(facts))
-    group = groups.code[rows]
-    inside = group >= 0
-    if not inside.all():  # rows in no group are left out
-        group, has_amount, amount = group[inside], has_amount[inside], amount[inside]
-    count = np.bincount(group, minlength=groups.size)
-    known = np.bincount(group, weights=has_amount, minlength=groups.size)
-    return count, known, np.bincount(group, weights=amount, minlength=groups.size)
+    group, has_amount, amount = groups.spread(rows, has_amount, amount)
+    none = np.zeros(len(group), dtype=np.int64)
+    count = groups.bincount(group, none, 1)
+    known = groups.bincount(group, none, 1, weights=has_amount)
+    return count, known, groups.bincount(group, none, 1, weights=amount)
 
 
 def _open_deals(facts: Facts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -299,7 +297,10 @@ def _group_targets(
     if groups.dimension is None:
         return [overall_target(q)]
     by_segment = segment_targets(enriched, q, groups.dimension)
-    return [by_segment.get(name) for name in groups.names]
+    return [
+        overall_target(q) if groups.is_company(g) else by_segment.get(name)
+        for g, name in enumerate(groups.names)
+    ]
 
 
 def _rep_tables(
@@ -438,10 +439,12 @@ def _trend_row(h: Headline, to_date: str | None, currency: str | None) -> dict[s
 def _slices(table: pd.DataFrame, groups: Groups, rows: np.ndarray) -> list[pd.DataFrame]:
     """One table of the whole data set cut per group, in its order (``rows``: each table
     row's position in the enriched frame)."""
-    if groups.dimension is None:
-        return [table.reset_index(drop=True)]
     code = groups.code[rows]
-    return [table[code == g].reset_index(drop=True) for g in range(groups.size)]
+    whole = table.reset_index(drop=True)
+    return [
+        whole if groups.is_company(g) else table[code == g].reset_index(drop=True)
+        for g in range(groups.size)
+    ]
 
 
 def _columns(enriched: pd.DataFrame, rows: np.ndarray, names: Sequence[str]) -> pd.DataFrame:
@@ -485,15 +488,22 @@ def _won_deal_lists(
     """The won deal list of every group: a deal with no manager takes its rep's usual
     manager within the group."""
     table, rows = deals
-    group = groups.code[rows]
     managers = rep_manager(enriched, facts, groups, np.ones(facts.n, dtype=bool))
-    table = table.copy()
-    fallback: object = None  # no rep has a usual manager: blanks stay blank
-    if managers:
-        fallback = pd.Series(
-            [managers.get((int(g), str(r))) for g, r in zip(group, table["rep"], strict=True)],
-            index=table.index,
-            dtype=object,
-        )
-    table["manager"] = table["manager"].where(table["manager"].notna(), fallback)
-    return _slices(table, groups, rows)
+
+    def filled(group: np.ndarray) -> pd.DataFrame:
+        """The table with each blank manager filled from ``group``'s usual managers."""
+        out = table.copy()
+        fallback: object = None  # no rep has a usual manager: blanks stay blank
+        if managers:
+            fallback = pd.Series(
+                [managers.get((int(g), str(r))) for g, r in zip(group, out["rep"], strict=True)],
+                index=out.index,
+                dtype=object,
+            )
+        out["manager"] = out["manager"].where(out["manager"].notna(), fallback)
+        return out
+
+    lists = _slices(filled(groups.code[rows]), groups, rows)
+    if groups.company and groups.dimension is not None:  # the company's: its own managers
+        lists[0] = filled(np.zeros(len(rows), dtype=np.int64)).reset_index(drop=True)
+    return lists

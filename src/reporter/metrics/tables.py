@@ -38,11 +38,10 @@ def present(facts: Facts, groups: Groups, dim: str, rows: np.ndarray | None = No
     """[group, value code] → True when the group has a row with that value of ``dim``
     (among the row indices ``rows``, default all rows)."""
     codes = facts.codes(dim)
-    g = groups.code if rows is None else groups.code[rows]
-    v = codes.codes if rows is None else codes.codes[rows]
-    take = (g >= 0) & (v >= 0)
+    g, v = groups.spread(rows, codes.codes if rows is None else codes.codes[rows])
+    take = v >= 0
     nv = len(codes.values)
-    seen = np.bincount(g[take] * nv + v[take], minlength=groups.size * nv)
+    seen = groups.bincount(g[take], v[take], nv)
     return (seen > 0).reshape(groups.size, nv)
 
 
@@ -54,13 +53,14 @@ def rep_manager(
     manager = enriched["manager"]
     if "manager" not in facts.memo:
         facts.memo["manager"] = manager.notna().to_numpy()
-    take = rows & (groups.code >= 0) & (reps.codes >= 0) & facts.memo["manager"]
-    if not take.any():
+    managed = np.flatnonzero(rows & (reps.codes >= 0) & facts.memo["manager"])
+    g, take = groups.spread(managed, managed, whole=True)  # each deal in each of its groups
+    if not len(take):
         return {}
     counts = (
         pd.DataFrame(
             {
-                "g": groups.code[take],
+                "g": g,
                 "rep": reps.values[reps.codes[take]],
                 "manager": manager.to_numpy(dtype=object)[take],
             }
@@ -90,22 +90,24 @@ def rep_quarters(
     rows = facts.once(("rep_quarters", wanted), lambda: _RepRows(facts, list(wanted)))
     nq, nr = len(facts.quarters), len(reps.values)
     size = groups.size * nr * nq
-    g_ok = groups.code[rows.ok]
-    keep = None if (g_ok >= 0).all() else g_ok >= 0  # rows in no group are left out
 
-    def kept(values: np.ndarray, where: np.ndarray) -> np.ndarray:
-        return values if keep is None else values[keep[where]]
+    per = nr * nq
 
-    base = (g_ok * nr) * nq + rows.base  # (group, rep) of each row
+    def counts(at: np.ndarray, q: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """Per (group, rep, quarter): the rows ``at`` (positions among the rows with a rep),
+        each in its quarter ``q``, counted (or their ``weights`` summed)."""
+        g, base, q, *w = groups.spread(
+            rows.ok[at], rows.base[at], q, *([] if weights is None else [weights])
+        )
+        return groups.bincount(g, base + q, per, weights=w[0] if w else None)
+
     seen = np.zeros(size, dtype=bool)
     for at, q in rows.hits:
-        seen[kept(base[at] + q, at)] = True
-    won_key = kept(base[rows.won_at] + rows.won_q, rows.won_at)
-    na = kept(rows.won_na, rows.won_at)
-    won = np.bincount(won_key, minlength=size)
-    missing = np.bincount(won_key, weights=na, minlength=size)
-    known = np.bincount(won_key, weights=kept(rows.won_amount, rows.won_at), minlength=size)
-    lost = np.bincount(kept(base[rows.lost_at] + rows.lost_q, rows.lost_at), minlength=size)
+        seen |= counts(at, q) > 0
+    won = counts(rows.won_at, rows.won_q)
+    missing = counts(rows.won_at, rows.won_q, rows.won_na)
+    known = counts(rows.won_at, rows.won_q, rows.won_amount)
+    lost = counts(rows.lost_at, rows.lost_q)
     index = np.flatnonzero(seen)
     g, rest = np.divmod(index, nr * nq)
     r, q = np.divmod(rest, nq)
@@ -191,7 +193,7 @@ def segment_rates(
     closed = facts.once(
         ("window", window.tobytes()), lambda: ClosedRows(facts, np.flatnonzero(window))
     )
-    overall = closed.figures([("g", groups.code)])
+    overall = closed.figures([], groups)
     head = _segment_rows(overall, np.arange(groups.size), ALL, None, min_closed, currency)
     head["_o"] = -1
     head["_r"] = 0
@@ -200,7 +202,7 @@ def segment_rates(
         codes = facts.codes(dim)
         listed = present(facts, groups, dim, listable)
         g, v = np.nonzero(listed)
-        figures = closed.figures([("g", groups.code), ("v", codes.codes)])
+        figures = closed.figures([("v", codes.codes)], groups)
         part = _segment_rows(figures, g, dim, (v, codes), min_closed, currency)
         part["_o"] = order
         part["_r"] = codes.rank()[v]
@@ -296,9 +298,7 @@ def won_customer_counts(
             facts.new_customer & facts.in_quarters(facts.close_q, wanted.tolist())
         ),
     )
-    g_new = groups.code[new]
-    if not (g_new >= 0).all():  # rows in no group are left out
-        new, g_new = new[g_new >= 0], g_new[g_new >= 0]
+    g_new, new = groups.spread(new, new, whole=True)  # each new customer in each of its groups
     g_all, q_all = np.divmod(np.arange(groups.size * len(labels)), len(labels))
     lookup = np.full(len(facts.quarters) + 1, -1, dtype=np.int64)
     for code, i in place.items():
@@ -357,13 +357,14 @@ def loss_reason_counts(
     dimensions: Sequence[str],
 ) -> list[pd.DataFrame]:
     """Lost opportunities by reason, overall and per segment (missing reason → 'Not given')."""
-    take = np.flatnonzero(lost & (groups.code >= 0))
-    given = enriched["loss_reason"].take(take)
+    lost_rows = np.flatnonzero(lost)
+    given = enriched["loss_reason"].take(lost_rows)
     # As plain objects first: a categorical column cannot take a value it has no category for.
     reason_codes, reason_names = pd.factorize(given.astype(object).fillna("Not given"))
     reason_names = np.asarray(reason_names, dtype=object)
     nr = max(len(reason_names), 1)
-    g = groups.code[take]
+    # Each lost deal once in each of its groups.
+    g, take, reason_codes = groups.spread(lost_rows, lost_rows, reason_codes, whole=True)
     frames = []
     for order, dim in enumerate((ALL, *dimensions)):
         if dim == ALL:
@@ -430,15 +431,18 @@ def pipeline_table(
     """
     q_targets = targets[targets["quarter"].eq(quarter.label)]
     pipeline = facts.once("open rows", lambda: _OpenRows(facts))
-    g_all = groups.code[pipeline.idx]
-    in_group = None if (g_all >= 0).all() else g_all >= 0  # rows in no group are left out
-    g_open = g_all if in_group is None else g_all[in_group]
-    has_amount = pipeline.has_amount if in_group is None else pipeline.has_amount[in_group]
-    amount = pipeline.amount if in_group is None else pipeline.amount[in_group]
+    # Each open deal once in each of its groups (``at``: which deal; None: each once).
+    at, g_open = groups.members(pipeline.idx)
+
+    def each(values: np.ndarray) -> np.ndarray:
+        return values if at is None else values[at]
+
+    has_amount, amount = each(pipeline.has_amount), each(pipeline.amount)
     frames = []
-    count = np.bincount(g_open, minlength=groups.size)
-    known = np.bincount(g_open, weights=has_amount, minlength=groups.size)
-    total = np.bincount(g_open, weights=amount, minlength=groups.size)
+    none = np.zeros(len(g_open), dtype=np.int64)
+    count = groups.bincount(g_open, none, 1)
+    known = groups.bincount(g_open, none, 1, weights=has_amount)
+    total = groups.bincount(g_open, none, 1, weights=amount)
     head = _pipeline_rows(
         np.arange(groups.size),
         ALL,
@@ -451,7 +455,7 @@ def pipeline_table(
     )
     head["_o"], head["_r"] = -1, 0
     frames.append(head)
-    company = groups.dimension is None
+    company = np.array([groups.is_company(g) for g in range(groups.size)], dtype=bool)
     for order, dim in enumerate(("rep", *dimensions)):
         codes = facts.codes(dim)
         dim_targets = segment_targets(enriched, q_targets, dim)
@@ -462,30 +466,28 @@ def pipeline_table(
         nv = len(values)
         v_all, take_all = pipeline.values(codes, dim)
         # None: every open deal is kept (no mask to apply)
-        take = (
-            in_group if take_all is None else take_all if in_group is None else take_all & in_group
-        )
-        size = groups.size * nv
+        take = None if take_all is None else each(take_all)
 
         def kept(values: np.ndarray, take: np.ndarray | None = take) -> np.ndarray:
             return values if take is None else values[take]
 
-        key = (kept(g_all) * nv if groups.size > 1 else 0) + kept(v_all)
-        # Deals with and without an amount counted in one pass: key * 2 + has amount.
-        both = np.bincount(key * 2 + kept(pipeline.has_amount), minlength=2 * size)
+        g, v = kept(g_open), kept(each(v_all))
+        # Deals with and without an amount counted in one pass: value * 2 + has amount.
+        both = groups.bincount(g, v * 2 + kept(has_amount), 2 * nv)
         count = both[0::2] + both[1::2]
         known = both[1::2]
-        total = np.bincount(key, weights=kept(pipeline.amount), minlength=size)
+        total = groups.bincount(g, v, nv, weights=kept(amount))
         listed = (count > 0).reshape(groups.size, nv)
         targeted = [index[v] if v in index else len(codes.values) + extra.index(v) for v in own]
-        if company:
-            listed[:, targeted] = True
-        elif targeted:
-            # A segment lists the targets of the reps and segment values it has deals of.
-            has = present(facts, groups, dim)
-            for i in targeted:
-                if i < len(codes.values):
-                    listed[:, i] |= has[:, i]
+        if targeted:
+            # The company lists every target; a segment the targets of the reps and
+            # segment values it has deals of.
+            listed[np.ix_(company, np.asarray(targeted, dtype=np.int64))] = True
+            if not company.all():
+                has = present(facts, groups, dim)
+                for i in targeted:
+                    if i < len(codes.values):
+                        listed[~company, i] |= has[~company, i]
         g, v = np.nonzero(listed)
         flat = g * nv + v
         names = values[v]
