@@ -174,7 +174,8 @@ def segment_tables(
 
 
 def top_reps(report: Report, currency: str | None, top: int) -> dict[str, Any]:
-    """The period's reps by won opportunities (then won amount), at most ``top``."""
+    """The period's reps by won opportunities (then won amount), at most ``top``; while the
+    period is still running, ``to_date`` ("to 15 Nov") marks its attainment."""
     frame = report.won_opportunities_by_rep
     frame = frame[(frame["quarter"] == report.period.label) & (frame["won_opportunities"] > 0)]
     frame = frame.sort_values(
@@ -198,7 +199,19 @@ def top_reps(report: Report, currency: str | None, top: int) -> dict[str, Any]:
         for i, r in enumerate(shown.itertuples(index=False), start=1)
     ]
     has_targets = bool(frame["target"].notna().any())
-    notes = [
+    # A quarter still running: its attainment is the won amount so far against the whole
+    # quarter's target, a number that reads as a shortfall if it is not marked to date.
+    day = _day(report.period.to_date(report.period.label))
+    to_date = f"to {day.day} {day:%b}" if day else ""
+    notes = (
+        [
+            f"Attainment ({to_date}): won amount so far against the whole quarter's target; "
+            f"{report.period.label} is still running."
+        ]
+        if has_targets and to_date
+        else []
+    )
+    notes += [
         note
         for r in shown.itertuples(index=False)
         for note in _amount_note(fmt.name(r.rep), getattr(r, "won_amount_reason", None))
@@ -207,6 +220,7 @@ def top_reps(report: Report, currency: str | None, top: int) -> dict[str, Any]:
         "rows": rows,
         "more": more,
         "has_targets": has_targets,
+        "to_date": to_date,
         "notes": notes,
         "keep": len(rows) <= KEEP_ROWS,
     }
