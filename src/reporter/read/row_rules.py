@@ -4,8 +4,9 @@ set aside (quarantined), and in what order.
 Both read paths read this table. :meth:`OpportunityBuilder.judge` asks every rule about one
 record, top down (``Rule.one``); the column-by-column path (read/columnar.py) asks every rule
 about all the rows of a table at once (``Rule.every``) to find the rows that need judging one
-by one and the rows that are set aside. So a rule is written once, with both forms side by
-side, and a rule added here is obeyed by both paths. ``tests/read/test_read_row_rules.py`` checks
+by one, then judges exactly those through the builder, whose verdict on each is final. So a
+rule is written once, with both forms side by side, and a rule added here is obeyed by both
+paths. ``tests/read/test_read_row_rules.py`` checks
 that the two forms agree for every rule in :data:`RULES`, and plants a new rule to show both
 paths set its row aside.
 
@@ -114,7 +115,9 @@ class Rule:
     """One check on an opportunity row and the issue it raises when it holds.
 
     ``one(record, decision, today)`` judges a single record (its ``outcome`` is set);
-    ``every(rows)`` gives, for all rows at once, exactly the rows where ``one`` holds.
+    ``every(rows)`` gives, for all rows at once, exactly the rows where ``one`` holds: a row
+    it misses is never judged on the column-by-column path, and for a quarantine rule the
+    rows it flags decide, before any row is judged, whether that path may be taken at all.
     ``details(table, record)`` gives the issue's ``value`` and the fields its text needs.
     """
 
