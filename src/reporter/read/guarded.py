@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from reporter.config import Limits
 from reporter.errors import is_panic
+from reporter.gc_pause import paused_gc
 from reporter.quality import Issue
 from reporter.read.bounds import DEFAULT_LIMITS, measure_workbook
 from reporter.read.isolate import run_contained
@@ -96,11 +97,14 @@ def _interpret(
     job: tuple[Path, str, str, Limits, Callable[[RawSheet, list[Issue]], T]],
 ) -> Interpreted[T]:
     path, display, kind, limits, interpret = job
-    sheets, issues = read_bounded(path, display, kind, limits)
-    out: list[tuple[T, list[Issue]]] = []
-    for raw in sheets:
-        found: list[Issue] = []
-        out.append((interpret(raw, found), found))
+    # A Python object per cell and no cycle among them: the cyclic collector would only walk
+    # them again and again (in the reader's child it is off already).
+    with paused_gc():
+        sheets, issues = read_bounded(path, display, kind, limits)
+        out: list[tuple[T, list[Issue]]] = []
+        for raw in sheets:
+            found: list[Issue] = []
+            out.append((interpret(raw, found), found))
     return out, issues
 
 

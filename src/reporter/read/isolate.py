@@ -16,6 +16,7 @@ raised again in the parent with its message and hint.
 from __future__ import annotations
 
 import faulthandler
+import gc
 import multiprocessing
 import os
 import resource
@@ -32,6 +33,7 @@ from typing import Any, TypeVar, cast
 from reporter import errors
 from reporter.config import Limits
 from reporter.errors import ReporterError, UnreadableFile, is_panic
+from reporter.gc_pause import paused_gc
 from reporter.read.bounds import DEFAULT_LIMITS
 
 T = TypeVar("T")
@@ -105,6 +107,9 @@ def _child(
     os.close(fd)
     faulthandler.disable()  # its dump of a native abort would go to the parent's terminal
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # The child lives for one file and makes a Python object per cell: the cyclic collector
+    # would walk them again and again (about 0.14 s of 1.3 s at 100k rows) for no cycle.
+    gc.disable()
     _set_limits(limits)
     try:
         reply: tuple[Any, ...] = ("ok", target(*args))
@@ -194,7 +199,8 @@ def _receive(
         if not process.is_alive() and not receiver.poll(0):
             return None
     try:
-        reply: tuple[Any, ...] = receiver.recv()
+        with paused_gc():  # unpickling the tables makes an object per cell
+            reply: tuple[Any, ...] = receiver.recv()
     except (EOFError, OSError):
         return None
     return reply
