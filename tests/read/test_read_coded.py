@@ -4,7 +4,7 @@ without being the same cell (True and 1.0, -0.0 and 0.0) kept apart."""
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import numpy as np
 
@@ -38,6 +38,14 @@ def test_minus_zero_keeps_its_sign_as_an_amount():
     _, column = _column([[0.0], [-0.0], ["-0"]], 0)
     out = column.map(parse_amount, floats_as_is=True).tolist()
     assert [math.copysign(1, x) for x in out] == [1, -1, -1]
+
+
+def test_one_moment_in_two_zones_is_two_cells():
+    utc = datetime(2025, 1, 2, 12, 0, tzinfo=UTC)
+    east = datetime(2025, 1, 2, 14, 0, tzinfo=timezone(timedelta(hours=2)))
+    assert utc == east
+    _, column = _column([[utc], [east]], 0)
+    assert column.map(lambda cell: cell and cell.hour).tolist() == [12, 14]
 
 
 def test_blank_cells_are_missing_empty_or_whitespace_text():

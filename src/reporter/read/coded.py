@@ -9,9 +9,10 @@ cleaning and parsing then look at each distinct value once and reach the cells t
 their codes with numpy: no Python work per ordinary cell.
 
 Python equality merges values that differ as cells: ``True == 1.0``, ``0 == -0.0 == 0.0``,
-``2 == 2.0``. Only numbers and booleans do that (a text never equals a date or a number, a
-date never equals a datetime), so a cell whose distinct value is anything but a text or a
-date is parsed from the grid as it is, never through its code. A missing cell (None, NaN)
+``2 == 2.0``, and two zones' readings of one moment. Only numbers, booleans and aware times
+do that (a text never equals a date or a number, a date never equals a datetime), so a cell
+whose distinct value is anything but a text or a naive date or time is parsed from the grid
+as it is, never through its code. A missing cell (None, NaN)
 has code -1; every parser gives the same for None and NaN.
 """
 
@@ -34,6 +35,7 @@ Objects = np.ndarray[Any, np.dtype[Any]]
 
 # Types whose equal values are the same cell: parsed once per distinct value.
 _PLAIN = frozenset({str, date, datetime, time, timedelta})
+_ZONED = frozenset({datetime, time})
 
 
 def _each(flags: Iterable[Any], count: int) -> Mask:
@@ -70,6 +72,10 @@ class CodedGrid:
         self.text: Mask = _each(map(operator.is_, kinds, repeat(str)), len(kinds))
         self.plain: Mask = _each(map(_PLAIN.__contains__, kinds), len(kinds))
         self.plain[-1] = False
+        # An aware datetime equals another zone's same moment: each is parsed as it is.
+        for at in np.flatnonzero(_each(map(_ZONED.__contains__, kinds), len(kinds))).tolist():
+            if self.values[at].tzinfo is not None:
+                self.plain[at] = False
         self.blank: Mask = np.zeros(len(self.values), dtype=bool)
         self.blank[-1] = True
         # Texts with "#" (an Excel error written as text has one): most columns have none.
