@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -270,7 +271,19 @@ class Gen:
 
     def text(self, pool: list[str]) -> Any:
         if self.odd(0.2):
-            return self.r.choice([None, "", 42, 42.0, 3.5, True, "x" * self.r.choice([300, 5000])])
+            return self.r.choice(
+                [
+                    None,
+                    "",
+                    42,
+                    42.0,
+                    3.5,
+                    True,
+                    "x" * self.r.choice([300, 5000]),
+                    "two\nlines",
+                    'say "hi"',
+                ]
+            )
         return self.spaced(self.r.choice(pool))
 
     def currency(self) -> Any:
@@ -464,7 +477,10 @@ def _reference(gen: Gen, kind: str) -> list[list[Any]]:
 
 
 def _xlsx_xlsxwriter(
-    path: Path, sheets: list[tuple[str, list[list[Any]], bool]], epoch1904: bool
+    path: Path,
+    sheets: list[tuple[str, list[list[Any]], bool]],
+    epoch1904: bool,
+    far: dict[str, tuple[int, int, Any]],
 ) -> None:
     import xlsxwriter
 
@@ -495,13 +511,19 @@ def _xlsx_xlsxwriter(
                     ws.write_number(i, j, cell)
                 else:
                     ws.write_string(i, j, cell)
+        if name in far:  # a stray cell far away: the sheet is read sparse (read/sparse.py)
+            row, col, value = far[name]
+            ws.write(row, col, value) if value is not None else ws.write_blank(row, col, "", dates)
         if hidden:
             ws.hide()
     book.close()
 
 
 def _xlsx_openpyxl(
-    path: Path, sheets: list[tuple[str, list[list[Any]], bool]], epoch1904: bool
+    path: Path,
+    sheets: list[tuple[str, list[list[Any]], bool]],
+    epoch1904: bool,
+    far: dict[str, tuple[int, int, Any]],
 ) -> None:
     import openpyxl
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
@@ -524,6 +546,9 @@ def _xlsx_openpyxl(
                     c = ws.cell(i, j, cell)
                     if isinstance(cell, date):
                         c.number_format = "yyyy-mm-dd"
+        if name in far:
+            row, col, value = far[name]
+            ws.cell(row + 1, col + 1, value if value is not None else "x")
         if hidden:
             ws.sheet_state = "hidden"
     if not book.worksheets:
@@ -555,18 +580,46 @@ def _csv_text(gen: Gen, cell: Any) -> str:
     return str(cell)
 
 
-def _write_csv(gen: Gen, path: Path, rows: list[list[Any]]) -> None:
+def _csv_file(gen: Gen, name: str, rows: list[list[Any]]) -> File:
+    """A CSV file of ``rows``, every cell turned into the text an export would hold."""
     r = gen.r
-    delimiter = r.choice([",", ",", ";", "\t", "|"])
-    encoding = r.choice(["utf-8", "utf-8", "utf-8-sig", "cp1252", "utf-16"])
-    quoting = r.choice([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])
-    lines: list[list[str]] = [[_csv_text(gen, c) for c in row] for row in rows]
-    with open(path, "w", newline="", encoding=encoding, errors="replace") as fh:
-        writer = csv.writer(fh, delimiter=delimiter, quoting=quoting)
-        writer.writerows(lines)
+    options = {
+        "delimiter": r.choice([",", ",", ";", "\t", "|"]),
+        "encoding": r.choice(["utf-8", "utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+        "quoting": r.choice([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+    }
+    lines: list[list[Any]] = [[_csv_text(gen, c) for c in row] for row in rows]
+    return File(name, "csv", [("", lines, False)], options)
 
 
-def _config(r: random.Random, folder: Path, currencies: list[str]) -> Path | None:
+def _write_csv(path: Path, file: File) -> None:
+    options = file.options
+    with open(path, "w", newline="", encoding=options["encoding"], errors="replace") as fh:
+        writer = csv.writer(fh, delimiter=options["delimiter"], quoting=options["quoting"])
+        writer.writerows(file.sheets[0][1])
+
+
+@dataclass
+class File:
+    """One input file: its sheets (a CSV has one, of text) and how it is written."""
+
+    name: str
+    writer: str  # "csv", "xlsxwriter" or "openpyxl"
+    sheets: list[tuple[str, list[list[Any]], bool]]  # (name, rows, hidden)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Case:
+    """Everything one seed writes: the files and the config.toml lines."""
+
+    files: list[File]
+    config: list[str]
+    about: str = ""
+
+
+def _config(r: random.Random, currencies: list[str]) -> list[str]:
+    """config.toml lines for the case (none: all defaults)."""
     lines: list[str] = []
     if r.random() < 0.4:
         lines += ["[periods]", f'date_order = "{r.choice(["day-first", "month-first"])}"']
@@ -579,54 +632,67 @@ def _config(r: random.Random, folder: Path, currencies: list[str]) -> Path | Non
             lines.append('missing_rates = "counts-only"')
         if r.random() < 0.7:
             lines += ["[currency.rates]", "EUR = 1.08", "GBP = 1.25"]
-    if not lines:
-        return None
-    path = folder / "config.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return lines
 
 
-def make_case(seed: int, case: Path) -> str:
-    """Write seed's files and case.pkl (same_load's layout) into ``case``; say what they are."""
-    from reporter.config import load
-
+def build_case(seed: int) -> Case:
+    """The case of ``seed`` (the same seed gives the same case)."""
     r = random.Random(seed)
     kind = r.choice(["xlsx", "xlsx", "csv"])
     mess = r.choice([0.0, 0.0, 0.05, 0.2, 0.5])
     unique = r.random() < 0.5
     gen = Gen(r, mess, kind)
     gen.currencies = r.choice([["USD"], ["USD"], ["EUR"], ["USD", "EUR"], ["USD", "EUR", "GBP"]])
-    inputs = case / "in"
-    inputs.mkdir(parents=True, exist_ok=True)
-    names: list[str] = []
+    files: list[File] = []
     for f in range(r.choice([1, 1, 1, 2])):
         name = f"export{f}.{kind}"
         if kind == "csv":
-            _write_csv(gen, inputs / name, _table(gen, unique))
-        else:
-            sheets = [("Opportunities", _table(gen, unique), False)]
-            if r.random() < 0.2:
-                sheets.append(("Empty", [], False))
-            if r.random() < 0.2:
-                sheets.append(("More", _table(gen, unique), r.random() < 0.3))
-            if r.random() < 0.15:
-                sheets.append(("Notes", [["Read me"], ["This workbook is for Q3"]], False))
-            for other in REFERENCE:
-                if r.random() < 0.08:
-                    sheets.append((other.title(), _reference(gen, other), False))
-            r.shuffle(sheets)
-            writer = _xlsx_openpyxl if r.random() < 0.3 else _xlsx_xlsxwriter
-            writer(inputs / name, sheets, r.random() < 0.1)
-        names.append(name)
+            files.append(_csv_file(gen, name, _table(gen, unique)))
+            continue
+        sheets = [("Opportunities", _table(gen, unique), False)]
+        if r.random() < 0.2:
+            sheets.append(("Empty", [], False))
+        if r.random() < 0.2:
+            sheets.append(("More", _table(gen, unique), r.random() < 0.3))
+        if r.random() < 0.15:
+            sheets.append(("Notes", [["Read me"], ["This workbook is for Q3"]], False))
+        for other in REFERENCE:
+            if r.random() < 0.08:
+                sheets.append((other.title(), _reference(gen, other), False))
+        r.shuffle(sheets)
+        writer = "openpyxl" if r.random() < 0.3 else "xlsxwriter"
+        far: dict[str, tuple[int, int, Any]] = {}
+        if r.random() < 0.1:
+            where = (r.choice([5000, 200_000, 1_048_575]), r.choice([3, 103, 16383]))
+            far[sheets[0][0]] = (*where, r.choice([None, "stray", 0, "#N/A"]))
+        options = {"epoch1904": r.random() < 0.1, "far": far}
+        files.append(File(name, writer, sheets, options))
     if kind == "csv":
         for other in REFERENCE:
             if r.random() < 0.06:
-                _write_csv(gen, inputs / f"{other}.csv", _reference(gen, other))
-                names.append(f"{other}.csv")
-    config = _config(r, case, gen.currencies)
-    with open(case / "case.pkl", "wb") as fh:
-        pickle.dump({"names": names, "config": load(config)}, fh)
-    return f"seed {seed}: {kind} x{len(names)}, mess {mess}, unique ids {unique}"
+                files.append(_csv_file(gen, f"{other}.csv", _reference(gen, other)))
+    config = _config(r, gen.currencies)
+    return Case(files, config, f"{kind} x{len(files)}, mess {mess}, unique ids {unique}")
+
+
+def write_case(case: Case, folder: Path) -> None:
+    """The case's files and case.pkl (same_load's layout: in/, the config) into ``folder``."""
+    from reporter.config import load
+
+    inputs = folder / "in"
+    inputs.mkdir(parents=True, exist_ok=True)
+    for file in case.files:
+        if file.writer == "csv":
+            _write_csv(inputs / file.name, file)
+        else:
+            write = _xlsx_openpyxl if file.writer == "openpyxl" else _xlsx_xlsxwriter
+            write(inputs / file.name, file.sheets, file.options["epoch1904"], file.options["far"])
+    config = None
+    if case.config:
+        config = folder / "config.toml"
+        config.write_text("\n".join(case.config) + "\n", encoding="utf-8")
+    with open(folder / "case.pkl", "wb") as fh:
+        pickle.dump({"names": [f.name for f in case.files], "config": load(config)}, fh)
 
 
 def _checkout(ref: str) -> Path:
@@ -642,10 +708,134 @@ def _checkout(ref: str) -> Path:
     return where / "src"
 
 
+def _side(given: str) -> Path:
+    """A ref's src/ (checked out), or a src/ folder given as it is (e.g. with a planted bug)."""
+    if (Path(given) / "reporter").is_dir():
+        return Path(given).resolve()
+    return _checkout(given)
+
+
 def _dump(src: Path, corpus: Path, out: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PYTHONPATH=str(src))
     script = ROOT / "benchmarks" / "same_load.py"
-    return subprocess.Popen([sys.executable, str(script), "dump", str(corpus), str(out)], env=env)
+    return subprocess.Popen(
+        [sys.executable, str(script), "dump", str(corpus), str(out)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _read_both(before: Path, after: Path, corpus: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every case of ``corpus`` as each side reads it (two processes at once)."""
+    jobs = [
+        _dump(before, corpus, corpus / "before.pkl"),
+        _dump(after, corpus, corpus / "after.pkl"),
+    ]
+    if any(job.wait() for job in jobs):
+        sys.exit("a dump failed")
+    return _load(corpus / "before.pkl"), _load(corpus / "after.pkl")
+
+
+def _load(path: Path) -> dict[str, Any]:
+    with open(path, "rb") as fh:
+        outcomes: dict[str, Any] = pickle.load(fh)
+    return outcomes
+
+
+_PARTS = ("status", "columns", "dtypes", "frame", "issues", "targets", "inputs", "extras", "cur")
+
+
+def signature(a: Any, b: Any) -> tuple[Any, ...] | None:
+    """What differs between two outcomes (None: nothing), coarse enough to keep while shrinking."""
+    if same_load._same(a, b):
+        return None
+    if a[0] != "ok" or b[0] != "ok":
+        return ("status", a[0], b[0])
+    return tuple(label for i, label in enumerate(_PARTS) if not same_load._same(a[i], b[i]))
+
+
+def shrink(case: Case, before: Path, after: Path, budget: int = 150) -> Case:
+    """A smaller case with the same kind of difference: files, sheets, rows, columns, config
+    lines and cells are dropped one piece (or one run of rows) at a time while it stays."""
+    work = Path(tempfile.mkdtemp(prefix="fuzz-shrink-"))
+    tries = 0
+
+    def sig(candidate: Case) -> tuple[Any, ...] | None:
+        nonlocal tries
+        tries += 1
+        folder = work / f"t{tries}"
+        shutil.rmtree(folder, ignore_errors=True)
+        write_case(candidate, folder / "c")
+        old, new = _read_both(before, after, folder)
+        return signature(old["c"], new["c"])
+
+    wanted = sig(case)
+    if wanted is None:
+        return case
+
+    def keep(candidate: Case) -> bool:
+        return tries < budget and sig(candidate) == wanted
+
+    for variant in _smaller(case):
+        if tries >= budget:
+            break
+        if keep(variant):
+            return shrink(variant, before, after, budget - tries)
+    shutil.rmtree(work, ignore_errors=True)
+    return case
+
+
+def _smaller(case: Case) -> Any:
+    """Each one-step-smaller case, biggest steps first."""
+    import copy
+
+    for f in range(len(case.files)):
+        if len(case.files) > 1:
+            yield Case([x for i, x in enumerate(case.files) if i != f], case.config)
+    for line in range(len(case.config)):
+        if case.config[line].startswith("["):
+            continue  # a section header goes with its keys
+        yield Case(case.files, case.config[:line] + case.config[line + 1 :])
+    for f, file in enumerate(case.files):
+        for k in range(len(file.sheets)):
+            if len(file.sheets) > 1:
+                smaller = copy.deepcopy(case)
+                del smaller.files[f].sheets[k]
+                yield smaller
+        if file.options.get("far"):
+            smaller = copy.deepcopy(case)
+            smaller.files[f].options["far"] = {}
+            yield smaller
+        for k, (_, rows, _) in enumerate(file.sheets):
+            step = len(rows) // 2
+            while step >= 1:
+                for at in range(0, len(rows), step):
+                    smaller = copy.deepcopy(case)
+                    del smaller.files[f].sheets[k][1][at : at + step]
+                    yield smaller
+                step //= 2
+            width = max(map(len, rows), default=0)
+            for col in range(width):
+                smaller = copy.deepcopy(case)
+                for row in smaller.files[f].sheets[k][1]:
+                    del row[col : col + 1]
+                yield smaller
+            for i, row in enumerate(rows):
+                for j, cell in enumerate(row):
+                    if cell not in (None, ""):
+                        smaller = copy.deepcopy(case)
+                        smaller.files[f].sheets[k][1][i][j] = "" if file.writer == "csv" else None
+                        yield smaller
+
+
+def _show(case: Case) -> str:
+    lines = [f"config: {case.config}"] if case.config else []
+    for file in case.files:
+        lines.append(f"{file.name} ({file.writer}, {file.options})")
+        for name, rows, hidden in file.sheets:
+            lines.append(f"  sheet {name!r}{' (hidden)' if hidden else ''}:")
+            lines += [f"    {row!r}" for row in rows]
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -654,29 +844,32 @@ def main() -> None:
     )
     parser.add_argument("--before", default="4ba2c5f", help="ref read as 'before'")
     parser.add_argument(
-        "--after", default=None, help="ref read as 'after' (default: this worktree)"
+        "--after", default=None, help="ref or src/ folder read as 'after' (default: this src/)"
     )
     parser.add_argument("--n", type=int, default=200, help="how many seeds")
     parser.add_argument("--start", type=int, default=0, help="first seed")
     parser.add_argument("--seed", type=int, default=None, help="only this seed")
     parser.add_argument("--keep", type=Path, default=None, help="write the corpus here and keep it")
+    parser.add_argument("--shrink", action="store_true", help="shrink each differing case")
     args = parser.parse_args()
     seeds = [args.seed] if args.seed is not None else list(range(args.start, args.start + args.n))
     corpus = args.keep or Path(tempfile.mkdtemp(prefix="fuzz-load-"))
     corpus.mkdir(parents=True, exist_ok=True)
+    cases = {}
     for seed in seeds:
-        described = make_case(seed, corpus / f"s{seed:06d}")
+        cases[f"s{seed:06d}"] = case = build_case(seed)
+        write_case(case, corpus / f"s{seed:06d}")
         if args.seed is not None:
-            print(described)
-    before = _checkout(args.before)
-    after = _checkout(args.after) if args.after else ROOT / "src"
-    jobs = [
-        _dump(before, corpus, corpus / "before.pkl"),
-        _dump(after, corpus, corpus / "after.pkl"),
-    ]
-    if any(job.wait() for job in jobs):
-        sys.exit("a dump failed")
+            print(f"seed {seed}: {case.about}\n{_show(case)}")
+    before = _side(args.before)
+    after = _side(args.after) if args.after else ROOT / "src"
+    _read_both(before, after, corpus)
     status = same_load.compare(corpus / "before.pkl", corpus / "after.pkl")
+    if status and args.shrink:
+        old, new = (_load(corpus / f"{side}.pkl") for side in ("before", "after"))
+        for name in sorted(k for k in old if signature(old[k], new.get(k)) is not None):
+            small = shrink(cases[name], before, after)
+            print(f"\n{name} shrunk ({signature(old[name], new[name])}):\n{_show(small)}")
     if args.keep is None and not status:
         shutil.rmtree(corpus)
     elif args.keep is None:
