@@ -23,9 +23,12 @@ from reporter.metrics.report import BRIDGE_COLUMNS
 PARTS = BRIDGE_COLUMNS[3:]
 
 
-def bridge_parts(won: pd.DataFrame, first_in_quarter: np.ndarray) -> np.ndarray:
+def bridge_parts(
+    won: pd.DataFrame, first_in_quarter: np.ndarray, no_account: np.ndarray | None = None
+) -> np.ndarray:
     """Which part of the bridge each won deal falls in (an index into ``PARTS``), in the
-    quarter it closed in (``first_in_quarter``: its account was first won in that quarter).
+    quarter it closed in (``first_in_quarter``: its account was first won in that quarter;
+    ``no_account``: the deal has none, default: told from ``won``'s account column).
 
     Uses the account columns ``enrich`` decided on the whole data set, so a segment's
     deals still know where and when each account was first won.
@@ -36,7 +39,7 @@ def bridge_parts(won: pd.DataFrame, first_in_quarter: np.ndarray) -> np.ndarray:
     new_account = (first.notna() & ~(since.notna() & since.lt(first))).to_numpy()
     part: np.ndarray = np.select(
         [
-            won["account"].isna().to_numpy(),
+            won["account"].isna().to_numpy() if no_account is None else no_account,
             won["new_customer"].to_numpy(dtype=bool),
             first_in_quarter & new_account,
         ],
@@ -105,13 +108,18 @@ def _won_parts(
     rows = facts.won & (facts.close_q >= 0)
     rows &= place[facts.close_q] >= 0
     index = np.flatnonzero(rows)
-    columns = ["account", "account_first_win_date", "account_customer_since", "new_customer"]
+    columns = ["account_first_win_date", "account_customer_since", "new_customer"]
     won = pd.DataFrame({c: enriched[c].to_numpy()[index] for c in columns})
+    # No account: the account's code (enrich made it), not a look at a million names.
+    if facts.account is None:
+        won["account"] = enriched["account"].to_numpy(dtype=object)[index]
+    no_account = None if facts.account is None else facts.account[index] < 0
     first_q = quarter_codes(won["account_first_win_date"], start_month)
-    first_labels = np.append(first_q.values, [None])  # code -1: no first win, never equal
-    closed_in = np.asarray(facts.quarters, dtype=object)[facts.close_q[index]]
-    same: np.ndarray = first_labels[first_q.codes] == closed_in
-    return index, bridge_parts(won, same), place[facts.close_q[index]]
+    # The first win's quarter as the facts' quarter code (-3: no first win, never equal;
+    # -2: a quarter no deal closes in), compared with the quarter each deal closed in.
+    first_code = [facts.quarter_code(label) for label in first_q.values.tolist()] + [-3]
+    same: np.ndarray = np.array(first_code, dtype=np.int64)[first_q.codes] == facts.close_q[index]
+    return index, bridge_parts(won, same, no_account), place[facts.close_q[index]]
 
 
 def _frame(

@@ -36,6 +36,7 @@ class Facts:
     dims: dict[str, Codes] = field(default_factory=dict)  # rep and every segment dimension
     # Tables every group's reports slice (the period's deal lists), made once per run.
     memo: dict[object, Any] = field(default_factory=dict)
+    account: np.ndarray | None = None  # account code per row (-1: no account), when known
 
     def quarter_code(self, label: str) -> int:
         """The code of quarter ``label`` (-2, matching no row, when no row has it)."""
@@ -84,6 +85,7 @@ def facts_of(enriched: pd.DataFrame, dims: Sequence[str], codes: dict[str, Codes
         created_q=_recode(created, index),
         quarters=labels,
         dims={d: codes[d] for d in ("rep", *dims)},
+        account=codes["account"].codes if "account" in codes else None,
     )
 
 
