@@ -10,11 +10,13 @@ import math
 import numpy as np
 import pandas as pd
 
+from reporter.config import Config
+from reporter.metrics import enrich as metrics_enrich
 from reporter.metrics.codes import quarter_codes
 from reporter.metrics.enrich import fold_codes
 from reporter.metrics.facts import Facts, Groups
 from reporter.metrics.figures import ClosedRows, _mean, _median
-from support.figures import deal, report_for, segment_report_for
+from support.figures import deal, frame, report_for, segment_report_for
 
 
 def test_folded_codes_group_spellings_and_unknown_together():
@@ -171,3 +173,30 @@ def test_company_block_from_the_segments_when_every_row_has_one():
     g, k = loose.spread(None, np.array([0, 1, 1]))
     assert (g.tolist(), k.tolist()) == ([0, 0, 0, 1, 2], [0, 1, 1, 0, 1])
     assert loose.bincount(g, k, 2).tolist() == [1, 2, 1, 0, 0, 1]
+
+
+def test_first_win_is_earliest_close_then_created_then_lowest_id():
+    rows = [
+        # Acme: the 5 July wins beat the 10 July one; of those, the one created first.
+        deal("won", "Ana", "2026-07-10", "Acme", created="2026-06-01"),
+        deal("won", "Ana", "2026-07-05", "Acme", created="2026-07-02"),
+        deal("won", "Ana", "2026-07-05", "Acme", created="2026-07-01"),
+        # Beta: closed and created on the same days: the lowest id (OPP-9 before OPP-10).
+        deal("won", "Bo", "2026-07-05", "Beta", created="2026-07-01"),
+        deal("won", "Bo", "2026-07-05", "Beta", created="2026-07-01"),
+        # Gamma: same close; a missing created date goes last.
+        deal("won", "Cy", "2026-07-05", "Gamma", created=None),
+        deal("won", "Cy", "2026-07-05", "Gamma", created="2026-07-04"),
+        # Delta: same days and the same id: the earlier row.
+        deal("won", "Di", "2026-07-05", "Delta", created="2026-07-01"),
+        deal("won", "Di", "2026-07-05", "Delta", created="2026-07-01"),
+        # Eta: a lost deal earlier than its win is no first win.
+        deal("lost", "Di", "2026-07-01", "Eta", created="2026-06-01"),
+        deal("won", "Di", "2026-07-09", "Eta", created="2026-06-01"),
+    ]
+    data = frame(rows)
+    data["opportunity_id"] = [
+        "OPP-1", "OPP-2", "OPP-3", "OPP-10", "OPP-9", "OPP-4", "OPP-5", "D", "D", "OPP-6", "E"
+    ]  # fmt: skip
+    first = metrics_enrich(data, Config())["first_win"].tolist()
+    assert [i for i, f in enumerate(first) if f] == [2, 4, 6, 7, 10]

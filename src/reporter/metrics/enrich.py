@@ -270,31 +270,38 @@ def _earliest(dates: np.ndarray, account: np.ndarray) -> np.ndarray:
 def _first_win_rows(
     out: pd.DataFrame, account: np.ndarray, close_all: np.ndarray, wins: np.ndarray
 ) -> np.ndarray:
-    """The row of each account's first won deal, among the won rows ``wins``."""
+    """The row of each account's first won deal, among the won rows ``wins``: the earliest
+    close, then the earliest created (a missing created date last), then the lowest id
+    (equal ids: the earlier row)."""
     acc = account[wins]
     close = close_all[wins].view(np.int64)
     created = out["created_date"].to_numpy(dtype="datetime64[ns]")[wins].view(np.int64)
     # A missing created date sorts last, so a dated deal wins the tie.
-    created = np.where(created == _NAT, np.iinfo(np.int64).max, created)
-    order = np.lexsort((created, close, acc))
-    a, c, d = acc[order], close[order], created[order]
-    starts = np.concatenate([[True], a[1:] != a[:-1]])
-    first = order[starts]  # positions in ``wins``
-    # Runs of deals of one account closed and created on the same days. Only a run that
-    # starts an account decides its first win: there the lowest id goes first.
-    run_starts = np.concatenate([[True], (a[1:] != a[:-1]) | (c[1:] != c[:-1]) | (d[1:] != d[:-1])])
-    run = np.cumsum(run_starts) - 1
-    leading = starts[run_starts][run] & (np.bincount(run)[run] > 1)
-    if leading.any():
-        ids = out["opportunity_id"].iloc[wins[order]].reset_index(drop=True)
-        key = _id_sort_key(ids, pd.Series(leading))
-        at = np.flatnonzero(leading)
-        rank = key.iloc[at].rank(method="first").to_numpy(dtype=np.float64)
-        picked = at[np.lexsort((rank, run[at]))]
-        picked = picked[np.concatenate([[True], run[picked][1:] != run[picked][:-1]])]
-        # Each tied leading run's pick replaces its account's first row.
-        first[np.cumsum(starts)[picked] - 1] = order[picked]
-    rows: np.ndarray = wins[first]
+    latest = np.iinfo(np.int64).max
+    created = np.where(created == _NAT, latest, created)
+    size = int(acc.max(initial=-1)) + 1
+    # Each account's earliest close, then the earliest created among the wins on that
+    # day: two minimums per account instead of sorting every win.
+    earliest = np.full(size, latest, dtype=np.int64)
+    np.minimum.at(earliest, acc, close)
+    at = np.flatnonzero(close == earliest[acc])
+    first_created = np.full(size, latest, dtype=np.int64)
+    np.minimum.at(first_created, acc[at], created[at])
+    best = at[created[at] == first_created[acc[at]]]  # positions in ``wins``, ascending
+    tied = np.bincount(acc[best], minlength=size)[acc[best]] > 1
+    if tied.any():
+        # Wins of one account closed and created on the same first days: the lowest id
+        # goes first (the key is numeric when every won id is a number).
+        ids = out["opportunity_id"].iloc[wins].reset_index(drop=True)
+        needed = np.zeros(len(wins), dtype=bool)
+        needed[best[tied]] = True
+        key = _id_sort_key(ids, pd.Series(needed))
+        ties = best[tied]
+        rank = key.iloc[ties].rank(method="first").to_numpy(dtype=np.float64)
+        ties = ties[np.lexsort((rank, acc[ties]))]
+        first = np.concatenate([[True], acc[ties][1:] != acc[ties][:-1]])
+        best = np.concatenate([best[~tied], ties[first]])
+    rows: np.ndarray = wins[best]
     return rows
 
 
