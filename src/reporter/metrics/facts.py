@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -143,11 +144,16 @@ class Groups:
         names = ("All",) * first + tuple(str(codes.values[i]) for i in order)
         return cls(remap[codes.codes], names, enriched[dimension], dimension, company)
 
-    @property
+    @cached_property
+    def exhaustive(self) -> bool:
+        """True when every row is in a group of ``code`` (looked at once: every table asks)."""
+        return bool((self.code >= 0).all())
+
+    @cached_property
     def derived(self) -> bool:
         """True when the company's report is group 0 and every row is in a segment too: the
         company's counts are then the totals over the segments' (see :meth:`bincount`)."""
-        return self.company and self.dimension is not None and bool((self.code >= 0).all())
+        return self.company and self.dimension is not None and self.exhaustive
 
     def layers(
         self, rows: np.ndarray | None = None, whole: bool = False
@@ -160,8 +166,10 @@ class Groups:
         ``whole``: the caller fills the company's figures from the segments' (see
         :meth:`bincount`)."""
         code = self.code if rows is None else self.code[rows]
-        inside = code >= 0
-        at = None if inside.all() else np.flatnonzero(inside)
+        at = None
+        if not self.exhaustive:
+            inside = code >= 0
+            at = None if inside.all() else np.flatnonzero(inside)
         own = (at, code if at is None else code[at])
         if not self.company or self.dimension is None or (self.derived and not whole):
             return [own]
