@@ -16,7 +16,6 @@ import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -26,6 +25,7 @@ from reporter.errors import OutputError, is_panic
 from reporter.printable import without_controls
 from reporter.theme import DEFAULT, Theme
 from reporter.write.briefing import format as fmt
+from reporter.write.running import through
 
 VEGA_LITE = "5.20"  # pinned: a library upgrade must not move every chart by a pixel
 LABEL_CHARS = 22
@@ -154,12 +154,6 @@ def _compiled(shape: str) -> str:
     return json.dumps(vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE))
 
 
-def _day_month(iso: str) -> str:
-    """``2026-11-15`` → ``15 Nov``."""
-    day = date.fromisoformat(iso[:10])
-    return f"{day.day} {day:%b}"
-
-
 def trend_svg(trend: pd.DataFrame, theme: Theme = DEFAULT, height: int = 200) -> str:
     """Won opportunities as bars (left axis), win rate with its interval (right axis).
 
@@ -178,7 +172,7 @@ def trend_chart(trend: pd.DataFrame, theme: Theme = DEFAULT, height: int = 200) 
         rows.append(
             {
                 # "|" breaks the axis label: "FY2026 Q4" over "to 15 Nov"
-                "quarter": str(r.quarter) + (f"|to {_day_month(str(to_date))}" if running else ""),
+                "quarter": str(r.quarter) + (f"|{through(to_date)}" if running else ""),
                 "running": running,
                 "won": _number(r.won_opportunities),
                 "won_label": f"{fmt.integer(r.won_opportunities)} won",

@@ -22,6 +22,7 @@ from reporter.vocabulary import UNKNOWN
 from reporter.write.briefing import branding, charts
 from reporter.write.briefing import format as fmt
 from reporter.write.briefing.restatements import restatement_rows
+from reporter.write.running import through
 
 FOOTER_INPUTS = 3
 LOWER_IS_BETTER = frozenset({"cycle_days_median"})  # a shorter cycle is good news
@@ -62,7 +63,7 @@ def _day(iso: Any) -> date | None:
 def quarter_label(quarter: object, to_date: Any) -> str:
     """``FY2026 Q4 (to 15 Nov)`` for a quarter still running, else the quarter's label."""
     day = _day(to_date)
-    return f"{quarter} (to {day.day} {day:%b})" if day else str(quarter)
+    return f"{quarter} ({through(day)})" if day else str(quarter)
 
 
 def _amount_note(who: str, reason: Any) -> list[str]:
@@ -202,7 +203,7 @@ def top_reps(report: Report, currency: str | None, top: int) -> dict[str, Any]:
     # A quarter still running: its attainment is the won amount so far against the whole
     # quarter's target, a number that reads as a shortfall if it is not marked to date.
     day = _day(report.period.to_date(report.period.label))
-    to_date = f"to {day.day} {day:%b}" if day else ""
+    to_date = through(day) if day else ""
     notes = (
         [
             f"Attainment ({to_date}): won amount so far against the whole quarter's target; "
