@@ -368,7 +368,7 @@ def _table(gen: Gen, unique: bool) -> list[list[Any]]:
     header: list[Any] = [
         gen.spaced(r.choice(ALIASES[f])) if gen.odd(0.3) else r.choice(ALIASES[f]) for f in fields
     ]
-    count = r.choice([0, 1, 2, 5, 12, 30, 60, 150])
+    count = r.choice([0, 1, 2, 5, 12, 30, 60, 150, 150, 1500])
     ids = _ids(gen, count, unique)
     rows: list[list[Any]] = [[t] for t in r.sample(TITLES, r.choice([0, 0, 1, 2, 3]))]
     if rows and r.random() < 0.5:
@@ -661,6 +661,9 @@ def build_case(seed: int) -> Case:
                 sheets.append((other.title(), _reference(gen, other), False))
         r.shuffle(sheets)
         writer = "openpyxl" if r.random() < 0.3 else "xlsxwriter"
+        if r.random() < 0.08:
+            writer = r.choice(["xls", "lo-xlsx"])
+            name = f"export{f}.{'xls' if writer == 'xls' else 'xlsx'}"
         far: dict[str, tuple[int, int, Any]] = {}
         if r.random() < 0.1:
             where = (r.choice([5000, 200_000, 1_048_575]), r.choice([3, 103, 16383]))
@@ -675,6 +678,31 @@ def build_case(seed: int) -> Case:
     return Case(files, config, f"{kind} x{len(files)}, mess {mess}, unique ids {unique}")
 
 
+def _through_libreoffice(path: Path, file: File) -> None:
+    """The sheets written by XlsxWriter, then opened and saved by LibreOffice as ``path``
+    (.xls, or an .xlsx with LibreOffice's own cached values and styles)."""
+    with tempfile.TemporaryDirectory(prefix="fuzz-lo-") as tmp:
+        source = Path(tmp) / "book.xlsx"
+        _xlsx_xlsxwriter(source, file.sheets, file.options["epoch1904"], {})
+        target = "xls" if file.writer == "xls" else "xlsx"
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{tempfile.gettempdir()}/fuzz-lo-profile",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(Path(tmp) / "out"),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        shutil.copyfile(Path(tmp) / "out" / f"book.{target}", path)
+
+
 def write_case(case: Case, folder: Path) -> None:
     """The case's files and case.pkl (same_load's layout: in/, the config) into ``folder``."""
     from reporter.config import load
@@ -684,6 +712,8 @@ def write_case(case: Case, folder: Path) -> None:
     for file in case.files:
         if file.writer == "csv":
             _write_csv(inputs / file.name, file)
+        elif file.writer in ("xls", "lo-xlsx"):
+            _through_libreoffice(inputs / file.name, file)
         else:
             write = _xlsx_openpyxl if file.writer == "openpyxl" else _xlsx_xlsxwriter
             write(inputs / file.name, file.sheets, file.options["epoch1904"], file.options["far"])
@@ -715,14 +745,27 @@ def _side(given: str) -> Path:
     return _checkout(given)
 
 
+# A side "src/ folder:general" reads every table row by row (the column-by-column path off).
+GENERAL = ":general"
+
+
 def _dump(src: Path, corpus: Path, out: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, PYTHONPATH=str(src))
-    script = ROOT / "benchmarks" / "same_load.py"
+    folder, general = str(src).removesuffix(GENERAL), str(src).endswith(GENERAL)
+    env = dict(os.environ, PYTHONPATH=folder, FUZZ_LOAD_GENERAL="1" if general else "")
     return subprocess.Popen(
-        [sys.executable, str(script), "dump", str(corpus), str(out)],
+        [sys.executable, __file__, "--dump", str(corpus), str(out)],
         env=env,
         stdout=subprocess.DEVNULL,
     )
+
+
+def _dump_here(corpus: Path, out: Path) -> None:
+    """same_load's dump, in this process (a child of :func:`_dump`)."""
+    if os.environ.get("FUZZ_LOAD_GENERAL"):
+        import reporter.read
+
+        reporter.read.straight_frame = lambda *args, **kwargs: None
+    same_load.dump(corpus, out)
 
 
 def _read_both(before: Path, after: Path, corpus: Path) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -851,7 +894,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=None, help="only this seed")
     parser.add_argument("--keep", type=Path, default=None, help="write the corpus here and keep it")
     parser.add_argument("--shrink", action="store_true", help="shrink each differing case")
+    parser.add_argument(
+        "--paths",
+        action="store_true",
+        help="compare the two read paths of --after instead (row by row as 'before')",
+    )
+    parser.add_argument("--dump", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.dump:
+        _dump_here(*args.dump)
+        return
     seeds = [args.seed] if args.seed is not None else list(range(args.start, args.start + args.n))
     corpus = args.keep or Path(tempfile.mkdtemp(prefix="fuzz-load-"))
     corpus.mkdir(parents=True, exist_ok=True)
@@ -861,8 +913,8 @@ def main() -> None:
         write_case(case, corpus / f"s{seed:06d}")
         if args.seed is not None:
             print(f"seed {seed}: {case.about}\n{_show(case)}")
-    before = _side(args.before)
     after = _side(args.after) if args.after else ROOT / "src"
+    before = Path(f"{after}{GENERAL}") if args.paths else _side(args.before)
     _read_both(before, after, corpus)
     status = same_load.compare(corpus / "before.pkl", corpus / "after.pkl")
     if status and args.shrink:
