@@ -66,8 +66,13 @@ ALIASES = {
     "employees": ["Employees"],
     "segment_tier": ["Segment Tier"],
     "notes": ["Notes", "Next Step"],
+    "amount_converted": ["Amount (converted)", "Converted Amount"],
+    "converted_currency": ["Amount (converted) Currency"],
+    "exchange_rate": ["Exchange Rate"],
 }
+RARE = ("amount_converted", "converted_currency", "exchange_rate")
 OPTIONAL = [f for f in ALIASES if f not in ("owner", "stage", "close_date")]
+HUBSPOT_STAGES = ["closedwon", "closedlost", "appointmentscheduled", "contractsent"]
 
 OWNERS = [
     "Ana Lopez",
@@ -126,6 +131,7 @@ class Gen:
         self.amount_style = rng.choice(["number", "text", "dollar", "comma", "mixed"])
         self.base = date(2025, 1, 1)
         self.currencies = ["USD"]
+        self.hubspot = rng.random() < 0.1
 
     def odd(self, scale: float = 1.0) -> bool:
         return self.r.random() < self.mess * scale
@@ -306,8 +312,12 @@ def _cell_for(gen: Gen, field: str, n: int, ids: list[Any]) -> Any:
     if field == "owner":
         return gen.owner()
     if field == "stage":
-        return gen.stage()
-    if field == "amount":
+        return gen.spaced(r.choice(HUBSPOT_STAGES)) if gen.hubspot else gen.stage()
+    if field == "converted_currency":
+        return gen.currency() if gen.odd() else "USD"
+    if field == "exchange_rate":
+        return r.choice([1, 1, 0.92, 0.79, "0.92", None, "1,08", 0, "n/a"])
+    if field in ("amount", "amount_converted"):
         return gen.amount()
     if field in ("created_date", "close_date", "last_modified"):
         return gen.date()
@@ -357,7 +367,10 @@ def _table(gen: Gen, unique: bool) -> list[list[Any]]:
     """Rows of one sheet: titles, the header, data, blank, totals and footer rows."""
     r = gen.r
     fields = ["owner", "stage", "close_date"]
-    fields += [f for f in OPTIONAL if r.random() < (0.5 if f != "opportunity_id" else 0.85)]
+    odds = {"opportunity_id": 0.85, **dict.fromkeys(RARE, 0.12)}
+    fields += [f for f in OPTIONAL if r.random() < odds.get(f, 0.5)]
+    if "is_won" in fields and r.random() < 0.2:
+        fields.remove("stage")  # the flags alone decide
     if unique and "opportunity_id" not in fields:
         fields.append("opportunity_id")
     if not unique and r.random() < 0.3 and "opportunity_id" in fields:
