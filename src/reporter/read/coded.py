@@ -186,6 +186,20 @@ class CodedColumn:
                 out[odd] = [_apply(parse, cell) for cell in cells.tolist()]
         return out
 
+    def texts_through(self, parse: Callable[[str], Any]) -> tuple[Objects, set[Any]]:
+        """(``parse`` of each text cell, None for every other cell; the distinct results).
+
+        Once per distinct text: for a ``parse`` that says nothing of anything but a text.
+        """
+        grid = self.grid
+        present = self.present()
+        texts = present[grid.text[present]]
+        table = np.full(len(grid.values), None, dtype=object)
+        results = [parse(value) for value in grid.values[texts].tolist()]
+        table[texts] = results
+        out: Objects = table[self.codes]
+        return out, set(results)
+
     def matching(self, test: Callable[[Any], bool], among: Mask | None = None) -> Mask:
         """Which cells hold a text or date for which ``test`` is true (once per value).
 

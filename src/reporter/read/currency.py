@@ -81,11 +81,12 @@ def label_cells(cells: Sequence[Any]) -> list[str | None] | None:
         return None
     if len(marked) == 1:
         (only,) = marked
-        return [only if not _blank(c) else None for c in cells]
+        return [only if not is_blank(c) else None for c in cells]
     return found
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """Whether an amount cell is empty for :func:`label_cells` (missing or all spaces)."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 

@@ -448,10 +448,30 @@ def _clean(column: CodedColumn) -> list[Any]:
     return cleaned
 
 
+def _labels(amounts: CodedColumn) -> list[str | None] | None:
+    """:func:`currency.label_cells` of the amount cells, once per distinct text."""
+    found, results = amounts.texts_through(money.currency_in)
+    marked = results - {None}
+    if not marked:
+        return None
+    if len(marked) == 1:
+        (only,) = marked
+        # As label_cells: every cell but a blank one (missing, or an all-space text).
+        blank = amounts.grid.blank[amounts.codes]
+        missing = np.flatnonzero(amounts.codes < 0)
+        if missing.size:  # NaN has code -1 too, but is not blank to label_cells
+            cells = amounts.cells()
+            blank[missing] = [money.is_blank(cells[at]) for at in missing.tolist()]
+        labels: list[str | None] = np.where(blank, None, only).tolist()
+        return labels
+    listed: list[str | None] = found.tolist()
+    return listed
+
+
 def _currencies(table: Table, columns: dict[str, CodedColumn]) -> list[str | None] | None:
     """Each row's currency: the currency column, else a symbol or code in the amount text."""
     amounts = columns.get("amount")
-    marked = money.label_cells(amounts.cells()) if amounts is not None else None
+    marked = _labels(amounts) if amounts is not None else None
     column = columns.get("currency")
     if column is None:
         if marked is not None:
