@@ -94,3 +94,27 @@ def test_all_clean_finds_every_whitespace_that_clean_text_would_change():
     for text in ["", " a", "a ", "a  b", "a\tb", "a\x1fb", "a\u00a0b", "a\u2003b", "a\nb"]:
         assert not all_clean(["ok", text]), repr(text)
         assert clean_text(text) != text
+
+
+def test_amount_cells_take_the_one_currency_marked_and_blanks_stay_blank() -> None:
+    from reporter.read.tables import _labels
+
+    grid = CodedGrid([["$12,500.00"], [8000.0], [None], ["  "], ["$3.00"], [math.nan]])
+    column = grid.column(0, np.arange(6))
+    # As currency.label_cells: a plain number (and NaN) beside dollars is dollars.
+    assert _labels(column) == ["USD", "USD", None, None, "USD", "USD"]
+
+
+def test_amount_cells_in_two_currencies_keep_each_its_own() -> None:
+    from reporter.read.tables import _labels
+
+    grid = CodedGrid([["$1"], ["€2"], [3.0], ["$1"]])
+    assert _labels(grid.column(0, np.arange(4))) == ["USD", "EUR", None, "USD"]
+    assert _labels(CodedGrid([[1.0], [2.5], ["3"]]).column(0, np.arange(3))) is None
+
+
+def test_the_one_currency_is_one_object_for_the_trip_back() -> None:
+    from reporter.read.tables import _labels
+
+    labels = _labels(CodedGrid([["$1"], [2.0], [3.0]]).column(0, np.arange(3)))
+    assert labels == ["USD"] * 3 and len({id(x) for x in labels}) == 1

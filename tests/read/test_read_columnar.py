@@ -121,3 +121,41 @@ def test_two_currencies_without_a_rate_stop_the_same_way(
         messages.append(caught.value.format())
     assert messages[0] == messages[1]
     assert "EUR" in messages[0] and "USD" in messages[0]
+
+
+def test_a_text_column_of_the_straight_frame_is_typed_as_coerce_types_types_it() -> None:
+    import numpy as np
+
+    from reporter.read.columnar import _typed
+
+    typed = _typed("owner", np.array(["Ann", float("nan"), None, pd.NaT], dtype=object))
+    assert typed.dtype == object
+    assert typed.tolist() == ["Ann", None, None, None]
+    days = _typed("close_date", np.array([None, "x"], dtype=object))
+    assert str(days.dtype) == "datetime64[ns]" and days.isna().all()
+
+
+def test_rows_share_a_decision_key_exactly_as_a_dict_would_group_them() -> None:
+    from reporter.read.columnar import _distinct_keys
+
+    stage = ["Won", "Lost", "Won", None, "Won"]
+    won = [True, False, 1.0, None, True]  # True == 1.0: one key, as in a dict
+    closed = [None, None, None, None, False]
+    which, keys = _distinct_keys([stage, won, closed])
+    assert which.tolist() == [0, 1, 0, 2, 3]
+    assert keys == [
+        ("Won", True, None),
+        ("Lost", False, None),
+        (None, None, None),
+        ("Won", True, False),
+    ]
+    assert keys[0][1] is True  # the first row's value stands for the key
+
+
+def test_a_nan_key_is_grouped_by_the_dict_not_merged_with_none() -> None:
+    from reporter.read.columnar import _distinct_keys
+
+    nan = float("nan")
+    which, keys = _distinct_keys([[None, nan, None], [None, None, None], [None, None, None]])
+    assert which.tolist() == [0, 1, 0]
+    assert keys[0] == (None, None, None) and keys[1][0] is nan

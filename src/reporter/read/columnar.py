@@ -48,6 +48,7 @@ class _Judged:
 
     table: Table
     columns: dict[str, list[Any]]
+    rows: row_rules.Rows  # the columns as object arrays, each made once
     outcomes: list[str | None]
     deleted: Bools
     counted: Bools  # neither deleted nor quarantined
@@ -67,19 +68,44 @@ def _judge_columns(table: Table, builder: OpportunityBuilder, today: date) -> _J
     columns.update(table.extras)  # as in a record: an extra of the same name wins
     none = [None] * len(table.rows)
     has_won, has_closed = "is_won" in table.values, "is_closed" in table.values
-    keys = zip(
-        columns.get("stage", none), columns.get("is_won", none), columns.get("is_closed", none)
-    )
-    position: dict[tuple[Any, Any, Any], int] = {}
-    which = np.fromiter(
-        (position.setdefault(key, len(position)) for key in keys), np.intp, len(none)
-    )
-    kinds = [builder.rules.decide(*key, has_won, has_closed) for key in position]
+    given = [columns.get(name, none) for name in ("stage", "is_won", "is_closed")]
+    which, keys = _distinct_keys(given)
+    kinds = [builder.rules.decide(*key, has_won, has_closed) for key in keys]
     rows = row_rules.Rows(columns, kinds, which, today)
     said = row_rules.verdicts(rows)
     outcomes: list[str | None] = rows.outcome.tolist()
     counted = ~said.deleted & ~said.quarantined
-    return _Judged(table, columns, outcomes, said.deleted, counted, said.doubtful)
+    return _Judged(table, columns, rows, outcomes, said.deleted, counted, said.doubtful)
+
+
+def _distinct_keys(
+    given: list[list[Any]],
+) -> tuple[np.ndarray[Any, Any], list[tuple[Any, Any, Any]]]:
+    """(each row's index into the distinct keys, the distinct keys in order of first row).
+
+    A key is the row's values of ``given`` as a tuple, equal keys as a dict would merge them
+    (True == 1.0). Column by column with ``pd.factorize``, which merges what a dict merges
+    but for missing values: it takes None and NaN as one, so a column with a NaN (or NaT)
+    is left to the dict.
+    """
+    stage, won, closed = given
+    count = len(stage)
+    combined = np.zeros(count, dtype=np.int64)
+    for values in given:
+        codes, uniques = pd.factorize(_objects(values), use_na_sentinel=False)
+        if any(u is not None and (u is pd.NA or u != u) for u in uniques.tolist()):
+            position: dict[tuple[Any, Any, Any], int] = {}
+            which = np.fromiter(
+                (position.setdefault(key, len(position)) for key in zip(stage, won, closed)),
+                np.intp,
+                count,
+            )
+            return which, list(position)
+        combined = combined * max(len(uniques), 1) + codes
+    which, _ = pd.factorize(combined)
+    _, first = np.unique(which, return_index=True)
+    keys = [(stage[at], won[at], closed[at]) for at in first.tolist()]
+    return which.astype(np.intp), keys
 
 
 def _eligible(judged: list[_Judged], tables: Sequence[Table], others: Sequence[Any]) -> bool:
@@ -92,10 +118,10 @@ def _eligible(judged: list[_Judged], tables: Sequence[Table], others: Sequence[A
         column = one.columns.get("opportunity_id")
         if column is None:
             return False
-        present = _objects(column)[~one.deleted]
+        present = one.rows.column("opportunity_id")[~one.deleted]
         if not all(present):
             return False  # synthetic ids: duplicates are found by content
-        ids += _objects(column)[one.counted].tolist()
+        ids += one.rows.column("opportunity_id")[one.counted].tolist()
     return len(set(ids)) == len(ids)  # duplicates to merge
 
 
@@ -103,11 +129,11 @@ def _one_currency(judged: list[_Judged], rates: money.Rates) -> tuple[bool, str 
     """(whether :func:`money.convert` would change nothing, the data's currency)."""
     seen: set[Any] = set()
     for one in judged:
-        amount = _objects(one.columns.get("amount", [None] * len(one.outcomes)))
+        amount = one.rows.column("amount")
         priced = one.counted & (amount != None)  # noqa: E711
         codes = one.columns.get("currency")
         seen |= (
-            set(_objects(codes)[priced].tolist())
+            set(one.rows.column("currency")[priced].tolist())
             if codes is not None
             else ({None} if priced.any() else set())
         )
@@ -161,11 +187,15 @@ def _raise_issues(one: _Judged, builder: OpportunityBuilder) -> None:
 
 
 def _filled(one: _Judged, name: str, keep: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    column = one.columns.get(name)
-    if column is None:
-        return np.full(keep.size, None, dtype=object)
-    kept: np.ndarray[Any, Any] = _objects(column)[keep]
+    kept: np.ndarray[Any, Any] = one.rows.column(name)[keep]  # a copy: the caller may write
     return kept
+
+
+def _same(count: int, value: Any) -> np.ndarray[Any, Any]:
+    """``value`` in every row, one object (np.full would make a str per row)."""
+    column = np.empty(count, dtype=object)
+    column.fill(value)
+    return column
 
 
 def _frame(judged: list[_Judged], extras: tuple[str, ...], bands: Sequence[int]) -> pd.DataFrame:
@@ -176,8 +206,8 @@ def _frame(judged: list[_Judged], extras: tuple[str, ...], bands: Sequence[int])
         table = one.table
         given = {name: _filled(one, name, keep) for name in names}
         given["outcome"] = _objects(one.outcomes)[keep]
-        given["source_file"] = np.full(keep.size, table.raw.file, dtype=object)
-        given["source_sheet"] = np.full(keep.size, table.raw.sheet, dtype=object)
+        given["source_file"] = _same(keep.size, table.raw.file)
+        given["source_sheet"] = _same(keep.size, table.raw.sheet)
         given["source_row"] = _objects(table.rows)[keep]
         # The join without reference tables: the AccountId stands for a missing account name.
         account, account_id = given["account"], _filled(one, ACCOUNT_ID, keep)

@@ -30,6 +30,7 @@ from reporter.read.headers import (
     header_names,
     map_columns,
 )
+from reporter.read.packed import packed
 from reporter.read.raw import RawSheet
 from reporter.read.recency import export_stamp
 from reporter.vocabulary import TARGET_KEYS, normalise
@@ -445,7 +446,7 @@ def _parse(
 def _clean(column: CodedColumn) -> list[Any]:
     """:func:`values.clean_text` of every cell; clean distinct texts are checked in one pass."""
     cleaned: list[Any] = column.map(v.clean_text, identity=v.all_clean).tolist()
-    return cleaned
+    return packed(cleaned, column.present().size)
 
 
 def _labels(amounts: CodedColumn) -> list[str | None] | None:
@@ -462,8 +463,12 @@ def _labels(amounts: CodedColumn) -> list[str | None] | None:
         if missing.size:  # NaN has code -1 too, but is not blank to label_cells
             cells = amounts.cells()
             blank[missing] = [money.is_blank(cells[at]) for at in missing.tolist()]
-        labels: list[str | None] = np.where(blank, None, only).tolist()
-        return labels
+        # fill() keeps the one str object (np.full and np.where would make one per cell).
+        labels = np.empty(blank.size, dtype=object)
+        labels.fill(only)
+        labels[blank] = None
+        shared: list[str | None] = labels.tolist()
+        return shared
     listed: list[str | None] = found.tolist()
     return listed
 
