@@ -135,8 +135,16 @@ def test_a_text_column_of_the_straight_frame_is_typed_as_coerce_types_types_it()
     assert str(days.dtype) == "datetime64[ns]" and days.isna().all()
 
 
-def test_rows_share_a_decision_key_exactly_as_a_dict_would_group_them() -> None:
+def test_rows_share_a_decision_key_exactly_as_a_dict_would_group_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import reporter.read.columnar as columnar
     from reporter.read.columnar import _distinct_keys
+
+    def no_dict(*args: object) -> None:
+        raise AssertionError("None alone is missing here: no need of the dict")
+
+    monkeypatch.setattr(columnar, "_by_dict", no_dict)
 
     stage = ["Won", "Lost", "Won", None, "Won"]
     won = [True, False, 1.0, None, True]  # True == 1.0: one key, as in a dict
@@ -159,3 +167,13 @@ def test_a_nan_key_is_grouped_by_the_dict_not_merged_with_none() -> None:
     which, keys = _distinct_keys([[None, nan, None], [None, None, None], [None, None, None]])
     assert which.tolist() == [0, 1, 0]
     assert keys[0] == (None, None, None) and keys[1][0] is nan
+
+
+def test_size_bands_of_distinct_numbers_and_of_each_missing_cell() -> None:
+    import numpy as np
+
+    from reporter.read.columnar import _bands
+
+    employees = np.array([40.0, 300, None, 40.0, float("nan"), 7000.0, 49.5], dtype=object)
+    # NaN is below no band and in none of the ranges: size_band gives it the top band.
+    assert _bands(employees, (0, 50, 250)) == ["0-49", "250+", None, "0-49", "250+", "250+", "0-49"]

@@ -85,23 +85,20 @@ def _distinct_keys(
 
     A key is the row's values of ``given`` as a tuple, equal keys as a dict would merge them
     (True == 1.0). Column by column with ``pd.factorize``, which merges what a dict merges
-    but for missing values: it takes None and NaN as one, so a column with a NaN (or NaT)
-    is left to the dict.
+    but for missing values: it takes None and NaN (and NaT) as one, so a column with
+    anything missing but None is left to the dict.
     """
     stage, won, closed = given
     count = len(stage)
     combined = np.zeros(count, dtype=np.int64)
     for values in given:
-        codes, uniques = pd.factorize(_objects(values), use_na_sentinel=False)
-        if any(u is not None and (u is pd.NA or u != u) for u in uniques.tolist()):
-            position: dict[tuple[Any, Any, Any], int] = {}
-            which = np.fromiter(
-                (position.setdefault(key, len(position)) for key in zip(stage, won, closed)),
-                np.intp,
-                count,
-            )
-            return which, list(position)
-        combined = combined * max(len(uniques), 1) + codes
+        cells = _objects(values)
+        codes, uniques = pd.factorize(cells)
+        missing = codes < 0
+        if not (cells[missing] == None).all():  # noqa: E711 (elementwise: NaN is not None)
+            return _by_dict(stage, won, closed)
+        codes[missing] = len(uniques)  # None: a value of its own
+        combined = combined * (len(uniques) + 1) + codes
     which, _ = pd.factorize(combined)
     _, first = np.unique(which, return_index=True)
     keys = [(stage[at], won[at], closed[at]) for at in first.tolist()]
@@ -216,8 +213,7 @@ def _frame(judged: list[_Judged], extras: tuple[str, ...], bands: Sequence[int])
         size = given["company_size"]
         bare = np.flatnonzero(size == None)  # noqa: E711
         if bare.size:
-            employees = given["employees"][bare].tolist()
-            size[bare] = [size_band(e, bands) for e in employees]
+            size[bare] = _bands(given["employees"][bare], bands)
         for name in names:
             parts[name].append(given[name])
     data = {name: _typed(name, np.concatenate(parts[name])) for name in names}
@@ -237,6 +233,35 @@ def _typed(name: str, column: np.ndarray[Any, Any]) -> pd.Series:
     if missing.any():
         column[missing] = None
     return pd.Series(column, dtype=object)
+
+
+def _bands(employees: np.ndarray[Any, Any], bands: Sequence[int]) -> list[str | None]:
+    """:func:`size_band` of each cell, once per distinct number (equal numbers compare
+    alike with the bands); a missing cell (None or NaN, whose bands differ) one by one."""
+    codes, uniques = pd.factorize(employees)
+    distinct = uniques.tolist()
+    if not all(u.__class__ in (float, int) for u in distinct):
+        return [size_band(e, bands) for e in employees.tolist()]
+    table = np.empty(len(distinct) + 1, dtype=object)
+    table[:-1] = [size_band(u, bands) for u in distinct]
+    out = table[codes]
+    missing = np.flatnonzero(codes < 0)
+    out[missing] = [size_band(e, bands) for e in employees[missing].tolist()]
+    banded: list[str | None] = out.tolist()
+    return banded
+
+
+def _by_dict(
+    stage: list[Any], won: list[Any], closed: list[Any]
+) -> tuple[np.ndarray[Any, Any], list[tuple[Any, Any, Any]]]:
+    """:func:`_distinct_keys` with a dict: one lookup per row."""
+    position: dict[tuple[Any, Any, Any], int] = {}
+    which = np.fromiter(
+        (position.setdefault(key, len(position)) for key in zip(stage, won, closed)),
+        np.intp,
+        len(stage),
+    )
+    return which, list(position)
 
 
 def _deals(judged: list[_Judged], builder: OpportunityBuilder) -> dict[Cell, Deal]:
