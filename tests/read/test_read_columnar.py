@@ -177,3 +177,27 @@ def test_size_bands_of_distinct_numbers_and_of_each_missing_cell() -> None:
     employees = np.array([40.0, 300, None, 40.0, float("nan"), 7000.0, 49.5], dtype=object)
     # NaN is below no band and in none of the ranges: size_band gives it the top band.
     assert _bands(employees, (0, 50, 250)) == ["0-49", "250+", None, "0-49", "250+", "250+", "0-49"]
+
+
+def test_a_date_column_of_the_straight_frame_is_typed_as_coerce_types_types_it() -> None:
+    from datetime import date, datetime
+
+    import numpy as np
+
+    from reporter.model import coerce_types
+    from reporter.read.columnar import _typed
+
+    plain = [date(2025, 1, 10), None, datetime(2025, 1, 10, 15, 30), date(2025, 1, 10)]
+    far = [date(3026, 5, 1), float("nan"), date(2025, 2, 1)]  # not held in nanoseconds
+    texts = ["2025-01-03", date(2025, 1, 4)]
+    for cells in (plain, far, texts, [None, None]):
+        column = np.array([*cells, None], dtype=object)[:-1]
+        whole = coerce_types(pd.DataFrame({"close_date": column.copy()}, dtype=object))
+        pd.testing.assert_series_equal(
+            _typed("close_date", column), whole["close_date"], check_names=False
+        )
+    days = _typed("close_date", np.array(plain, dtype=object)).tolist()
+    assert days[0] == days[3] == pd.Timestamp(2025, 1, 10) and days[1] is pd.NaT
+    assert days[2] == pd.Timestamp(2025, 1, 10, 15, 30)
+    far_days = _typed("close_date", np.array(far, dtype=object)).tolist()
+    assert far_days[0] is pd.NaT and far_days[1] is pd.NaT

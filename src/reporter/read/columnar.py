@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -216,8 +216,13 @@ def _frame(judged: list[_Judged], extras: tuple[str, ...], bands: Sequence[int])
             size[bare] = _bands(given["employees"][bare], bands)
         for name in names:
             parts[name].append(given[name])
-    data = {name: _typed(name, np.concatenate(parts[name])) for name in names}
+    data = {name: _typed(name, _joined(parts[name])) for name in names}
     return pd.DataFrame(data, columns=names)
+
+
+def _joined(parts: list[np.ndarray[Any, Any]]) -> np.ndarray[Any, Any]:
+    """The tables' parts of one column end to end (one table: its part, not a copy)."""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _typed(name: str, column: np.ndarray[Any, Any]) -> pd.Series:
@@ -226,13 +231,35 @@ def _typed(name: str, column: np.ndarray[Any, Any]) -> pd.Series:
     Text columns take only its one step (missing values as None); the others its own code,
     on this column alone. tests/read/test_read_columnar.py holds the two to the same frame.
     """
-    if name in DATE_COLUMNS or name in NUMBER_COLUMNS or name == "source_row":
+    if name in DATE_COLUMNS:
+        return _days(name, column)
+    if name in NUMBER_COLUMNS or name == "source_row":
         typed: pd.Series = coerce_types(pd.DataFrame({name: column}, dtype=object))[name]
         return typed
     missing = pd.isna(column)
     if missing.any():
         column[missing] = None
     return pd.Series(column, dtype=object)
+
+
+def _days(name: str, column: np.ndarray[Any, Any]) -> pd.Series:
+    """:func:`coerce_types` of a date column, once per distinct day.
+
+    A column has a few thousand distinct days: each is converted as the whole column would
+    convert it when they are all dates or naive datetimes (no text whose format pandas
+    would infer from the first one, no zones that equal each other's moments).
+    """
+    codes, uniques = pd.factorize(column)
+    distinct = uniques.tolist()
+    if not all(_plain_day(d) for d in distinct):
+        typed: pd.Series = coerce_types(pd.DataFrame({name: column}, dtype=object))[name]
+        return typed
+    once = coerce_types(pd.DataFrame({name: [*distinct, None]}, dtype=object))[name]
+    return pd.Series(once.to_numpy()[codes], name=name)  # code -1 (None, NaN) reads the NaT
+
+
+def _plain_day(value: Any) -> bool:
+    return value.__class__ is date or (value.__class__ is datetime and value.tzinfo is None)
 
 
 def _bands(employees: np.ndarray[Any, Any], bands: Sequence[int]) -> list[str | None]:
