@@ -602,6 +602,12 @@ def _csv_file(gen: Gen, name: str, rows: list[list[Any]]) -> File:
         "quoting": r.choice([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
     }
     lines: list[list[Any]] = [[_csv_text(gen, c) for c in row] for row in rows]
+    if r.random() < 0.05:
+        lines.insert(0, [f"sep={options['delimiter']}"])  # Excel's delimiter hint line
+    if r.random() < 0.1:
+        for line in lines:  # ragged: trailing empty fields dropped, as some tools do
+            while line and line[-1] == "":
+                line.pop()
     return File(name, "csv", [("", lines, False)], options)
 
 
@@ -629,6 +635,7 @@ class Case:
     files: list[File]
     config: list[str]
     about: str = ""
+    folder: bool = False  # given as one folder rather than file by file
 
 
 def _config(r: random.Random, currencies: list[str]) -> list[str]:
@@ -688,7 +695,8 @@ def build_case(seed: int) -> Case:
             if r.random() < 0.06:
                 files.append(_csv_file(gen, f"{other}.csv", _reference(gen, other)))
     config = _config(r, gen.currencies)
-    return Case(files, config, f"{kind} x{len(files)}, mess {mess}, unique ids {unique}")
+    about = f"{kind} x{len(files)}, mess {mess}, unique ids {unique}"
+    return Case(files, config, about, folder=r.random() < 0.1)
 
 
 def _through_libreoffice(path: Path, file: File) -> None:
@@ -721,6 +729,14 @@ def write_case(case: Case, folder: Path) -> None:
     from reporter.config import load
 
     inputs = folder / "in"
+    names = [f.name for f in case.files]
+    if case.folder:  # the files given as one folder, with what Excel and editors leave there
+        inputs, names = inputs / "data", ["data"]
+        inputs.mkdir(parents=True, exist_ok=True)
+        (inputs / "~$export0.xlsx").write_bytes(b"\x00" * 165)
+        (inputs / ".hidden.csv").write_text("Owner,Stage,Close Date\nX,Closed Won,2026-01-01\n")
+        (inputs / "sub").mkdir()
+        (inputs / "sub" / "old.csv").write_text("Owner,Stage,Close Date\nY,Closed Won,2026-01-01\n")
     inputs.mkdir(parents=True, exist_ok=True)
     for file in case.files:
         if file.writer == "csv":
@@ -735,7 +751,7 @@ def write_case(case: Case, folder: Path) -> None:
         config = folder / "config.toml"
         config.write_text("\n".join(case.config) + "\n", encoding="utf-8")
     with open(folder / "case.pkl", "wb") as fh:
-        pickle.dump({"names": [f.name for f in case.files], "config": load(config)}, fh)
+        pickle.dump({"names": names, "config": load(config)}, fh)
 
 
 def _checkout(ref: str) -> Path:
@@ -847,11 +863,13 @@ def _smaller(case: Case) -> Any:
 
     for f in range(len(case.files)):
         if len(case.files) > 1:
-            yield Case([x for i, x in enumerate(case.files) if i != f], case.config)
+            yield Case(
+                [x for i, x in enumerate(case.files) if i != f], case.config, "", case.folder
+            )
     for line in range(len(case.config)):
         if case.config[line].startswith("["):
             continue  # a section header goes with its keys
-        yield Case(case.files, case.config[:line] + case.config[line + 1 :])
+        yield Case(case.files, case.config[:line] + case.config[line + 1 :], "", case.folder)
     for f, file in enumerate(case.files):
         for k in range(len(file.sheets)):
             if len(file.sheets) > 1:
