@@ -40,3 +40,15 @@ def test_a_dimension_named_twice_is_refused_or_read_once(tmp_path: Path) -> None
     frame = load_dataset([path], config).opportunities
     assert list(frame.columns).count("Segment Tier") == 1
     assert frame["Segment Tier"].tolist() == ["Tier 1"]
+
+
+def test_a_fuzz_seed_makes_the_same_case_every_time() -> None:
+    """A difference is reported by its seed, so a seed must rebuild the very same input."""
+    import sys
+
+    sys.path.append(str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import fuzz_load
+
+    first, again, other = fuzz_load.build_case(7), fuzz_load.build_case(7), fuzz_load.build_case(8)
+    assert first == again
+    assert first != other
