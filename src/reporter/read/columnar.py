@@ -217,7 +217,8 @@ def _frame(judged: list[_Judged], extras: tuple[str, ...], bands: Sequence[int])
         for name in names:
             parts[name].append(given[name])
     data = {name: _typed(name, _joined(parts[name])) for name in names}
-    return pd.DataFrame(data, columns=names)
+    # Each column is new and the frame's own: no copy into one block of them all.
+    return pd.DataFrame(data, columns=names, copy=False)
 
 
 def _joined(parts: list[np.ndarray[Any, Any]]) -> np.ndarray[Any, Any]:
