@@ -184,7 +184,12 @@ def _raise_issues(one: _Judged, builder: OpportunityBuilder) -> None:
 
 
 def _filled(one: _Judged, name: str, keep: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    kept: np.ndarray[Any, Any] = one.rows.column(name)[keep]  # a copy: the caller may write
+    """The column at the kept rows: every row kept, the array :class:`Rows` made, never
+    written (the callers copy before they write)."""
+    column = one.rows.column(name)
+    if keep.size == column.size:
+        return column
+    kept: np.ndarray[Any, Any] = column[keep]
     return kept
 
 
@@ -209,10 +214,13 @@ def _frame(judged: list[_Judged], extras: tuple[str, ...], bands: Sequence[int])
         # The join without reference tables: the AccountId stands for a missing account name.
         account, account_id = given["account"], _filled(one, ACCOUNT_ID, keep)
         fill = (account == None) & np.fromiter(map(bool, account_id), bool, keep.size)  # noqa: E711
-        account[fill] = account_id[fill]
+        if fill.any():
+            given["account"] = account = account.copy()
+            account[fill] = account_id[fill]
         size = given["company_size"]
         bare = np.flatnonzero(size == None)  # noqa: E711
         if bare.size:
+            given["company_size"] = size = size.copy()
             size[bare] = _bands(given["employees"][bare], bands)
         for name in names:
             parts[name].append(given[name])
@@ -239,6 +247,7 @@ def _typed(name: str, column: np.ndarray[Any, Any]) -> pd.Series:
         return typed
     missing = pd.isna(column)
     if missing.any():
+        column = column.copy()  # it may be the array Rows made
         column[missing] = None
     return pd.Series(column, dtype=object)
 
