@@ -69,6 +69,10 @@ ALIASES = {
     "amount_converted": ["Amount (converted)", "Converted Amount"],
     "converted_currency": ["Amount (converted) Currency"],
     "exchange_rate": ["Exchange Rate"],
+    "account_id": ["AccountId", "Account ID"],
+    "company_size": ["Company Size", "Size Band"],
+    "customer_since": ["Customer Since"],
+    "loss_reason": ["Loss Reason"],
 }
 RARE = ("amount_converted", "converted_currency", "exchange_rate")
 OPTIONAL = [f for f in ALIASES if f not in ("owner", "stage", "close_date")]
@@ -317,9 +321,15 @@ def _cell_for(gen: Gen, field: str, n: int, ids: list[Any]) -> Any:
         return gen.currency() if gen.odd() else "USD"
     if field == "exchange_rate":
         return r.choice([1, 1, 0.92, 0.79, "0.92", None, "1,08", 0, "n/a"])
+    if field == "account_id":
+        return r.choice([f"001xx00000{n % 7}Abc", None, "", f"001xx00000{n % 3}Abc"])
+    if field == "company_size":
+        return gen.text(["0-49", "50-249", "1000-4999", "5000+"])
+    if field == "loss_reason":
+        return gen.text(["Price", "Timing", "Competitor"])
     if field in ("amount", "amount_converted"):
         return gen.amount()
-    if field in ("created_date", "close_date", "last_modified"):
+    if field in ("created_date", "close_date", "last_modified", "customer_since"):
         return gen.date()
     if field in ("is_deleted", "is_won", "is_closed"):
         if field == "is_deleted" and not gen.odd():
@@ -367,7 +377,7 @@ def _table(gen: Gen, unique: bool) -> list[list[Any]]:
     """Rows of one sheet: titles, the header, data, blank, totals and footer rows."""
     r = gen.r
     fields = ["owner", "stage", "close_date"]
-    odds = {"opportunity_id": 0.85, **dict.fromkeys(RARE, 0.12)}
+    odds = {"opportunity_id": 0.85, **dict.fromkeys(RARE, 0.12), "account_id": 0.25}
     fields += [f for f in OPTIONAL if r.random() < odds.get(f, 0.5)]
     if "is_won" in fields and r.random() < 0.2:
         fields.remove("stage")  # the flags alone decide
