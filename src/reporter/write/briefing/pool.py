@@ -20,6 +20,7 @@ import functools
 import multiprocessing
 import multiprocessing.forkserver
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -63,8 +64,8 @@ class Renderers:
             self.drawer.shutdown(wait=True, cancel_futures=cancel)
             self.drawer = None
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=cancel)
-            self.pool = None
+            pool, self.pool = self.pool, None
+            _shut(pool, cancel)
 
     def __enter__(self) -> Renderers:
         return self
@@ -196,6 +197,34 @@ def _result(future: concurrent.futures.Future[Done], job: Job) -> Done:
         ) from None
     except Exception as exc:
         raise OutputError(f"briefing {job.segment!r} failed to render: {exc}") from exc
+
+
+# How long idle workers get to exit once told to; every PDF has been collected or dropped
+# by then, so an idle worker exits in milliseconds and only a stuck one waits this long.
+CLOSE_GRACE = 10.0
+
+
+def _shut(pool: concurrent.futures.ProcessPoolExecutor, cancel: bool) -> None:
+    """Shut ``pool`` down without ever hanging. A worker killed from outside (the OOM
+    killer, a user's ``kill``) while it waited for work can die holding the call queue's
+    lock: the other worker then never receives its stop sentinel, and ``shutdown(wait=True)``
+    waits forever (CPython 3.11, seen here about one time in two). So: tell the pool to stop
+    without waiting, give the workers :data:`CLOSE_GRACE` to exit, kill what is left, and
+    only then wait for the pool's manager thread, which ends once its workers are gone.
+    The workers and that thread are the executor's own attributes (no public way to reach
+    them); missing ones are simply not waited for."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    pool.shutdown(wait=False, cancel_futures=cancel)
+    deadline = time.monotonic() + CLOSE_GRACE
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+            process.join(CLOSE_GRACE)
+    if manager is not None:
+        manager.join(CLOSE_GRACE)
 
 
 def preload(workers: int) -> None:
