@@ -22,7 +22,6 @@ import os
 import resource
 import signal
 import tempfile
-import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -135,8 +134,19 @@ def _context(method: str | None) -> Any:
     # fork shares the parent's imports (no start-up cost) but is unsafe with other threads
     # running; the fork server is single-threaded by construction.
     if method is None:
-        method = "fork" if threading.active_count() == 1 else "forkserver"
+        method = "fork" if _threads() == 1 else "forkserver"
     return multiprocessing.get_context(method)
+
+
+def _threads() -> int:
+    """The threads this process runs, native ones included. ``threading.active_count()``
+    counts only threads Python started: after a build drew its charts, vl-convert's V8
+    keeps threads of its own, and a fork then would copy a process holding them. Where the
+    operating system does not list them (no ``/proc``), assume there may be some."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 2
 
 
 def _death(exitcode: int | None, stderr_text: str, limits: Limits) -> str:
