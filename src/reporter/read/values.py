@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from reporter.read.columns import map_distinct
 from reporter.vocabulary import is_missing
 
 _SPACE = re.compile(r"\s+")
@@ -70,21 +69,6 @@ def all_clean(texts: list[str]) -> bool:
     if joined.isascii():
         return not any(space in joined for space in _ASCII_SPACES)
     return _OTHER_SPACE.search(joined) is None
-
-
-def clean_column(cells: list[Any]) -> list[Any]:
-    """:func:`clean_text` of every cell; a column of clean text is checked in one pass."""
-    distinct = set(cells)
-    # Only a text equals a text, so the distinct values have the types the cells have.
-    if set(map(type, distinct)) == {str}:
-        untouched = all_clean(list(distinct))
-        if untouched and len(distinct) == len(cells):
-            return list(cells)  # every text differs (ids, names): nothing to share
-        if untouched:
-            # One object per distinct text: less memory, and a quicker trip between processes.
-            shared = dict(zip(distinct, distinct, strict=True))
-            return list(map(shared.__getitem__, cells))  # C's loop, not the interpreter's
-    return map_distinct(clean_text, cells)
 
 
 def _null_token(value: Any) -> bool:
