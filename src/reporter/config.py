@@ -454,6 +454,14 @@ def _validate(config: Config, where: str) -> None:
         )
     if config.win_rate.min_closed < 0:
         raise ConfigError(f"{where}: [win_rate] min_closed must be 0 or more")
+    named: set[str] = set()
+    for name in config.segments.dimensions:
+        key = " ".join(name.split()).casefold()  # one column, however it is spelled
+        if key in named:
+            raise ConfigError(
+                f"{where}: [segments] dimensions names {name!r} twice; list each dimension once"
+            )
+        named.add(key)
     bands = config.segments.company_size_bands
     if list(bands) != sorted(set(bands)) or not bands:
         raise ConfigError(

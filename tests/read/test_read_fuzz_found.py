@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from reporter.config import from_mapping
 from reporter.errors import ConfigError
 from reporter.read import load_dataset
@@ -21,12 +19,6 @@ def _csv(tmp_path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a dimension named twice in [segments] dimensions makes two columns of one name; "
-    "`reporter build` then stops with 'Internal error: AttributeError' (exit 3) in "
-    "metrics/enrich.py (found by fuzz_load, whose config then could name one twice)",
-)
 def test_a_dimension_named_twice_is_refused_or_read_once(tmp_path: Path) -> None:
     path = _csv(
         tmp_path,
