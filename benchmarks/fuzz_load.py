@@ -654,7 +654,7 @@ def _config(r: random.Random, currencies: list[str]) -> list[str]:
     if r.random() < 0.4:
         lines += ["[periods]", f'date_order = "{r.choice(["day-first", "month-first"])}"']
     if r.random() < 0.3:
-        odd = r.choice(["Lead Source", "stage", "owner", "Amount", "Notes", "Region"])
+        odd = r.choice(["Lead Source", "stage", "owner", "Amount", "Notes", "Product"])
         lines += ["[segments]", f'dimensions = ["region", "Segment Tier", "{odd}"]']
     if len(currencies) > 1 or r.random() < 0.3:
         lines += ["[currency]", 'reporting = "USD"']
