@@ -29,3 +29,23 @@ def test_the_reader_does_not_fork_a_process_running_the_chart_engine():
     ).stdout.split()
     assert out[0] == "1"  # no Python thread but the main one: the check cannot see V8's
     assert out[1] == "forkserver"
+
+
+_A_FRESH_BUILD = """
+from reporter.read import isolate
+import reporter.cli, reporter.write.briefing  # everything a build imports before its read
+print(isolate._context(None).get_start_method())
+"""
+
+
+def test_a_build_that_drew_no_charts_yet_forks_its_reader():
+    # The numerical libraries start native threads of their own at import (BLAS); those are
+    # not a reason to pay the fork server's start for every read.
+    out = subprocess.run(
+        [sys.executable, "-c", _A_FRESH_BUILD],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()
+    assert out == ["fork"]

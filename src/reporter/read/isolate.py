@@ -21,7 +21,9 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -134,19 +136,26 @@ def _context(method: str | None) -> Any:
     # fork shares the parent's imports (no start-up cost) but is unsafe with other threads
     # running; the fork server is single-threaded by construction.
     if method is None:
-        method = "fork" if _threads() == 1 else "forkserver"
+        alone = threading.active_count() == 1 and _os_threads() <= _OWN_THREADS
+        method = "fork" if alone else "forkserver"
     return multiprocessing.get_context(method)
 
 
-def _threads() -> int:
-    """The threads this process runs, native ones included. ``threading.active_count()``
-    counts only threads Python started: after a build drew its charts, vl-convert's V8
-    keeps threads of its own, and a fork then would copy a process holding them. Where the
-    operating system does not list them (no ``/proc``), assume there may be some."""
+def _os_threads() -> int:
+    """The threads this process runs, native ones included (Linux lists them in /proc);
+    where it cannot be known, more than any count."""
     try:
         return len(os.listdir("/proc/self/task"))
     except OSError:
-        return 2
+        return sys.maxsize
+
+
+# The native threads every reporter process has once this module's imports are done (the
+# numerical libraries' own pools, which are fork-safe). ``threading.active_count()`` counts
+# only threads Python started: after a build drew its charts, vl-convert's V8 keeps threads
+# of its own, and the next read in that process (``reporter watch --once`` with two drops)
+# must not fork a process holding them. More threads than these: the fork server.
+_OWN_THREADS = _os_threads()
 
 
 def _death(exitcode: int | None, stderr_text: str, limits: Limits) -> str:
