@@ -206,6 +206,13 @@ REGISTRY: Mapping[str, Code] = MappingProxyType({
         "Amount in a currency that cannot be converted; not summed", WARNING,
         "amount {shown} {currency}: {why}", "amount not summed (counts only)",
     ),
+    "row-rate-conversion": _code(
+        "Amounts converted with the export's own exchange rate on each deal", NOTE,
+        "{count:,} amounts in {currencies} converted to {home} with the Exchange Rate column, "
+        "read as units of the deal's currency per one {home}: Zoho's documentation does not "
+        "state the direction",
+        "amount ÷ rate; check one deal against Zoho's converted amount (docs/inputs.md)",
+    ),
     "sheet-split": _code(
         "Table longer than an Excel sheet allows continued on another sheet", NOTE,
         "{table}: {rows:,} rows do not fit on one sheet",

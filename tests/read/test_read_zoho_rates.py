@@ -55,3 +55,29 @@ def test_another_reporting_currency_goes_through_the_home_currency() -> None:
 def test_without_a_rate_from_home_to_the_reporting_currency_it_stops() -> None:
     with pytest.raises(InputError, match="no rate to CHF"):
         load_dataset([ZOHO], from_mapping({"currency": {"reporting": "CHF"}}))
+
+
+def test_the_conversion_is_said_once_per_file_never_silent() -> None:
+    # Zoho's docs do not state the rate's direction, so the data-quality report says how the
+    # four non-USD amounts (deals 12-15: two EUR, two GBP) were converted; the USD deals
+    # (11 and 16, rate 1) need no conversion and are not counted.
+    issues = [
+        i for i in load_dataset([ZOHO], from_mapping({})).issues if i.code == "row-rate-conversion"
+    ]
+    assert len(issues) == 1
+    (note,) = issues
+    assert note.file == ZOHO.name
+    assert note.problem.startswith("4 amounts in EUR, GBP converted to USD with the Exchange Rate")
+    assert "per one USD" in note.problem and "does not state the direction" in note.problem
+    assert note.action.startswith("amount ÷ rate")
+
+
+def test_a_single_currency_export_with_rates_of_1_says_nothing(tmp_path) -> None:
+    lines = ZOHO.read_text(encoding="utf-8").splitlines()
+    usd_only = [lines[0]] + [line for line in lines[1:] if line.endswith("USD,1")]
+    assert len(usd_only) == 3  # header + deals 11 and 16
+    path = tmp_path / "zoho-usd-only.csv"
+    path.write_text("\n".join(usd_only) + "\n", encoding="utf-8")
+    data = load_dataset([path], from_mapping({}))
+    assert len(data.opportunities) == 2
+    assert not [i for i in data.issues if i.code == "row-rate-conversion"]

@@ -138,10 +138,23 @@ def _convert(
         )
 
     counts_only = config.currency.missing_rates == money.COUNTS_ONLY
+    row_rated = money.row_rated(records)
     try:
-        return money.convert(records, _rates(config, others), counts_only, refuse)
+        currency = money.convert(records, _rates(config, others), counts_only, refuse)
     except money.MixedCurrencies as exc:
         raise InputError(str(exc), hint=exc.hint) from None
+    for file, (home, codes, count) in row_rated.items():
+        issues.append(
+            Issue.make(
+                "row-rate-conversion",
+                file=file,
+                column=money.ROW_RATE,
+                count=count,
+                currencies=", ".join(sorted(codes)),
+                home=home,
+            )
+        )
+    return currency
 
 
 def _skipped(entry: Skipped) -> Issue:

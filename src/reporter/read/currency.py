@@ -271,6 +271,24 @@ def row_home(records: Iterable[Mapping[str, Any]]) -> str | None:
     return homes[0] if len(homes) == 1 else None
 
 
+def row_rated(records: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, set[str], int]]:
+    """Per source file, the amounts a per-row rate will convert (see :data:`ROW_RATE`):
+    ``file → (home currency, the other currencies, how many amounts)``. Zoho's documentation
+    does not state the rate's direction, so the reader says, once per file, that it read it
+    as units per one home unit: the conversion is shown, never silent."""
+    priced = [r for r in records if r.get("amount") is not None]
+    home = row_home(priced)
+    found: dict[str, tuple[str, set[str], int]] = {}
+    if home is None:
+        return found
+    for record in priced:
+        code, rate = record.get("currency"), record.get(ROW_RATE)
+        if code and code != home and rate is not None and rate > 0:
+            _, codes, count = found.get(record["source_file"], (home, set(), 0))
+            found[record["source_file"]] = (home, codes | {code}, count + 1)
+    return found
+
+
 def _converter(rates: Rates, home: str | None, target: str | None) -> Any:
     """``record → its amount in target`` (None: no rate), per-row rates first."""
 
