@@ -86,6 +86,11 @@ REGISTRY: Mapping[str, Code] = MappingProxyType({
         "row identical to {first}", MERGED,
     ),
     "bad-amount": _won_risk("Amount is not a number", WARNING, "not a number", KEPT),
+    "ambiguous-amount": _won_risk(
+        "Amount could be read with a thousands comma or a decimal comma", WARNING,
+        "{value!r}: this column writes decimals with a comma (e.g. 12,50), so this could be "
+        "thousands or decimals", "amount left empty; write it as 1000 or 1.000,00",
+    ),
     "negative-amount": _code("Amount is negative", WARNING, "amount is negative", KEPT_AS_IS),
     "bad-date": _code("Date could not be read", WARNING, "not a date", KEPT),
     "ambiguous-date": _code(

@@ -142,7 +142,7 @@ class OpportunityBuilder:
             self._flag_rows.update(
                 (i.file, i.sheet, i.row, i.column)
                 for i in self.issues[max(self._flag_count, 0) :]
-                if i.code in ("bad-amount", "excel-error")
+                if i.code in ("bad-amount", "ambiguous-amount", "excel-error")
             )
             self._flag_count = len(self.issues)
         cell = (record["source_file"], record["source_sheet"], record["source_row"], column)

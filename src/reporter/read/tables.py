@@ -532,7 +532,30 @@ def _parse_amounts(
         return v.parse_amount(cell, comma)
 
     # An amount written as a number is that number: no call per number cell.
-    return _parsed(table, header, column, parse, code, issues, floats_as_is=True)
+    parsed = _parsed(table, header, column, parse, code, issues, floats_as_is=True)
+    if comma:
+        _refuse_ambiguous(
+            table, header, column, {t for t in texts if v.could_group(t)}, parsed, issues
+        )
+    return parsed
+
+
+def _refuse_ambiguous(
+    table: Table,
+    header: str,
+    column: CodedColumn,
+    ambiguous: set[str],
+    parsed: list[Any],
+    issues: list[Issue],
+) -> None:
+    """In a column that writes decimals with a comma, ``1,000`` could be one thousand or one:
+    such an amount is refused (left empty, like an unreadable one), never guessed."""
+    if not ambiguous:
+        return
+    for at, cell in enumerate(column.cells()):
+        if cell.__class__ is str and cell in ambiguous:
+            issues.append(_issue(table, "ambiguous-amount", table.rows[at], header, cell))
+            parsed[at] = None
 
 
 def _parsed(

@@ -124,6 +124,16 @@ def decimal_comma_column(values: list[Any]) -> bool:
     return comma and not point
 
 
+def could_group(value: Any) -> bool:
+    """Whether a text amount's one comma could as well group thousands as mark decimals
+    (``$1,000``, ``12,500``): in a column that writes decimals with a comma it reads 1.0 or
+    12.5, though its writer may have meant 1,000 or 12,500."""
+    if not isinstance(value, str):
+        return False
+    core, _ = _strip_amount(value)
+    return core.count(",") == 1 and _THOUSANDS_COMMA.match(core) is not None
+
+
 def parse_amount(value: Any, decimal_comma: bool = False) -> float | None:
     """A money amount from a number or text like ``$12,500.00``, ``(1,200)``, ``1.234,56``."""
     if isinstance(value, bool):
