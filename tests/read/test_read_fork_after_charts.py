@@ -20,13 +20,7 @@ print(threading.active_count(), isolate._context(None).get_start_method())
 
 
 def test_the_reader_does_not_fork_a_process_running_the_chart_engine():
-    out = subprocess.run(
-        [sys.executable, "-c", _AFTER_A_BUILD],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout.split()
+    out = _printed(_AFTER_A_BUILD)
     assert out[0] == "1"  # no Python thread but the main one: the check cannot see V8's
     assert out[1] == "forkserver"
 
@@ -41,11 +35,13 @@ print(isolate._context(None).get_start_method())
 def test_a_build_that_drew_no_charts_yet_forks_its_reader():
     # The numerical libraries start native threads of their own at import (BLAS); those are
     # not a reason to pay the fork server's start for every read.
-    out = subprocess.run(
-        [sys.executable, "-c", _A_FRESH_BUILD],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout.split()
+    out = _printed(_A_FRESH_BUILD)
     assert out == ["fork"]
+
+
+def _printed(code: str) -> list[str]:
+    """What ``code`` prints in a fresh process, word by word."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    return done.stdout.split()
