@@ -8,7 +8,7 @@ and parses every mapped column: text, amounts, dates, yes/no flags.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -531,31 +531,12 @@ def _parse_amounts(
     def parse(cell: Any) -> Any:
         return v.parse_amount(cell, comma)
 
+    def why(cell: Any) -> str:
+        """The issue of a cell parse refused: thousands or decimals, or not a number."""
+        return "ambiguous-amount" if comma and v.could_group(cell) else code
+
     # An amount written as a number is that number: no call per number cell.
-    parsed = _parsed(table, header, column, parse, code, issues, floats_as_is=True)
-    if comma:
-        _refuse_ambiguous(
-            table, header, column, {t for t in texts if v.could_group(t)}, parsed, issues
-        )
-    return parsed
-
-
-def _refuse_ambiguous(
-    table: Table,
-    header: str,
-    column: CodedColumn,
-    ambiguous: set[str],
-    parsed: list[Any],
-    issues: list[Issue],
-) -> None:
-    """In a column that writes decimals with a comma, ``1,000`` could be one thousand or one:
-    such an amount is refused (left empty, like an unreadable one), never guessed."""
-    if not ambiguous:
-        return
-    for at, cell in enumerate(column.cells()):
-        if cell.__class__ is str and cell in ambiguous:
-            issues.append(_issue(table, "ambiguous-amount", table.rows[at], header, cell))
-            parsed[at] = None
+    return _parsed(table, header, column, parse, why, issues, floats_as_is=True)
 
 
 def _parsed(
@@ -563,17 +544,20 @@ def _parsed(
     header: str,
     column: CodedColumn,
     parse: Any,
-    code: str,
+    code: str | Callable[[Any], str],
     issues: list[Issue],
     floats_as_is: bool = False,
 ) -> list[Any]:
-    """``parse`` over a column (once per distinct value); a cell it refuses is an issue."""
+    """``parse`` over a column (once per distinct value); a cell it refuses is an issue:
+    ``code``, or ``code(cell)`` where the parser refuses cells for more than one reason."""
     out = column.map(parse, floats_as_is)
     failed = np.flatnonzero(out == FAILED)
     if failed.size:
         cells = column.cells()
         for at in failed.tolist():
-            issues.append(_issue(table, code, table.rows[at], header, cells[at]))
+            cell = cells[at]
+            issue = code if isinstance(code, str) else code(cell)
+            issues.append(_issue(table, issue, table.rows[at], header, cell))
         out[failed] = None
     result: list[Any] = out.tolist()
     return result

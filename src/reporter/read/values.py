@@ -130,7 +130,10 @@ def could_group(value: Any) -> bool:
     12.5, though its writer may have meant 1,000 or 12,500."""
     if not isinstance(value, str):
         return False
-    core, _ = _strip_amount(value)
+    return _one_group_comma(_strip_amount(value)[0])
+
+
+def _one_group_comma(core: str) -> bool:
     return core.count(",") == 1 and _THOUSANDS_COMMA.match(core) is not None
 
 
@@ -152,6 +155,9 @@ def parse_amount(value: Any, decimal_comma: bool = False) -> float | None:
         group = "." if decimal == "," else ","
         core = core.replace(group, "").replace(decimal, ".")
     elif "," in core:
+        if decimal_comma and _one_group_comma(core):
+            # 1,000 in a column that writes 12,50: one thousand or one? Refused, never guessed.
+            raise ValueError(f"{value!r} could be thousands or decimals")
         if decimal_comma and core.count(",") == 1:
             core = core.replace(",", ".")
         elif _THOUSANDS_COMMA.match(core):
