@@ -81,3 +81,20 @@ def test_a_single_currency_export_with_rates_of_1_says_nothing(tmp_path) -> None
     data = load_dataset([path], from_mapping({}))
     assert len(data.opportunities) == 2
     assert not [i for i in data.issues if i.code == "row-rate-conversion"]
+
+
+def test_only_amounts_their_own_rate_converted_are_said() -> None:
+    # [currency] reporting = "EUR": the two EUR deals (12, 14) are already in EUR and never
+    # converted; the two GBP deals (13, 15) go to USD by their own rate, then on to EUR.
+    config = {"currency": {"reporting": "EUR", "rates": {"USD": 0.92}}}
+    data = load_dataset([ZOHO], from_mapping(config))
+    (note,) = [i for i in data.issues if i.code == "row-rate-conversion"]
+    assert note.problem.startswith("2 amounts in GBP converted to USD with the Exchange Rate")
+
+
+def test_nothing_is_said_when_no_amount_was_converted() -> None:
+    # counts-only with no rate from USD to CHF: every amount is left out, none converted.
+    config = {"currency": {"reporting": "CHF", "missing_rates": "counts-only"}}
+    data = load_dataset([ZOHO], from_mapping(config))
+    assert data.opportunities["amount"].isna().all()
+    assert not [i for i in data.issues if i.code == "row-rate-conversion"]

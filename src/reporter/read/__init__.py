@@ -137,13 +137,18 @@ def _convert(
             )
         )
 
+    rated: dict[str, tuple[str, set[str], int]] = {}  # file → (home, currencies, amounts)
+
+    def own_rate(record: Record, home: str) -> None:
+        _, codes, count = rated.get(record["source_file"], (home, set(), 0))
+        rated[record["source_file"]] = (home, codes | {record["currency"]}, count + 1)
+
     counts_only = config.currency.missing_rates == money.COUNTS_ONLY
-    row_rated = money.row_rated(records)
     try:
-        currency = money.convert(records, _rates(config, others), counts_only, refuse)
+        currency = money.convert(records, _rates(config, others), counts_only, refuse, own_rate)
     except money.MixedCurrencies as exc:
         raise InputError(str(exc), hint=exc.hint) from None
-    for file, (home, codes, count) in row_rated.items():
+    for file, (home, codes, count) in rated.items():
         issues.append(
             Issue.make(
                 "row-rate-conversion",

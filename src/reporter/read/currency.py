@@ -271,55 +271,45 @@ def row_home(records: Iterable[Mapping[str, Any]]) -> str | None:
     return homes[0] if len(homes) == 1 else None
 
 
-def row_rated(records: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, set[str], int]]:
-    """Per source file, the amounts a per-row rate will convert (see :data:`ROW_RATE`):
-    ``file → (home currency, the other currencies, how many amounts)``. Zoho's documentation
-    does not state the rate's direction, so the reader says, once per file, that it read it
-    as units per one home unit: the conversion is shown, never silent."""
-    priced = [r for r in records if r.get("amount") is not None]
-    home = row_home(priced)
-    found: dict[str, tuple[str, set[str], int]] = {}
-    if home is None:
-        return found
-    for record in priced:
-        code, rate = record.get("currency"), record.get(ROW_RATE)
-        if code and code != home and rate is not None and rate > 0:
-            _, codes, count = found.get(record["source_file"], (home, set(), 0))
-            found[record["source_file"]] = (home, codes | {code}, count + 1)
-    return found
-
-
 def _converter(rates: Rates, home: str | None, target: str | None) -> Any:
-    """``record → its amount in target`` (None: no rate), per-row rates first."""
+    """``record → (its amount in target (None: no rate), whether its own rate took it)``,
+    per-row rates first."""
 
-    def converted(record: Mapping[str, Any]) -> float | None:
+    def converted(record: Mapping[str, Any]) -> tuple[float | None, bool]:
         amount, code = record["amount"], record.get("currency")
         if target is None or code is None:
-            return None
+            return None, False
         if code == target:
-            return float(amount)
+            return float(amount), False
         row = record.get(ROW_RATE)
         if home is not None and row is not None and row > 0:
             in_home = amount / row
             if target == home:
-                return float(in_home)
+                return float(in_home), True
             onward = rates.lookup(home, _day(record))
-            return None if onward is None else in_home * onward
+            return (None if onward is None else in_home * onward), True
         rate = rates.lookup(code, _day(record))
-        return None if rate is None else amount * rate
+        return (None if rate is None else amount * rate), False
 
     return converted
 
 
 def convert(
-    records: Sequence[dict[str, Any]], rates: Rates, counts_only: bool, refuse: Any
+    records: Sequence[dict[str, Any]],
+    rates: Rates,
+    counts_only: bool,
+    refuse: Any,
+    own_rate: Any = None,
 ) -> str | None:
     """Put every amount in one currency; return that currency's code (None: unknown).
 
     ``refuse(record, why)`` is called for each amount left out under counts-only. Raises
     :class:`MixedCurrencies` when amounts are in several currencies and some have no rate.
     A per-row exchange rate (Zoho CRM, :data:`ROW_RATE`) converts its row to the home
-    currency; the reporting currency defaults to that home currency.
+    currency; the reporting currency defaults to that home currency. ``own_rate(record,
+    home)`` is called for each amount converted from another currency than ``home`` by its
+    own rate, once the conversion is made (Zoho's docs do not state the rate's direction,
+    so the caller says it was used).
     """
     priced = [r for r in records if r.get("amount") is not None]
     seen: set[str | None] = {r.get("currency") for r in priced}
@@ -333,14 +323,17 @@ def convert(
     home = row_home(priced)
     target = rates.reporting or home
     converted = _converter(rates, home, target)
-    amounts = [converted(record) for record in priced]
+    # priced is not empty here: some amount has a currency (known).
+    amounts, by_own_rate = zip(*map(converted, priced), strict=True)
     missing: dict[str, list[str]] = {}
     for record, amount in zip(priced, amounts, strict=True):
         if amount is None:
             code = record.get("currency") or NO_CURRENCY
             missing.setdefault(code, []).append(record["source_file"])
     if not missing:
-        for record, amount in zip(priced, amounts, strict=True):
+        for record, amount, by_own in zip(priced, amounts, by_own_rate, strict=True):
+            if by_own and own_rate is not None and record.get("currency") != home:
+                own_rate(record, home)
             record["amount"] = amount
             record["currency"] = target
         return str(target)
